@@ -1,0 +1,117 @@
+"""Writing audit events. Every service that writes calls ``record`` in its transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
+from djmoney.models.fields import CurrencyField, MoneyField
+from moneyed import Money
+
+from .models import AuditEvent
+
+
+def to_jsonable(value: Any) -> Any:
+    """A JSON-safe copy of ``value``: Decimal and Money as exact strings, never floats."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, float):  # pragma: no cover - floats never hold money here
+        return repr(value)
+    if isinstance(value, Money):
+        return {"amount": str(value.amount), "currency": str(value.currency)}
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or None
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_jsonable(v) for v in value]
+    return str(value)
+
+
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """Concrete field values of ``obj`` (foreign keys as ids, money with its currency), JSON-safe."""
+    wanted = set(fields) if fields is not None else None
+    data: dict[str, Any] = {}
+    for f in obj._meta.concrete_fields:
+        if wanted is not None and f.name not in wanted:
+            continue
+        if isinstance(f, CurrencyField):
+            continue  # carried by its MoneyField
+        value = getattr(obj, f.name) if isinstance(f, MoneyField) else getattr(obj, f.attname)
+        data[f.name] = to_jsonable(value)
+    return data
+
+
+def _organization_of(obj: models.Model | None) -> Any:
+    from organizations.models import Organization
+
+    if obj is None:
+        return None
+    if isinstance(obj, Organization):
+        return obj
+    for attr in ("organization", "plan", "ach", "applicant", "owner"):
+        candidate = getattr(obj, attr, None)
+        if isinstance(candidate, Organization):
+            return candidate
+    return None
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    organization: Any = None,
+) -> AuditEvent:
+    """Append one audit event. Must run inside the transaction of the write it describes."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record must run inside the write's transaction (transaction.atomic)")
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_label=user.get_username() if user else (str(actor) if actor else ""),
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=str(obj)[:255] if obj is not None else "",
+        organization=organization if organization is not None else _organization_of(obj),
+        before=to_jsonable(before),
+        after=to_jsonable(after),
+        reason=reason,
+    )
+
+
+def record_create(*, actor: Any, action: str, obj: models.Model, reason: str = "", **kw: Any) -> AuditEvent:
+    return record(actor=actor, action=action, obj=obj, after=snapshot(obj), reason=reason, **kw)
+
+
+def audited_update(
+    *, actor: Any, action: str, obj: models.Model, reason: str = "", **changes: Any
+) -> models.Model:
+    """Apply ``changes`` to ``obj``, validate, save and audit before/after of the changed fields."""
+    with transaction.atomic():
+        names = list(changes)
+        before = snapshot(obj, names)
+        for name, value in changes.items():
+            setattr(obj, name, value)
+        obj.full_clean()
+        obj.save()
+        record(actor=actor, action=action, obj=obj, before=before, after=snapshot(obj, names), reason=reason)
+    return obj

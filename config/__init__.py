@@ -1,0 +1,5 @@
+"""Project configuration: settings package, Celery application, URLs."""
+
+from .celery_app import app as celery_app
+
+__all__ = ("celery_app",)

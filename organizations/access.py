@@ -1,0 +1,194 @@
+"""Least-privilege access: "may this user do this to this object?".
+
+Every view, API endpoint, command and task asks here; no other module decides.
+
+Each model that users reach registers one or more ``Grant`` rows. A grant names
+the ORM path from the model to the organization that owns it and, per action
+(``view``, ``change``, ``submit``...), the roles that allow it:
+
+* ``match="membership"``: the user holds one of the roles in that organization;
+* ``match="jurisdiction"``: the user holds the role in a regulator whose
+  jurisdiction equals the owning organization's (a regulator reads plans of
+  its state), optionally narrowed by ``condition`` (e.g. only filed reports).
+
+``scoped(user, action, queryset)`` narrows a queryset to what the user may
+reach, ``can(user, action, obj)`` answers for one object, and
+``get_object_or_404`` raises 404 (never 403) for an object outside the user's
+scope, so ids of other organizations' objects leak nothing.
+
+Site administrators (``is_superuser``) may do everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Membership, Organization, Role
+
+M = TypeVar("M", bound=models.Model)
+
+ALL_ROLES: frozenset[str] = frozenset(r.value for r in Role)
+
+
+@dataclass(frozen=True)
+class Grant:
+    path: str
+    roles: Mapping[str, frozenset[str]]
+    match: str = "membership"
+    condition: Q | None = None
+
+
+@dataclass
+class _Registry:
+    rules: dict[type[models.Model], list[Grant]] = field(default_factory=dict)
+
+
+_registry = _Registry()
+
+
+def register(model: type[models.Model], *grants: Grant) -> None:
+    """Declare who may reach ``model``; called at import time from each app's ``access`` module."""
+    _registry.rules[model] = list(grants)
+
+
+def grant(path: str, match: str = "membership", condition: Q | None = None, **actions: Iterable[str]) -> Grant:
+    return Grant(
+        path=path,
+        roles={action: frozenset(roles) for action, roles in actions.items()},
+        match=match,
+        condition=condition,
+    )
+
+
+def _memberships(user: Any) -> list[tuple[int, str, str]]:
+    """(organization id, role, organization jurisdiction) for the user's active memberships, cached."""
+    cached = getattr(user, "_access_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user, is_active=True, organization__is_active=True)
+            .values_list("organization_id", "role", "organization__jurisdiction")
+        )
+        user._access_memberships = cached
+    return cached
+
+
+def forget(user: Any) -> None:
+    """Drop the cached memberships (after a membership change)."""
+    if hasattr(user, "_access_memberships"):
+        del user._access_memberships
+
+
+def _active(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_site_admin(user: Any) -> bool:
+    return _active(user) and bool(user.is_superuser)
+
+
+def organizations_with_role(user: Any, *roles: str) -> set[int]:
+    """Ids of organizations where the user holds any of ``roles`` (all roles when none given)."""
+    if not _active(user):
+        return set()
+    wanted = set(roles) or ALL_ROLES
+    return {org_id for org_id, role, _ in _memberships(user) if role in wanted}
+
+
+def has_role(user: Any, organization: Organization | int, *roles: str) -> bool:
+    org_id = organization if isinstance(organization, int) else organization.pk
+    return is_site_admin(user) or org_id in organizations_with_role(user, *roles)
+
+
+def roles_in(user: Any, organization: Organization) -> set[str]:
+    if not _active(user):
+        return set()
+    return {role for org_id, role, _ in _memberships(user) if org_id == organization.pk}
+
+
+def _jurisdictions(user: Any, roles: frozenset[str]) -> set[str]:
+    return {j for _, role, j in _memberships(user) if role in roles and j}
+
+
+def _prefix(path: str, lookup: str) -> str:
+    return f"{path}__{lookup}" if path else lookup
+
+
+def visibility(user: Any, action: str, model: type[models.Model]) -> Q | None:
+    """The Q that limits ``model`` to what ``user`` may ``action``; None means nothing."""
+    grants = _registry.rules.get(model)
+    if grants is None:
+        raise LookupError(f"No access rule registered for {model.__name__}")
+    combined: Q | None = None
+    for g in grants:
+        roles = g.roles.get(action)
+        if not roles:
+            continue
+        if g.match == "membership":
+            org_ids = organizations_with_role(user, *roles)
+            if not org_ids:
+                continue
+            q = Q(**{f"{g.path}__in" if g.path else "pk__in": org_ids})
+        elif g.match == "jurisdiction":
+            states = _jurisdictions(user, roles)
+            if not states:
+                continue
+            q = Q(**{_prefix(g.path, "jurisdiction__in"): states})
+        else:  # pragma: no cover - programming error
+            raise ValueError(f"Unknown grant match {g.match!r}")
+        if g.condition is not None:
+            q &= g.condition
+        combined = q if combined is None else combined | q
+    return combined
+
+
+def scoped(user: Any, action: str, queryset: QuerySet[M]) -> QuerySet[M]:
+    """``queryset`` narrowed to the rows ``user`` may ``action``."""
+    if not _active(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    q = visibility(user, action, queryset.model)
+    if q is None:
+        return queryset.none()
+    return queryset.filter(q)
+
+
+def can(user: Any, action: str, obj: models.Model) -> bool:
+    """May ``user`` perform ``action`` on ``obj``? One query, same rules as ``scoped``."""
+    if is_site_admin(user):
+        return True
+    return scoped(user, action, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def get_object_or_404(user: Any, action: str, queryset: QuerySet[M], **lookup: Any) -> M:
+    """The object, or 404 when it does not exist *or* lies outside the user's scope."""
+    try:
+        return scoped(user, action, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Not found") from exc
+
+
+class AccessDenied(PermissionError):
+    """Raised by services when the acting user lacks the role; the web layer maps it to 404/403."""
+
+
+def require(user: Any, action: str, obj: models.Model) -> None:
+    if not can(user, action, obj):
+        raise AccessDenied(f"{user} may not {action} {obj._meta.verbose_name}")
+
+
+def require_role(user: Any, organization: Organization, *roles: str) -> None:
+    if not has_role(user, organization, *roles):
+        raise AccessDenied(f"{user} lacks role {'/'.join(roles)} at {organization.code}")
+
+
+# Organizations and memberships: a user sees the organizations they belong to,
+# and the memberships of those organizations.
+register(Organization, grant("", view=ALL_ROLES))
+register(Membership, grant("organization", view=ALL_ROLES))

@@ -1,0 +1,163 @@
+"""Organizations, people and their roles.
+
+A person (``User``) belongs to organizations through ``Membership`` rows, each
+with one role. What a user may see or do follows from those rows alone; the
+rules live in ``organizations/access.py``.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+
+class User(AbstractUser):
+    """A person who signs in. ``email`` is unique so password reset is unambiguous."""
+
+    email = models.EmailField("email address", unique=True)
+    title = models.CharField(max_length=120, blank=True, help_text="Job title, shown on attestations.")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class County(models.Model):
+    """Reference data: a county (or equivalent) identified by its 5-digit FIPS code."""
+
+    state = models.CharField(max_length=2, help_text="USPS state code, e.g. CA.")
+    name = models.CharField(max_length=80)
+    fips = models.CharField(
+        max_length=5,
+        unique=True,
+        validators=[RegexValidator(r"^\d{5}$", "A FIPS county code has 5 digits.")],
+    )
+
+    class Meta:
+        ordering = ["state", "name"]
+        verbose_name_plural = "counties"
+        constraints = [
+            models.UniqueConstraint(fields=["state", "name"], name="county_unique_state_name"),
+            models.CheckConstraint(
+                condition=Q(fips__regex=r"^\d{5}$"), name="county_fips_five_digits"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.state}"
+
+
+class OrganizationKind(models.TextChoices):
+    PLAN = "plan", "Health plan"
+    ACH = "ach", "Accountable Community for Health"
+    CBO = "cbo", "Community-based organization"
+    REGULATOR = "regulator", "Regulator"
+
+
+slug_validator = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    "Use lowercase letters, digits and single hyphens, e.g. demo-plan.",
+)
+
+
+class Organization(models.Model):
+    code = models.CharField(
+        max_length=50,
+        unique=True,
+        validators=[slug_validator],
+        help_text="Short unique lowercase code used in URLs and on the command line.",
+    )
+    kind = models.CharField(max_length=16, choices=OrganizationKind.choices)
+    legal_name = models.CharField(max_length=255)
+    display_name = models.CharField(max_length=255, blank=True)
+    ein = models.CharField(
+        "EIN",
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(r"^\d{2}-\d{7}$", "An EIN looks like 12-3456789.")],
+    )
+    identifiers = models.JSONField(
+        default=dict, blank=True, help_text="Other identifiers, e.g. {\"NPI\": \"...\"}."
+    )
+    jurisdiction = models.CharField(
+        max_length=8,
+        blank=True,
+        help_text="State code a plan is regulated in, or a regulator oversees (e.g. CA).",
+    )
+    counties_served = models.ManyToManyField(County, blank=True, related_name="organizations")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["legal_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in OrganizationKind]),
+                name="organization_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+                name="organization_code_slug",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.legal_name
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+
+class Role(models.TextChoices):
+    PLAN_FINANCE = "plan_finance", "Plan finance"
+    PLAN_COMPLIANCE = "plan_compliance", "Plan compliance officer"
+    FUND_ADMIN = "fund_admin", "Fund administrator"
+    BOARD_MEMBER = "board_member", "Board member"
+    BOARD_CHAIR = "board_chair", "Board chair"
+    CBO_STAFF = "cbo_staff", "CBO staff"
+    REGULATOR = "regulator", "Regulator"
+
+
+#: Which roles make sense in which kind of organization.
+ROLES_BY_KIND: dict[str, set[str]] = {
+    OrganizationKind.PLAN: {Role.PLAN_FINANCE, Role.PLAN_COMPLIANCE},
+    OrganizationKind.ACH: {Role.FUND_ADMIN, Role.BOARD_MEMBER, Role.BOARD_CHAIR},
+    OrganizationKind.CBO: {Role.CBO_STAFF},
+    OrganizationKind.REGULATOR: {Role.REGULATOR},
+}
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(max_length=32, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization__code", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization", "role"], name="membership_unique_role"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in Role]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.organization.code}"
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-in attempts per normalized username (existing or not, so no enumeration)."""
+
+    username = models.CharField(max_length=254, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.failures} failed"

@@ -1,0 +1,91 @@
+"""Writes for organizations and memberships; each one audited in its transaction."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from audit.services import record, snapshot
+
+from . import access
+from .models import ROLES_BY_KIND, County, Membership, Organization, User
+
+
+def organization_create(
+    *,
+    actor: Any,
+    code: str,
+    kind: str,
+    legal_name: str,
+    display_name: str = "",
+    ein: str = "",
+    jurisdiction: str = "",
+    counties: list[County] | None = None,
+) -> Organization:
+    with transaction.atomic():
+        org = Organization(
+            code=code,
+            kind=kind,
+            legal_name=legal_name,
+            display_name=display_name,
+            ein=ein,
+            jurisdiction=jurisdiction,
+        )
+        org.full_clean()
+        org.save()
+        if counties:
+            org.counties_served.set(counties)
+        after = snapshot(org) | {"counties_served": sorted(c.fips for c in counties or [])}
+        record(actor=actor, action="organization.create", obj=org, after=after)
+    return org
+
+
+def membership_grant(*, actor: Any, user: User, organization: Organization, role: str) -> Membership:
+    """Give ``user`` a role in ``organization`` (the role must fit the organization's kind)."""
+    if role not in ROLES_BY_KIND.get(organization.kind, set()):
+        raise ValidationError(
+            {"role": f"Role {role!r} does not exist in a {organization.get_kind_display()}."}
+        )
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            user=user, organization=organization, role=role, defaults={"is_active": True}
+        )
+        if not created and not membership.is_active:
+            before = snapshot(membership)
+            membership.is_active = True
+            membership.save(update_fields=["is_active"])
+            record(actor=actor, action="membership.reactivate", obj=membership, before=before,
+                   after=snapshot(membership), organization=organization)
+        elif created:
+            record(actor=actor, action="membership.grant", obj=membership,
+                   after=snapshot(membership), organization=organization)
+    access.forget(user)
+    return membership
+
+
+def membership_revoke(*, actor: Any, membership: Membership) -> Membership:
+    with transaction.atomic():
+        before = snapshot(membership)
+        membership.is_active = False
+        membership.save(update_fields=["is_active"])
+        record(actor=actor, action="membership.revoke", obj=membership, before=before,
+               after=snapshot(membership), organization=membership.organization)
+    access.forget(membership.user)
+    return membership
+
+
+USER_AUDIT_FIELDS = ["username", "email", "first_name", "last_name", "title", "is_active", "is_staff",
+                     "is_superuser"]
+
+
+def user_create(
+    *, actor: Any, username: str, email: str, password: str | None, superuser: bool = False, **profile: Any
+) -> User:
+    """Create a person who can sign in (the password is hashed and never audited)."""
+    with transaction.atomic():
+        user = User(username=username, email=email, is_staff=superuser, is_superuser=superuser, **profile)
+        user.set_password(password) if password else user.set_unusable_password()
+        user.full_clean()
+        user.save()
+        record(actor=actor, action="user.create", obj=user, after=snapshot(user, USER_AUDIT_FIELDS))
+    return user

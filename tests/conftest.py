@@ -1,0 +1,65 @@
+"""Shared fixtures. Tests run on PostgreSQL (config.settings.test)."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, settings) -> Iterator[str]:  # noqa: ARG001
+    """A real Celery worker process on the Redis broker, using the test database.
+
+    Tasks are routed to a queue private to this test, so no other worker takes them.
+    Yields the queue name; tasks sent while the fixture is active go there.
+    """
+    from config.celery_app import app
+
+    queue = f"test-{uuid.uuid4().hex[:10]}"
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": database_url,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(settings.EMAIL_FILE_PATH),
+    }
+    log = ROOT / "var" / f"worker-{queue}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
+         "-Q", queue, "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "INFO"],
+        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )
+    old = (app.conf.task_always_eager, app.conf.task_default_queue)
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if "ready." in log.read_text():
+                break
+            if proc.poll() is not None:
+                raise RuntimeError(f"worker exited early:\n{log.read_text()}")
+            time.sleep(0.2)
+        else:
+            raise RuntimeError(f"worker did not start:\n{log.read_text()}")
+        yield queue
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue = old
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WellnessFundConfig(AppConfig):
+    name = "wellness_fund"
+    verbose_name = "Wellness funds"
