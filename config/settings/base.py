@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "audit",
     "notifications",
     "wellness_fund",
+    "wellness_fund.reinvestment",
     "grants",
     "reporting",
 ]
