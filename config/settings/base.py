@@ -131,6 +131,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 #: Demo data loaders, run in order by ``manage.py load_demo``; each is idempotent.
 DEMO_LOADERS = [
     "organizations.demo.load",
+    "wellness_fund.reinvestment.demo.load",
+    "wellness_fund.demo.load",
+    "grants.demo.load",
+    "reporting.demo.load",
 ]
 
 LOGGING = {
