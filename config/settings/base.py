@@ -27,6 +27,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "djmoney",
+    "rest_framework",
+    "drf_spectacular",
+    "django_htmx",
     "organizations",
     "audit",
     "notifications",
@@ -34,6 +37,7 @@ INSTALLED_APPS = [
     "wellness_fund.reinvestment",
     "grants",
     "reporting",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -45,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -136,6 +141,16 @@ DEMO_LOADERS = [
     "grants.demo.load",
     "reporting.demo.load",
 ]
+
+# REST API: https://www.django-rest-framework.org/api-guide/settings/
+REST_FRAMEWORK: dict[str, object] = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# OpenAPI schema: https://drf-spectacular.readthedocs.io/en/latest/settings.html
+SPECTACULAR_SETTINGS: dict[str, object] = {
+    "TITLE": "Community Reinvestment API",
+    "VERSION": "1.0.0",
+}
 
 LOGGING = {
     "version": 1,
