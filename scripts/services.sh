@@ -64,4 +64,13 @@ wait_for() { # name, check function
 
 if ! pg_reachable 2>/dev/null; then start_postgres; wait_for postgres pg_reachable; fi
 if ! redis_reachable 2>/dev/null; then start_redis; wait_for redis redis_reachable; fi
+python - <<'PY'
+import os, psycopg
+url = os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1)
+base, name = url.rsplit("/", 1)
+name = name.split("?")[0]
+with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+    if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+        conn.execute(f'CREATE DATABASE "{name}"')
+PY
 echo "==> PostgreSQL and Redis are reachable"
