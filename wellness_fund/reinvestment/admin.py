@@ -1,0 +1,89 @@
+"""Admin: policies (versioned data) are edited here, audited; plan records are read-only here
+(they change through the services, which keep obligations consistent)."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from audit.admin import AuditedModelAdmin
+
+from .models import (
+    DirectInvestment,
+    MemberMonth,
+    Obligation,
+    ObligationCredit,
+    PlanFinancialYear,
+    PolicyBracket,
+    PolicyEarmark,
+    ReinvestmentPolicy,
+)
+
+
+class BracketInline(admin.TabularInline):
+    model = PolicyBracket
+    extra = 0
+
+
+class EarmarkInline(admin.TabularInline):
+    model = PolicyEarmark
+    extra = 0
+
+
+@admin.register(ReinvestmentPolicy)
+class ReinvestmentPolicyAdmin(AuditedModelAdmin):
+    """Add a new version rather than editing one: a version used by a frozen obligation is read-only."""
+
+    list_display = ("code", "version", "jurisdiction", "basis", "effective_from_year", "effective_to_year")
+    list_filter = ("jurisdiction", "basis")
+    search_fields = ("code", "name")
+    inlines = [BracketInline, EarmarkInline]
+
+    def _used(self, obj: Any) -> bool:
+        return obj is not None and obj.obligations.exclude(status="current").exists()
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and not self._used(obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or not obj.obligations.exists())
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PlanFinancialYear)
+class PlanFinancialYearAdmin(ReadOnlyAdmin):
+    list_display = ("plan", "income_year", "status", "total_revenue", "net_income", "supersedes")
+    list_filter = ("status", "income_year")
+
+
+@admin.register(MemberMonth)
+class MemberMonthAdmin(ReadOnlyAdmin):
+    list_display = ("plan", "county", "month", "member_months")
+    list_filter = ("month",)
+
+
+@admin.register(Obligation)
+class ObligationAdmin(ReadOnlyAdmin):
+    list_display = ("plan", "income_year", "policy_code", "policy_version", "total", "status", "deadline")
+    list_filter = ("status", "policy_code")
+
+
+@admin.register(ObligationCredit)
+class ObligationCreditAdmin(ReadOnlyAdmin):
+    list_display = ("plan", "income_year", "county", "source", "reference", "credited_on", "amount")
+    list_filter = ("source", "income_year")
+
+
+@admin.register(DirectInvestment)
+class DirectInvestmentAdmin(ReadOnlyAdmin):
+    list_display = ("plan", "payee", "county", "domain", "paid_on", "amount")

@@ -1,0 +1,168 @@
+"""Plan financials: the annual results and enrollment a reinvestment obligation is computed from.
+
+A ``PlanFinancialYear`` moves draft -> submitted -> locked. A locked year never
+changes in place: an *amendment* creates a new year row that ``supersedes`` it
+(the old row becomes ``superseded``) and says why. On PostgreSQL a trigger
+(migration 0003) refuses any change to a locked row other than marking it
+superseded, from any client.
+"""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from djmoney.models.fields import MoneyField
+
+
+class FinancialYearStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    LOCKED = "locked", "Locked"
+    SUPERSEDED = "superseded", "Superseded by an amendment"
+
+
+def financial_document_path(instance: "PlanFinancialYear", filename: str) -> str:
+    return f"reinvestment/financials/{instance.plan_id}/{instance.income_year}/{filename}"
+
+
+class PlanFinancialYear(models.Model):
+    """A plan's audited results for one income (calendar) year, in ``currency``.
+
+    Money fields are amounts in the currency of the year (cents). ``quality_measures_missed``
+    lists the codes of the quality measures whose minimum performance level the plan missed.
+    """
+
+    plan = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="financial_years"
+    )
+    income_year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1990)])
+    currency = models.CharField(max_length=3, default="USD")
+    total_revenue = MoneyField(max_digits=16, decimal_places=2, default_currency="USD")
+    net_income = MoneyField(max_digits=16, decimal_places=2, default_currency="USD")
+    pretax_income = MoneyField(
+        max_digits=16, decimal_places=2, default_currency="USD", null=True, blank=True
+    )
+    mlr_numerator = MoneyField(
+        max_digits=16, decimal_places=2, default_currency="USD", null=True, blank=True,
+        help_text="Medical loss ratio numerator: medical costs and quality improvement spending.",
+    )
+    mlr_denominator = MoneyField(
+        max_digits=16, decimal_places=2, default_currency="USD", null=True, blank=True,
+        help_text="Medical loss ratio denominator: premium revenue net of taxes and fees.",
+    )
+    gross_premium = MoneyField(
+        max_digits=16, decimal_places=2, default_currency="USD", null=True, blank=True,
+        help_text="Gross premium of the product, for premium-at-risk quality policies.",
+    )
+    quality_standards_met = models.BooleanField(
+        default=True, help_text="Met the state's minimum quality performance levels this year."
+    )
+    quality_measures_missed = models.JSONField(default=list, blank=True)
+    source_document = models.FileField(upload_to=financial_document_path, blank=True)
+    status = models.CharField(
+        max_length=12, choices=FinancialYearStatus.choices, default=FinancialYearStatus.DRAFT
+    )
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    amendment_reason = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "income_year", "id"]
+        constraints = [
+            # One live (not superseded) row per plan and year: amendments replace, never duplicate.
+            models.UniqueConstraint(
+                fields=["plan", "income_year"],
+                condition=~Q(status="superseded"),
+                name="financial_year_one_live_per_plan_year",
+            ),
+            # Revenue is a gross amount: never negative.
+            models.CheckConstraint(condition=Q(total_revenue__gte=0), name="financial_year_revenue_not_negative"),
+            # Net income is what is left of revenue: it can be negative (a loss) but not above revenue.
+            models.CheckConstraint(
+                condition=Q(net_income__lte=F("total_revenue")), name="financial_year_net_income_within_revenue"
+            ),
+            # A ratio needs a positive denominator.
+            models.CheckConstraint(
+                condition=Q(mlr_denominator__isnull=True) | Q(mlr_denominator__gt=0),
+                name="financial_year_mlr_denominator_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(mlr_numerator__isnull=True) | Q(mlr_numerator__gte=0),
+                name="financial_year_mlr_numerator_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(gross_premium__isnull=True) | Q(gross_premium__gte=0),
+                name="financial_year_gross_premium_not_negative",
+            ),
+            # Every amount is in the year's currency.
+            models.CheckConstraint(
+                condition=Q(total_revenue_currency=F("currency")) & Q(net_income_currency=F("currency")),
+                name="financial_year_single_currency",
+            ),
+            # An amendment must say why.
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | ~Q(amendment_reason=""),
+                name="financial_year_amendment_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in FinancialYearStatus]),
+                name="financial_year_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} income year {self.income_year} ({self.status})"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in (FinancialYearStatus.LOCKED, FinancialYearStatus.SUPERSEDED)
+
+
+class MemberMonth(models.Model):
+    """Enrollment of a plan in a county for one calendar month (count of member months).
+
+    ``month`` is always the first day of the month.
+    """
+
+    plan = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="member_months"
+    )
+    county = models.ForeignKey("organizations.County", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(help_text="First day of the month.")
+    member_months = models.PositiveIntegerField(validators=[MinValueValidator(0)])  # members x months
+
+    class Meta:
+        ordering = ["plan", "month", "county"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "county", "month"], name="member_month_unique"),
+            models.CheckConstraint(condition=Q(member_months__gte=0), name="member_month_not_negative"),
+            models.CheckConstraint(condition=Q(month__day=1), name="member_month_first_of_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.county_id} {self.month:%Y-%m}: {self.member_months}"
+
+
+class CountyFinancial(models.Model):
+    """A plan year's revenue and net income in one county, for policies that allocate by them."""
+
+    financial_year = models.ForeignKey(
+        PlanFinancialYear, on_delete=models.PROTECT, related_name="county_financials"
+    )
+    county = models.ForeignKey("organizations.County", on_delete=models.PROTECT, related_name="+")
+    revenue = MoneyField(max_digits=16, decimal_places=2, default_currency="USD")
+    net_income = MoneyField(max_digits=16, decimal_places=2, default_currency="USD")
+
+    class Meta:
+        ordering = ["financial_year", "county"]
+        constraints = [
+            models.UniqueConstraint(fields=["financial_year", "county"], name="county_financial_unique"),
+            # Shares are weights: never negative.
+            models.CheckConstraint(condition=Q(revenue__gte=0), name="county_financial_revenue_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.financial_year_id} {self.county_id}"

@@ -1,0 +1,317 @@
+"""Reads of reinvestment data for pages, the API, commands and reports (plain data out).
+
+Fulfilment of an obligation = the sum of the plan's credits for its income year
+(credits tagged with another policy code excluded), counted up to ``as_of``.
+
+**Status rule** (terms are data on the policy version):
+
+* ``met``: fulfilled >= total (a zero obligation is met);
+* ``shortfall``: the deadline (last day of the investment window) has passed and it is not met;
+* ``on_track``: before the window opens, or fulfilled >= total x (share of the window
+  elapsed, days counted inclusively) x ``on_track_min_pace``;
+* ``at_risk``: otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from organizations.models import Organization
+from wellness_fund.money import round_cents
+
+from .calculation import Bracket, PolicyTerms, Threshold
+from .models import (
+    DirectInvestment,
+    FinancialYearStatus,
+    MemberMonth,
+    Obligation,
+    ObligationCredit,
+    ObligationStatus,
+    PlanFinancialYear,
+    ReinvestmentPolicy,
+)
+
+ZERO = Decimal("0.00")
+LIVE = [ObligationStatus.CURRENT, ObligationStatus.FROZEN]
+
+
+# --- policies -------------------------------------------------------------------------------
+
+
+def policy_for(*, code: str, version: int | None = None, year: int | None = None) -> ReinvestmentPolicy:
+    """The policy version asked for; by ``year``, the highest version in effect that year;
+    with neither, the newest version. ValidationError when there is none."""
+    versions = ReinvestmentPolicy.objects.filter(code=code).prefetch_related("brackets", "earmarks")
+    if not ReinvestmentPolicy.objects.filter(code=code).exists():
+        known = ", ".join(ReinvestmentPolicy.objects.order_by("code").values_list("code", flat=True).distinct())
+        raise ValidationError({"policy": f"No reinvestment policy {code!r}. Known: {known}."})
+    if version is not None:
+        found = versions.filter(version=version).first()
+        if found is None:
+            raise ValidationError({"version": f"{code} has no version {version}."})
+        if year is not None and not found.covers(year):
+            raise ValidationError({"year": f"{code} v{version} does not cover {year}."})
+        return found
+    if year is not None:
+        found = (
+            versions.filter(effective_from_year__lte=year)
+            .filter(Q(effective_to_year__isnull=True) | Q(effective_to_year__gte=year))
+            .order_by("-version")
+            .first()
+        )
+        if found is None:
+            raise ValidationError({"year": f"No version of {code} covers the year {year}."})
+        return found
+    return versions.order_by("-version").first()  # type: ignore[return-value]
+
+
+def policies_list() -> QuerySet[ReinvestmentPolicy]:
+    """Every policy version, by code then version (one query)."""
+    return ReinvestmentPolicy.objects.order_by("code", "version")
+
+
+def policy_terms(policy: ReinvestmentPolicy) -> PolicyTerms:
+    """The calculation's view of a policy version (brackets in order)."""
+    brackets = tuple(
+        Bracket(
+            rate=b.rate,
+            lower=Threshold(b.lower_kind, b.lower_value) if b.lower_value is not None else None,
+            upper=Threshold(b.upper_kind, b.upper_value) if b.upper_value is not None else None,
+        )
+        for b in sorted(policy.brackets.all(), key=lambda b: b.position)
+    )
+    return PolicyTerms(
+        code=policy.code,
+        version=policy.version,
+        currency=policy.currency,
+        basis=policy.basis,
+        brackets=brackets,
+        quality_addon_rate=policy.quality_addon_rate,
+        quality_measures=tuple(m["code"] if isinstance(m, dict) else str(m) for m in policy.quality_measures),
+        floor=policy.floor_amount.amount if policy.floor_amount is not None else None,
+        cap=policy.cap_amount.amount if policy.cap_amount is not None else None,
+        mlr_minimum=policy.mlr_minimum,
+        mlr_remittance_required=policy.mlr_remittance_required,
+    )
+
+
+def policy_snapshot(policy: ReinvestmentPolicy) -> dict[str, Any]:
+    """The terms of a version as plain JSON data, kept with each obligation."""
+    return {
+        "code": policy.code,
+        "version": policy.version,
+        "name": policy.name,
+        "jurisdiction": policy.jurisdiction,
+        "currency": policy.currency,
+        "effective_from_year": policy.effective_from_year,
+        "effective_to_year": policy.effective_to_year,
+        "basis": policy.basis,
+        "brackets": [
+            {"position": b.position, "lower_kind": b.lower_kind, "lower_value": _s(b.lower_value),
+             "upper_kind": b.upper_kind, "upper_value": _s(b.upper_value), "rate": str(b.rate)}
+            for b in sorted(policy.brackets.all(), key=lambda b: b.position)
+        ],
+        "quality_addon_rate": str(policy.quality_addon_rate),
+        "quality_measures": policy.quality_measures,
+        "floor": _s(policy.floor_amount.amount if policy.floor_amount is not None else None),
+        "cap": _s(policy.cap_amount.amount if policy.cap_amount is not None else None),
+        "mlr_minimum": _s(policy.mlr_minimum),
+        "mlr_remittance_required": policy.mlr_remittance_required,
+        "allocation_basis": policy.allocation_basis,
+        "window_start_offset": policy.window_start_offset,
+        "window_end_offset": policy.window_end_offset,
+        "on_track_min_pace": str(policy.on_track_min_pace),
+        "earmarks": [
+            {"code": e.code, "label": e.label, "minimum_share": str(e.minimum_share), "domains": e.domains,
+             "requires_cha_chip_alignment": e.requires_cha_chip_alignment}
+            for e in sorted(policy.earmarks.all(), key=lambda e: e.code)
+        ],
+        "source_citation": policy.source_citation,
+    }
+
+
+def _s(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+# --- financial years and member months ------------------------------------------------------
+
+
+def financial_years_for_plan(plan: Organization) -> QuerySet[PlanFinancialYear]:
+    """All of a plan's years, amendments included, newest first (one query)."""
+    return PlanFinancialYear.objects.filter(plan=plan).order_by("-income_year", "-id")
+
+
+def financial_year_live(*, plan: Organization, income_year: int) -> PlanFinancialYear | None:
+    return (
+        PlanFinancialYear.objects.filter(plan=plan, income_year=income_year)
+        .exclude(status=FinancialYearStatus.SUPERSEDED)
+        .first()
+    )
+
+
+def member_months_by_county(*, plan: Organization, year: int) -> dict[Any, int]:
+    """County -> member months of ``year`` (one query)."""
+    rows = (
+        MemberMonth.objects.filter(plan=plan, month__year=year)
+        .values("county").annotate(total=Sum("member_months")).order_by()
+    )
+    return {r["county"]: int(r["total"]) for r in rows}
+
+
+# --- obligations and fulfilment -------------------------------------------------------------
+
+
+def _credits_of(obligation: Obligation) -> QuerySet[ObligationCredit]:
+    return ObligationCredit.objects.filter(
+        plan_id=obligation.plan_id, income_year=obligation.income_year
+    ).filter(Q(policy_code="") | Q(policy_code=obligation.policy_code))
+
+
+def credits_for_obligation(
+    obligation: Obligation, as_of: datetime.date | None = None
+) -> QuerySet[ObligationCredit]:
+    """The credits behind an obligation's fulfilment, oldest first (one query)."""
+    qs = _credits_of(obligation).select_related("county", "payee").order_by("credited_on", "id")
+    return qs.filter(credited_on__lte=as_of) if as_of is not None else qs
+
+
+def direct_investments_for_plan(plan: Organization, income_year: int | None = None) -> QuerySet[DirectInvestment]:
+    """A plan's direct investments, newest first (one query)."""
+    qs = DirectInvestment.objects.filter(plan=plan).select_related("payee", "county").order_by("-paid_on", "-id")
+    return qs.filter(income_year=income_year) if income_year is not None else qs
+
+
+def obligations_for_plan(plan: Organization) -> QuerySet[Obligation]:
+    """A plan's live obligations with ``fulfilled_amount`` (all credits to date), one query."""
+    fulfilled = (
+        ObligationCredit.objects.filter(plan_id=OuterRef("plan_id"), income_year=OuterRef("income_year"))
+        .filter(Q(policy_code="") | Q(policy_code=OuterRef("policy_code")))
+        .order_by().values("plan_id").annotate(s=Sum("amount")).values("s")
+    )
+    return (
+        Obligation.objects.filter(plan=plan, status__in=LIVE)
+        .select_related("policy", "financial_year")
+        .annotate(fulfilled_amount=Coalesce(
+            Subquery(fulfilled, output_field=DecimalField(max_digits=16, decimal_places=2)),
+            Value(ZERO), output_field=DecimalField(max_digits=16, decimal_places=2),
+        ))
+        .order_by("-income_year", "policy_code")
+    )
+
+
+def unmet_income_years_on(*, plan: Organization, on: datetime.date) -> list[int]:
+    """Income years (oldest first) whose investment window contains ``on`` and whose
+    obligations are not yet met by the credits recorded so far (two queries)."""
+    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for year, total in Obligation.objects.filter(
+        plan=plan, status__in=LIVE, window_start__lte=on, window_end__gte=on
+    ).values_list("income_year", "total"):
+        totals[year] += total
+    if not totals:
+        return []
+    credited = dict(
+        ObligationCredit.objects.filter(plan=plan, income_year__in=list(totals))
+        .values("income_year").annotate(s=Sum("amount")).order_by().values_list("income_year", "s")
+    )
+    return sorted(y for y, total in totals.items() if credited.get(y, ZERO) < total)
+
+
+def obligation_status(
+    *, total: Decimal, fulfilled: Decimal, as_of: datetime.date, window_start: datetime.date,
+    window_end: datetime.date, pace: Decimal,
+) -> str:
+    """on_track / at_risk / shortfall / met (the rule in the module docstring)."""
+    if fulfilled >= total:
+        return "met"
+    if as_of > window_end:
+        return "shortfall"
+    if as_of < window_start:
+        return "on_track"
+    elapsed = Decimal((as_of - window_start).days + 1) / Decimal((window_end - window_start).days + 1)
+    return "on_track" if fulfilled >= total * elapsed * pace else "at_risk"
+
+
+def _matches(earmark: dict[str, Any], credit: ObligationCredit) -> bool:
+    if earmark.get("domains") and credit.domain not in earmark["domains"]:
+        return False
+    return not earmark.get("requires_cha_chip_alignment") or credit.cha_chip_aligned
+
+
+def obligation_summary(obligation: Obligation, as_of: datetime.date) -> dict[str, Any]:
+    """Everything a page or report shows about one obligation as of a date, as plain data.
+
+    Queries: allocations with counties (1), credits with counties (1); the policy terms
+    come from the obligation's own snapshot, so a frozen obligation shows the terms it was
+    computed with.
+    """
+    allocations = list(obligation.allocations.select_related("county").order_by("county__name"))
+    credits = list(credits_for_obligation(obligation, as_of))
+    total = obligation.total.amount
+    fulfilled = sum((c.amount.amount for c in credits), ZERO)
+    by_county: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    names: dict[int, tuple[str, str]] = {}
+    for c in credits:
+        by_county[c.county_id] += c.amount.amount
+        names[c.county_id] = (c.county.name, c.county.fips)
+    counties = []
+    for a in allocations:
+        got = by_county.pop(a.county_id, ZERO)
+        counties.append({
+            "county": a.county.name, "fips": a.county.fips, "weight": a.weight,
+            "allocated": a.amount.amount, "fulfilled": got, "remaining": max(a.amount.amount - got, ZERO),
+        })
+    for county_id, got in sorted(by_county.items(), key=lambda kv: names[kv[0]][0]):
+        counties.append({
+            "county": names[county_id][0], "fips": names[county_id][1], "weight": Decimal(0),
+            "allocated": ZERO, "fulfilled": got, "remaining": ZERO,
+        })
+    snapshot = obligation.policy_snapshot or {}
+    earmarks = []
+    for e in snapshot.get("earmarks", []):
+        required = round_cents(total * Decimal(e["minimum_share"]))
+        got = sum((c.amount.amount for c in credits if _matches(e, c)), ZERO)
+        earmarks.append({
+            "code": e["code"], "label": e["label"], "minimum_share": Decimal(e["minimum_share"]),
+            "required": required, "fulfilled": got, "remaining": max(required - got, ZERO),
+            "met": got >= required,
+        })
+    pace = Decimal(snapshot.get("on_track_min_pace", "1"))
+    return {
+        "id": obligation.pk,
+        "plan_id": obligation.plan_id,
+        "income_year": obligation.income_year,
+        "policy": obligation.policy_code,
+        "version": obligation.policy_version,
+        "policy_name": snapshot.get("name", ""),
+        "source_citation": snapshot.get("source_citation", ""),
+        "currency": obligation.currency,
+        "obligation_status": obligation.status,
+        "computed_at": obligation.computed_at,
+        "frozen_at": obligation.frozen_at,
+        "total": total,
+        "lines": [{"text": line["text"], "amount": Decimal(line["amount"])} for line in obligation.lines],
+        "mlr_remittance": obligation.mlr_remittance.amount,
+        "mlr_lines": [{"text": line["text"], "amount": Decimal(line["amount"])} for line in obligation.mlr_lines],
+        "mlr_remittance_fund_code": obligation.mlr_remittance_fund_code,
+        "as_of": as_of,
+        "fulfilled": fulfilled,
+        "remaining": max(total - fulfilled, ZERO),
+        "percent": round_cents(fulfilled * 100 / total) if total > 0 else Decimal("100.00"),
+        "window_start": obligation.window_start,
+        "window_end": obligation.window_end,
+        "deadline": obligation.deadline,
+        "status": obligation_status(
+            total=total, fulfilled=fulfilled, as_of=as_of, window_start=obligation.window_start,
+            window_end=obligation.window_end, pace=pace,
+        ),
+        "counties": counties,
+        "earmarks": earmarks,
+    }

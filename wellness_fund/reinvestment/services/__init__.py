@@ -1,0 +1,33 @@
+"""Every write of the reinvestment app: one keyword-only function per action, audited in its transaction."""
+
+from .credits import credit_income_year_for, obligation_credit_record
+from .financials import (
+    county_financials_set,
+    financial_year_amend,
+    financial_year_create,
+    financial_year_lock,
+    financial_year_submit,
+    financial_year_update,
+)
+from .investments import direct_investment_record
+from .member_months import ImportReport, MemberMonthImportError, member_months_import, read_csv
+from .obligations import obligation_compute, obligation_mlr_recipient_set, obligations_recompute
+
+__all__ = [
+    "ImportReport",
+    "MemberMonthImportError",
+    "county_financials_set",
+    "credit_income_year_for",
+    "direct_investment_record",
+    "financial_year_amend",
+    "financial_year_create",
+    "financial_year_lock",
+    "financial_year_submit",
+    "financial_year_update",
+    "member_months_import",
+    "obligation_compute",
+    "obligation_credit_record",
+    "obligation_mlr_recipient_set",
+    "obligations_recompute",
+    "read_csv",
+]

@@ -1,0 +1,170 @@
+"""Member months by county and month, imported from CSV: all rows or none.
+
+CSV columns (header required): ``plan, county, month, member_months``.
+
+* ``plan``: the plan's code; must be the plan being imported for;
+* ``county``: a 5-digit FIPS code or a county name (in the plan's state);
+* ``month``: ``YYYY-MM`` or ``YYYY-MM-DD`` (the first of the month), within the income year;
+* ``member_months``: a whole number, zero or more.
+
+Every row is checked and reported (line number, OK or the problem). If any row is bad
+nothing is written. Otherwise the rows replace the plan's counts for those county-months
+(one audit event with before/after), and the open obligations of the year are recomputed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from audit.services import record
+from organizations.models import County, Organization, OrganizationKind
+
+from ..models import FinancialYearStatus, MemberMonth, PlanFinancialYear
+from ._access import require_plan_finance
+from .obligations import obligations_recompute_for_plan_year
+
+COLUMNS = ("plan", "county", "month", "member_months")
+
+
+@dataclass
+class RowReport:
+    line: int
+    ok: bool
+    message: str
+
+
+@dataclass
+class ImportReport:
+    rows: list[RowReport] = field(default_factory=list)
+    written: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and all(r.ok for r in self.rows)
+
+    @property
+    def errors(self) -> list[RowReport]:
+        return [r for r in self.rows if not r.ok]
+
+    def lines(self) -> list[str]:
+        return [f"line {r.line}: {'OK' if r.ok else 'ERROR'} {r.message}".rstrip() for r in self.rows]
+
+
+class MemberMonthImportError(ValidationError):
+    """Some rows are bad; ``report`` lists each row's outcome. Nothing was written."""
+
+    def __init__(self, report: ImportReport):
+        self.report = report
+        super().__init__([f"line {r.line}: {r.message}" for r in report.errors] or ["The file has no rows."])
+
+
+def _parse_month(text: str, year: int) -> datetime.date:
+    m = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", text.strip())
+    if not m:
+        raise ValueError(f"month {text!r} is not YYYY-MM")
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
+    if not 1 <= mo <= 12:
+        raise ValueError(f"month {text!r} has no month {mo}")
+    if d != 1:
+        raise ValueError(f"month {text!r} must be the first day of the month")
+    if y != year:
+        raise ValueError(f"month {text!r} is not in income year {year}")
+    return datetime.date(y, mo, 1)
+
+
+def _parse_count(text: str) -> int:
+    value = text.strip().replace(",", "")
+    if not re.fullmatch(r"-?\d+(\.0*)?", value):
+        raise ValueError(f"member months {text!r} is not a whole number")
+    count = int(value.split(".")[0])
+    if count < 0:
+        raise ValueError(f"member months {text!r} is negative")
+    return count
+
+
+def read_csv(data: str | bytes) -> list[dict[str, str]]:
+    """The rows of a member-month CSV (ValidationError when the header is wrong)."""
+    if isinstance(data, bytes):
+        data = data.decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(data))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if header != list(COLUMNS):
+        raise ValidationError({"file": f"The header must be {','.join(COLUMNS)}; found {','.join(header) or 'nothing'}."})
+    return [{k.strip().lower(): (v or "") for k, v in row.items() if k} for row in reader]
+
+
+def member_months_import(
+    *, actor: Any, plan: Organization, year: int, rows: Iterable[dict[str, str]]
+) -> ImportReport:
+    """Check every row, then write all of them or none (see the module docstring).
+
+    Raises ``MemberMonthImportError`` (a ValidationError carrying the report) when a row is bad.
+    """
+    require_plan_finance(actor, plan)
+    if plan.kind != OrganizationKind.PLAN:
+        raise ValidationError({"plan": f"{plan.code} is not a health plan."})
+    counties = list(County.objects.all())
+    by_fips = {c.fips: c for c in counties}
+    state = plan.jurisdiction or "CA"
+    by_name = {c.name.lower(): c for c in counties if c.state == state}
+    report = ImportReport()
+    parsed: dict[tuple[int, datetime.date], tuple[County, int]] = {}
+    for line, row in enumerate(rows, start=2):  # line 1 is the header
+        try:
+            if (row.get("plan") or "").strip() != plan.code:
+                raise ValueError(f"plan {row.get('plan')!r} is not {plan.code}")
+            key = (row.get("county") or "").strip()
+            county = by_fips.get(key) or by_name.get(key.lower())
+            if county is None:
+                raise ValueError(f"unknown county {key!r}")
+            month = _parse_month(row.get("month") or "", year)
+            count = _parse_count(row.get("member_months") or "")
+            if (county.pk, month) in parsed:
+                raise ValueError(f"duplicate row for {county.name} {month:%Y-%m}")
+        except ValueError as exc:
+            report.rows.append(RowReport(line, False, str(exc)))
+            continue
+        parsed[(county.pk, month)] = (county, count)
+        report.rows.append(RowReport(line, True, f"{county.name} {month:%Y-%m}: {count}"))
+    if not report.ok:
+        raise MemberMonthImportError(report)
+    with transaction.atomic():
+        locked = PlanFinancialYear.objects.filter(
+            plan=plan, income_year=year, status=FinancialYearStatus.LOCKED
+        ).exists()
+        if locked:
+            raise ValidationError({"year": f"Income year {year} is locked: amend it before changing member months."})
+        existing = {
+            (m.county_id, m.month): m
+            for m in MemberMonth.objects.select_for_update().filter(plan=plan, month__year=year)
+        }
+        before: dict[str, int] = {}
+        after: dict[str, int] = {}
+        to_create = []
+        for (county_id, month), (county, count) in sorted(parsed.items(), key=lambda kv: (kv[0][1], kv[1][0].name)):
+            label = f"{county.fips} {month:%Y-%m}"
+            current = existing.get((county_id, month))
+            if current is None:
+                to_create.append(MemberMonth(plan=plan, county=county, month=month, member_months=count))
+            elif current.member_months != count:
+                before[label] = current.member_months
+                current.member_months = count
+                current.save(update_fields=["member_months"])
+            else:
+                continue
+            after[label] = count
+        MemberMonth.objects.bulk_create(to_create)
+        report.written = len(after)
+        record(actor=actor, action="reinvestment.member_months.import", obj=plan, before=before, after=after,
+               reason=f"income year {year}: {len(parsed)} rows, {len(after)} changed", organization=plan)
+        obligations_recompute_for_plan_year(actor=actor, plan=plan, income_year=year)
+    return report
