@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organizations', '0003_affiliation'),
+        ('organizations', '0002_seed_counties'),
         ('reinvestment', '0001_initial'),
     ]
 
