@@ -23,3 +23,7 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler403 = "organizations.views.permission_denied"
+handler404 = "organizations.views.page_not_found"
+handler500 = "organizations.views.server_error"

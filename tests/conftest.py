@@ -14,6 +14,23 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give every transactional test a serialized rollback.
+
+    A transactional test ends by emptying every table, including the rows that
+    migrations seed (counties, reinvestment policies, voting rules). Serialized
+    rollback puts them back, so every test sees a freshly migrated database
+    whatever ran before it.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        uses_fixture = {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+        if (marker and marker.kwargs.get("transaction")) or uses_fixture:
+            kwargs = dict(marker.kwargs) if marker else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db, settings) -> Iterator[str]:  # noqa: ARG001
     """A real Celery worker process on the Redis broker, using the test database.

@@ -1,0 +1,101 @@
+"""Template tags of the shared web kit: ``{% load ui %}``.
+
+Filters: ``{{ amount|usd }}`` ($1,234,567.89; ``-$1.00``), ``{{ amount|plain_amount }}``.
+Tags: ``{% form_field field %}``, ``{% form_errors form %}``, ``{% progress_bar ... %}``,
+``{% bar_chart chart %}``, ``{% main_menu %}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext as _
+
+from organizations.ui import money, nav
+from organizations.ui.charts import BarChart
+
+register = template.Library()
+
+
+@register.filter
+def usd(value: Any) -> str:
+    """``$1,234,567.89`` from Money/Decimal/int/str; a float raises ``TypeError``."""
+    return money.format_usd(value)
+
+
+@register.filter
+def plain_amount(value: Any) -> str:
+    return money.plain_amount(value)
+
+
+@register.inclusion_tag("includes/form_field.html")
+def form_field(field: forms.BoundField) -> dict[str, Any]:
+    """A labelled field with its help text and errors, tied to the input by aria-describedby."""
+    auto_id = field.auto_id or f"id_{field.html_name}"
+    help_id = f"{auto_id}_helptext"
+    error_id = f"{auto_id}_error"
+    described = []
+    if field.help_text:
+        described.append(help_id)
+    if field.errors:
+        described.append(error_id)
+    attrs: dict[str, str | bool] = {}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    if field.field.required and not isinstance(field.field.widget, forms.CheckboxInput):
+        attrs["aria-required"] = "true"
+    widget = field.field.widget
+    grouped = isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+    return {
+        "field": field,
+        "widget_html": field.as_widget(attrs=attrs),
+        "help_id": help_id,
+        "error_id": error_id,
+        "is_checkbox": isinstance(widget, forms.CheckboxInput),
+        "grouped": grouped,
+    }
+
+
+@register.inclusion_tag("includes/form_errors.html")
+def form_errors(form: forms.BaseForm) -> dict[str, Any]:
+    """A summary at the top of a form: non-field errors, and a link to each field in error."""
+    fields_in_error = [form[name] for name in form.errors if name != NON_FIELD_ERRORS and name in form.fields]
+    return {"form": form, "fields_in_error": fields_in_error}
+
+
+@register.inclusion_tag("includes/progress.html")
+def progress_bar(percent: Any, label: str, status_url: str = "", done_url: str = "",
+                 failed: bool = False, interval: str = "2s") -> dict[str, Any]:
+    """A progress bar that asks ``status_url`` again every ``interval`` until done or failed.
+
+    The view behind ``status_url`` returns this same partial (htmx swaps it in place).
+    """
+    value = max(0, min(100, int(percent or 0)))
+    done = value >= 100 and not failed
+    return {
+        "percent": value,
+        "label": label,
+        "status_url": status_url,
+        "done_url": done_url,
+        "done": done,
+        "failed": failed,
+        "polling": bool(status_url) and not done and not failed,
+        "interval": interval,
+    }
+
+
+@register.inclusion_tag("includes/bar_chart.html")
+def bar_chart(chart: BarChart) -> dict[str, Any]:
+    return {"chart": chart}
+
+
+@register.inclusion_tag("includes/main_menu.html", takes_context=True)
+def main_menu(context: template.Context) -> dict[str, Any]:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    current = getattr(request, "path", "")
+    return {"links": nav.menu_links(user), "current": current, "menu_label": _("Main")}
