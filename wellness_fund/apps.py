@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class WellnessFundConfig(AppConfig):
     name = "wellness_fund"
     verbose_name = "Wellness funds"
+
+    def ready(self) -> None:
+        from . import access  # noqa: F401  (registers the access rules)

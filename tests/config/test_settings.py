@@ -18,7 +18,10 @@ PROD_ENV = {
 
 
 def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in PROD_ENV}
+    # Only what production would have: no test-only switches such as DJANGO_ALLOW_ASYNC_UNSAFE.
+    clean = {
+        k: v for k, v in os.environ.items() if k not in PROD_ENV and not k.startswith("DJANGO_")
+    }
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean | env,
         capture_output=True, text=True, timeout=120,

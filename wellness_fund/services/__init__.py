@@ -1,0 +1,20 @@
+"""Every write of the wellness fund app (one keyword-only function per action).
+
+Commitments used by the grants app live in ``wellness_fund.commitments``.
+"""
+
+from .contributions import (
+    agreement_close,
+    agreement_create,
+    contribution_payment_record,
+    receipt_record,
+    statement_issue,
+)
+from .funds import fund_create, funding_source_create, restriction_create
+from .ledger import fiscal_period_close, transaction_reverse
+
+__all__ = [
+    "agreement_close", "agreement_create", "contribution_payment_record", "fiscal_period_close",
+    "fund_create", "funding_source_create", "receipt_record", "restriction_create", "statement_issue",
+    "transaction_reverse",
+]

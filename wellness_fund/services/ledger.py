@@ -1,0 +1,277 @@
+"""Posting to a fund's ledger: the one path by which legs are written.
+
+Rules (also enforced by PostgreSQL triggers, see migration 0003):
+
+* every posting locks the fund row first (``lock_fund``), so checks that read balances
+  and the write that changes them are serialized per fund;
+* a transaction has at least two legs, each with a positive amount in the fund's currency,
+  and its debits equal its credits per currency;
+* nothing is posted on a date inside a closed fiscal period;
+* posted rows are never changed: ``transaction_reverse`` posts the mirror image and names
+  the transaction it reverses; a reversal cannot itself be reversed, and a transaction is
+  reversed at most once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from moneyed import Money
+
+from audit.services import record
+
+from ..models import (
+    Account,
+    AccountPeriodBalance,
+    AccountRole,
+    FiscalPeriod,
+    FundingSource,
+    LedgerLeg,
+    LedgerTransaction,
+    LegSide,
+    Restriction,
+    TransactionKind,
+    WellnessFund,
+)
+from ..money import parse_amount
+
+
+@dataclass(frozen=True)
+class Leg:
+    """A leg to post: ``amount`` (positive, cents) debited or credited to ``account``."""
+
+    account: Account
+    side: str  # LegSide.DEBIT or LegSide.CREDIT
+    amount: Decimal
+
+
+def lock_fund(fund: WellnessFund) -> WellnessFund:
+    """Lock the fund row (select_for_update, ordered by pk) until the transaction ends."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_fund must run inside transaction.atomic")
+    return (
+        WellnessFund.objects.select_for_update(of=("self",)).select_related("ach")
+        .filter(pk=fund.pk).order_by("pk").get()
+    )
+
+
+def fund_amount(value: Any, *, fund: WellnessFund, field: str = "amount") -> Decimal:
+    """A positive amount in the fund's currency (Decimal, str, int or Money; floats refused)."""
+    if isinstance(value, Money) and str(value.currency) != fund.currency:
+        raise ValidationError(
+            {field: f"The amount is in {value.currency}; fund {fund.code} keeps its books in {fund.currency}."}
+        )
+    return parse_amount(value, field=field)
+
+
+def check_open_date(*, fund: WellnessFund, on: dt.date, field: str = "on") -> None:
+    """Refuse a date inside one of the fund's closed fiscal periods."""
+    if not isinstance(on, dt.date):
+        raise ValidationError({field: "A date is required."})
+    closed = FiscalPeriod.objects.filter(fund=fund, start__lte=on, end__gte=on).first()
+    if closed is not None:
+        raise ValidationError({field: f"{on} lies in the closed fiscal period {closed.start}..{closed.end}."})
+
+
+def account_for(
+    *, fund: WellnessFund, role: str, restriction: Restriction, funding_source: FundingSource | None = None
+) -> Account:
+    """The fund's account for (role, restriction[, source]), opened on first use."""
+    if restriction.fund_id != fund.pk:
+        raise ValidationError({"restriction": f"Restriction {restriction.code} belongs to another fund."})
+    if funding_source is not None and funding_source.fund_id != fund.pk:
+        raise ValidationError({"funding_source": f"Source {funding_source.code} belongs to another fund."})
+    code = f"{role}:{restriction.code}" + (f":{funding_source.code}" if funding_source else "")
+    account, _ = Account.objects.get_or_create(
+        fund=fund,
+        code=code,
+        defaults={
+            "role": role,
+            "restriction": restriction,
+            "funding_source": funding_source,
+            "currency": fund.currency,
+        },
+    )
+    return account
+
+
+def accounts_for(
+    *, fund: WellnessFund, wanted: list[tuple[str, Restriction, FundingSource | None]]
+) -> list[Account]:
+    """Several accounts at once (one query when they all exist), opened on first use."""
+    codes = [f"{role}:{r.code}" + (f":{s.code}" if s else "") for role, r, s in wanted]
+    found = {a.code: a for a in Account.objects.filter(fund=fund, code__in=codes)}
+    return [
+        found.get(code) or account_for(fund=fund, role=role, restriction=r, funding_source=s)
+        for code, (role, r, s) in zip(codes, wanted, strict=True)
+    ]
+
+
+def transaction_post(
+    *,
+    actor: Any,
+    fund: WellnessFund,
+    kind: str,
+    posted_on: dt.date,
+    legs: list[Leg],
+    reference: str = "",
+    memo: str = "",
+    reverses: LedgerTransaction | None = None,
+    date_field: str = "posted_on",
+) -> LedgerTransaction:
+    """Post a balanced transaction (caller holds the fund lock). Audited.
+
+    ``date_field`` names the caller's date argument in the error for a closed period.
+    """
+    with transaction.atomic(savepoint=False):
+        check_open_date(fund=fund, on=posted_on, field=date_field)
+        if len(legs) < 2:
+            raise ValidationError("A ledger transaction needs at least two legs.")
+        totals = {LegSide.DEBIT: Decimal(0), LegSide.CREDIT: Decimal(0)}
+        for leg in legs:
+            if leg.side not in totals:
+                raise ValidationError({"side": f"Unknown leg side {leg.side!r}."})
+            if leg.account.fund_id != fund.pk:
+                raise ValidationError({"account": f"Account {leg.account.code} belongs to another fund."})
+            if leg.account.currency != fund.currency:
+                raise ValidationError({"currency": f"Account {leg.account.code} is not in {fund.currency}."})
+            totals[leg.side] += parse_amount(leg.amount)
+        if totals[LegSide.DEBIT] != totals[LegSide.CREDIT]:
+            raise ValidationError(
+                f"The transaction does not balance: debits {totals[LegSide.DEBIT]} != credits {totals[LegSide.CREDIT]}."
+            )
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        tx = LedgerTransaction.objects.create(
+            fund=fund, kind=kind, posted_on=posted_on, reference=reference, memo=memo,
+            reverses=reverses, created_by=user,
+        )
+        LedgerLeg.objects.bulk_create(
+            [
+                LedgerLeg(
+                    transaction=tx, account=leg.account, fund=fund, posted_on=posted_on, side=leg.side,
+                    amount=Money(leg.amount, fund.currency),
+                )
+                for leg in legs
+            ]
+        )
+        record(
+            actor=actor,
+            action=f"wellness_fund.ledger.{kind}",
+            obj=tx,
+            organization=fund.ach,
+            after={
+                "fund": fund.code, "kind": kind, "posted_on": posted_on, "reference": reference,
+                "memo": memo, "reverses": reverses.pk if reverses else None,
+                "legs": [[leg.account.code, leg.side, leg.amount] for leg in legs],
+            },
+        )
+    return tx
+
+
+def transaction_reverse(
+    *, actor: Any, transaction_to_reverse: LedgerTransaction, on: dt.date, memo: str = ""
+) -> LedgerTransaction:
+    """Post the mirror image of a transaction, naming it. Refuses a reversal of a reversal,
+    a second reversal, a closed date, and a reversal that would over-commit a restriction
+    or leave an award with more disbursed than committed."""
+    from ..selectors.balances import available_amount, reference_components
+
+    original = transaction_to_reverse
+    with transaction.atomic():
+        fund = lock_fund(original.fund)
+        if original.kind == TransactionKind.REVERSAL:
+            raise ValidationError({"transaction": f"Transaction {original.pk} is a reversal; it cannot be reversed."})
+        if LedgerTransaction.objects.filter(reverses=original).exists():
+            raise ValidationError({"transaction": f"Transaction {original.pk} has already been reversed."})
+        if on < original.posted_on:
+            raise ValidationError({"on": "A reversal cannot be dated before the transaction it reverses."})
+        legs = [
+            Leg(
+                account=leg.account,
+                side=LegSide.CREDIT if leg.side == LegSide.DEBIT else LegSide.DEBIT,
+                amount=leg.amount.amount,
+            )
+            for leg in original.legs.select_related("account")
+        ]
+        tx = transaction_post(
+            actor=actor, fund=fund, kind=TransactionKind.REVERSAL, posted_on=on, legs=legs,
+            reference=original.reference, memo=memo or f"Reversal of #{original.pk}", reverses=original,
+        )
+        for restriction_id in {leg.account.restriction_id for leg in legs}:
+            restriction = Restriction.objects.get(pk=restriction_id)
+            if available_amount(fund=fund, restriction=restriction) < 0:
+                raise ValidationError(
+                    {"transaction": f"Reversing it would leave restriction {restriction.code} over-committed."}
+                )
+        if original.reference and original.kind != TransactionKind.CONTRIBUTION:
+            parts = reference_components(reference=original.reference)
+            if parts.undisbursed < 0 or parts.disbursed - parts.returned < 0:
+                raise ValidationError(
+                    {"transaction": f"Reversing it would leave {original.reference} with more paid out than committed."}
+                )
+    return tx
+
+
+def fiscal_period_close(*, actor: Any, fund: WellnessFund, start: dt.date, end: dt.date) -> FiscalPeriod:
+    """Close [start, end] for posting and snapshot every account's activity and balance.
+
+    Periods close in order: ``start`` is the day after the last closed period's end (any
+    date for the first one). The snapshot is computed by two grouped SQL aggregates.
+    """
+    with transaction.atomic():
+        fund = lock_fund(fund)
+        if end < start:
+            raise ValidationError({"end": "The period ends before it starts."})
+        last = FiscalPeriod.objects.filter(fund=fund).order_by("-end").first()
+        if last is not None and start != last.end + dt.timedelta(days=1):
+            raise ValidationError({"start": f"The next period to close starts on {last.end + dt.timedelta(days=1)}."})
+        period = FiscalPeriod.objects.create(
+            fund=fund, start=start, end=end, closed_by=actor if getattr(actor, "is_authenticated", False) else None
+        )
+        previous = {}
+        if last is not None:
+            previous = {
+                b.account_id: b.closing_balance.amount for b in AccountPeriodBalance.objects.filter(period=last)
+            }
+        activity = {
+            (row["account_id"], row["side"]): row["total"]
+            for row in LedgerLeg.objects.filter(fund=fund, posted_on__gte=start, posted_on__lte=end)
+            .values("account_id", "side")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        }
+        if last is None:
+            # First close: include everything dated before ``start`` in the opening balance.
+            for row in (
+                LedgerLeg.objects.filter(fund=fund, posted_on__lt=start)
+                .values("account_id", "side").annotate(total=Sum("amount")).order_by()
+            ):
+                sign = 1 if row["side"] == LegSide.DEBIT else -1
+                previous[row["account_id"]] = previous.get(row["account_id"], Decimal(0)) + sign * row["total"]
+        rows = []
+        for account in Account.objects.filter(fund=fund):
+            debits = activity.get((account.pk, LegSide.DEBIT), Decimal(0))
+            credits = activity.get((account.pk, LegSide.CREDIT), Decimal(0))
+            closing = previous.get(account.pk, Decimal(0)) + debits - credits
+            rows.append(
+                AccountPeriodBalance(
+                    period=period, account=account, debits=Money(debits, account.currency),
+                    credits=Money(credits, account.currency), closing_balance=Money(closing, account.currency),
+                )
+            )
+        AccountPeriodBalance.objects.bulk_create(rows)
+        record(actor=actor, action="wellness_fund.period.close", obj=period, organization=fund.ach,
+               after={"fund": fund.code, "start": start, "end": end, "accounts": len(rows)})
+    return period
+
+
+__all__ = [
+    "AccountRole", "Leg", "account_for", "check_open_date", "fiscal_period_close", "fund_amount",
+    "lock_fund", "transaction_post", "transaction_reverse",
+]
