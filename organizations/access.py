@@ -9,7 +9,10 @@ the ORM path from the model to the organization that owns it and, per action
 * ``match="membership"``: the user holds one of the roles in that organization;
 * ``match="jurisdiction"``: the user holds the role in a regulator whose
   jurisdiction equals the owning organization's (a regulator reads plans of
-  its state), optionally narrowed by ``condition`` (e.g. only filed reports).
+  its state), optionally narrowed by ``condition`` (e.g. only filed reports);
+* ``match="any"``: the user holds one of the roles in any organization; meant
+  for things published to a whole audience (an open call for proposals is
+  visible to every CBO), always narrowed by ``condition``.
 
 ``scoped(user, action, queryset)`` narrows a queryset to what the user may
 reach, ``can(user, action, obj)`` answers for one object, and
@@ -29,7 +32,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Membership, Organization, Role
+from .models import Affiliation, Membership, Organization, Role
 
 M = TypeVar("M", bound=models.Model)
 
@@ -139,6 +142,10 @@ def visibility(user: Any, action: str, model: type[models.Model]) -> Q | None:
             if not states:
                 continue
             q = Q(**{_prefix(g.path, "jurisdiction__in"): states})
+        elif g.match == "any":
+            if not organizations_with_role(user, *roles):
+                continue
+            q = Q(pk__isnull=False)
         else:  # pragma: no cover - programming error
             raise ValueError(f"Unknown grant match {g.match!r}")
         if g.condition is not None:
@@ -192,3 +199,5 @@ def require_role(user: Any, organization: Organization, *roles: str) -> None:
 # and the memberships of those organizations.
 register(Organization, grant("", view=ALL_ROLES))
 register(Membership, grant("organization", view=ALL_ROLES))
+# Affiliations: visible to the members of the organization the person is tied to.
+register(Affiliation, grant("organization", view=ALL_ROLES))

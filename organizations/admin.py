@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from audit.admin import AuditedModelAdmin
 
 from .forms import AdminLockoutAuthenticationForm
-from .models import County, Membership, Organization, User
+from .models import Affiliation, County, Membership, Organization, User
 
 
 @admin.register(User)
@@ -40,6 +40,14 @@ class MembershipAdmin(AuditedModelAdmin):
     list_filter = ("role", "is_active")
     search_fields = ("user__username", "organization__code")
     autocomplete_fields = ("user", "organization")
+
+@admin.register(Affiliation)
+class AffiliationAdmin(AuditedModelAdmin):
+    list_display = ("user", "organization", "kind", "since", "until")
+    list_filter = ("kind",)
+    search_fields = ("user__username", "user__last_name", "organization__code")
+    autocomplete_fields = ("user", "organization")
+
 
 # The admin sign-in uses the same lockout as the site's.
 admin.site.login_form = AdminLockoutAuthenticationForm

@@ -161,3 +161,50 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username}: {self.failures} failed"
+
+
+class AffiliationKind(models.TextChoices):
+    EMPLOYEE = "employee", "Employee"
+    BOARD_MEMBER = "board_member", "Board member"
+    VOLUNTEER = "volunteer", "Volunteer"
+    FAMILY = "family", "Family member of staff or board"
+    OTHER = "other", "Other"
+
+
+class Affiliation(models.Model):
+    """A person's tie to an organization, recorded for conflicts of interest.
+
+    Unlike a ``Membership`` it grants no access: it only says that decisions
+    about that organization (reviewing its grant application, voting on its
+    award) are not the person's to make. An affiliation is in force on a day
+    when ``since`` (if any) is on or before that day and ``until`` (if any) is
+    on or after it.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="affiliations")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="affiliations"
+    )
+    kind = models.CharField(max_length=16, choices=AffiliationKind.choices)
+    since = models.DateField(null=True, blank=True)
+    until = models.DateField(null=True, blank=True)
+    notes = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user", "organization__code", "kind"]
+        constraints = [
+            # Only the listed kinds mean something to the conflict-of-interest rules.
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in AffiliationKind]),
+                name="affiliation_kind_valid",
+            ),
+            # A period that ends before it starts would silently never be in force.
+            models.CheckConstraint(
+                condition=Q(since__isnull=True) | Q(until__isnull=True) | Q(until__gte=models.F("since")),
+                name="affiliation_until_after_since",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_kind_display()} of {self.organization.code}"

@@ -89,3 +89,35 @@ def user_create(
         user.save()
         record(actor=actor, action="user.create", obj=user, after=snapshot(user, USER_AUDIT_FIELDS))
     return user
+
+
+def affiliation_record(
+    *,
+    actor: Any,
+    user: User,
+    organization: Organization,
+    kind: str,
+    since: Any = None,
+    until: Any = None,
+    notes: str = "",
+) -> Any:
+    """Record that ``user`` is tied to ``organization`` (for conflict-of-interest checks).
+
+    Declared by the person themself, or recorded by a fund administrator of an
+    organization the person belongs to (``actor=None`` for the system).
+    """
+    from .models import Affiliation, Role
+
+    if actor is not None and getattr(actor, "pk", None) != user.pk and not access.is_site_admin(actor):
+        admin_of = access.organizations_with_role(actor, Role.FUND_ADMIN)
+        if not Membership.objects.filter(user=user, organization_id__in=admin_of, is_active=True).exists():
+            raise access.AccessDenied(f"{actor} may not record affiliations of {user}.")
+    with transaction.atomic():
+        affiliation = Affiliation(
+            user=user, organization=organization, kind=kind, since=since, until=until, notes=notes
+        )
+        affiliation.full_clean()
+        affiliation.save()
+        record(actor=actor, action="affiliation.record", obj=affiliation, after=snapshot(affiliation),
+               organization=organization)
+    return affiliation

@@ -4,7 +4,7 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 source "$(dirname "$0")/services.sh"
 export DJANGO_SETTINGS_MODULE=config.settings.test
-bash "$(dirname "$0")/browser.sh"
+bash "$(dirname "$0")/system_packages.sh"
 echo "==> ruff"
 ruff check .
 echo "==> migrations are in sync with the models"

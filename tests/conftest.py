@@ -80,3 +80,13 @@ def celery_worker_process(transactional_db, settings) -> Iterator[str]:  # noqa:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_type_cache() -> Iterator[None]:
+    """Content type ids are cached per process; a transactional test's flush and restore can
+    leave the cache pointing at rows that no longer exist, so every test starts with it empty."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield

@@ -1,0 +1,104 @@
+"""Who may reach grants records (registered with organizations.access).
+
+* CBO staff reach their own organization's applications, budget lines,
+  attachments, decisions and awards, and every *open* opportunity.
+* Fund administrators and board members of the ACH that owns the fund reach
+  the fund's opportunities, submitted applications (never drafts), reviews,
+  governing bodies and meetings; fund administrators change them.
+* A reviewer with a conflict (declared, or from a recorded affiliation) loses
+  access to that application: the registry cannot express a per-person
+  exclusion, so ``grants.selectors`` applies it on top of ``access.scoped``
+  (``applications_visible`` / ``application_get``) and services refuse.
+"""
+
+from django.db.models import Q
+
+from organizations.access import grant, register
+from organizations.models import Role
+
+from .models import (
+    AgendaEntry,
+    AgendaItem,
+    Application,
+    Attachment,
+    Attendance,
+    Award,
+    Ballot,
+    BudgetLine,
+    Decision,
+    EligibilityQuestion,
+    FundingOpportunity,
+    GoverningBody,
+    Meeting,
+    Recusal,
+    ReportingTemplate,
+    ReportSchedule,
+    ReviewAssignment,
+    RubricCriterion,
+    Score,
+    Seat,
+    Tranche,
+    VotingRule,
+)
+
+ACH_READERS = {Role.FUND_ADMIN, Role.BOARD_MEMBER, Role.BOARD_CHAIR}
+ACH_WRITERS = {Role.FUND_ADMIN}
+CBO = {Role.CBO_STAFF}
+
+OPEN = Q(status="open")
+
+register(
+    FundingOpportunity,
+    grant("fund__ach", view=ACH_READERS, change=ACH_WRITERS),
+    grant("", match="any", condition=OPEN, view=CBO),
+)
+for model, prefix in ((EligibilityQuestion, "opportunity"), (RubricCriterion, "opportunity"),
+                      (ReportingTemplate, "opportunity")):
+    register(
+        model,
+        grant(f"{prefix}__fund__ach", view=ACH_READERS, change=ACH_WRITERS),
+        grant("", match="any", condition=Q(**{f"{prefix}__status": "open"}), view=CBO),
+    )
+
+register(
+    Application,
+    grant("applicant", view=CBO, change=CBO, submit=CBO),
+    grant("opportunity__fund__ach", condition=~Q(status="draft"), view=ACH_READERS, change=ACH_WRITERS),
+)
+for model in (BudgetLine, Attachment):
+    register(
+        model,
+        grant("application__applicant", view=CBO, change=CBO),
+        grant("application__opportunity__fund__ach", condition=~Q(application__status="draft"),
+              view=ACH_READERS),
+    )
+
+register(ReviewAssignment, grant("application__opportunity__fund__ach", view=ACH_READERS, change=ACH_WRITERS))
+register(Score, grant("assignment__application__opportunity__fund__ach", view=ACH_READERS))
+
+register(VotingRule, grant("", match="any", view=ACH_READERS))
+register(GoverningBody, grant("ach", view=ACH_READERS, change=ACH_WRITERS))
+register(Seat, grant("body__ach", view=ACH_READERS, change=ACH_WRITERS))
+register(Meeting, grant("body__ach", view=ACH_READERS, change=ACH_WRITERS | {Role.BOARD_CHAIR}))
+register(Attendance, grant("meeting__body__ach", view=ACH_READERS))
+register(AgendaItem, grant("meeting__body__ach", view=ACH_READERS))
+register(AgendaEntry, grant("item__meeting__body__ach", view=ACH_READERS))
+register(Recusal, grant("item__meeting__body__ach", view=ACH_READERS))
+register(Ballot, grant("item__meeting__body__ach", view=ACH_READERS))
+register(
+    Decision,
+    grant("item__meeting__body__ach", view=ACH_READERS),
+    grant("application__applicant", view=CBO),
+)
+
+register(
+    Award,
+    grant("fund__ach", view=ACH_READERS, change=ACH_WRITERS),
+    grant("grantee", view=CBO, accept=CBO),
+)
+for model in (Tranche, ReportSchedule):
+    register(
+        model,
+        grant("award__fund__ach", view=ACH_READERS, change=ACH_WRITERS),
+        grant("award__grantee", view=CBO),
+    )

@@ -1,0 +1,287 @@
+"""Applications by CBOs: draft, attach, submit, withdraw.
+
+* A draft saves at any time with whatever is filled in (only each value's own
+  shape is checked); only CBO staff of the applicant may write it.
+* ``application_submit`` validates everything at once (contact, amounts, the
+  budget adding up to the request, the award range, counties and domains
+  within the call, eligibility answers) and locks the application; it is
+  refused outside the call's open window (``opens_at <= now < closes_at``).
+* Attachments are accepted by content (``grants.files``), within the call's
+  size limit, and only on drafts.
+* Withdrawal is possible until the board decides (``grants.states.APPLICATION``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import record, snapshot
+from organizations.models import County, Organization, OrganizationKind
+from wellness_fund.money import parse_amount
+
+from .. import files, states
+from ..models import (
+    Application,
+    ApplicationStatus,
+    Attachment,
+    BudgetCategory,
+    BudgetLine,
+    FundingOpportunity,
+    OpportunityStatus,
+)
+from ._common import error, locked, require_cbo_staff
+from .opportunities import validate_domains
+
+DRAFT_FIELDS = (
+    "contact_name", "contact_email", "contact_phone", "project_title", "project_summary",
+    "requested_amount", "period_start", "period_end", "domains", "target_populations",
+    "eligibility_answers",
+)
+CATEGORIES = {c.value for c in BudgetCategory}
+
+
+def _budget_lines(specs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    lines = []
+    for n, spec in enumerate(specs, start=1):
+        category = str(spec.get("category", ""))
+        description = str(spec.get("description", "")).strip()
+        if category not in CATEGORIES:
+            raise error("budget_lines", f"Line {n}: unknown category {category!r}.")
+        if not description:
+            raise error("budget_lines", f"Line {n}: describe the cost.")
+        amount = parse_amount(spec.get("amount"), field="budget_lines")
+        lines.append({"number": n, "category": category, "description": description, "amount": amount})
+    return lines
+
+
+def _clean_draft_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - set(DRAFT_FIELDS)
+    if unknown:
+        raise error("__all__", f"Unknown application field(s): {', '.join(sorted(unknown))}.")
+    clean = dict(values)
+    if clean.get("requested_amount") is not None:
+        clean["requested_amount"] = parse_amount(clean["requested_amount"], field="requested_amount")
+    if "domains" in clean:
+        clean["domains"] = validate_domains(clean["domains"] or [])
+    if "eligibility_answers" in clean:
+        answers = clean["eligibility_answers"] or {}
+        if not isinstance(answers, Mapping):
+            raise error("eligibility_answers", "Give the answers as question number -> answer.")
+        clean["eligibility_answers"] = {str(k): str(v) for k, v in answers.items()}
+    for name in ("period_start", "period_end"):
+        if clean.get(name) is not None and not isinstance(clean[name], dt.date):
+            raise error(name, "Give a date.")
+    return clean
+
+
+def _apply_draft(
+    *, application: Application, values: Mapping[str, Any], counties: Iterable[County] | None,
+    budget_lines: Sequence[Mapping[str, Any]] | None,
+) -> dict[str, Any]:
+    """Write draft values; returns the audit 'after' extras. Runs inside the caller's transaction."""
+    clean = _clean_draft_values(values)
+    lines = _budget_lines(budget_lines) if budget_lines is not None else None
+    for name, value in clean.items():
+        setattr(application, name, value)
+    application.full_clean(exclude=["opportunity", "applicant"])
+    application.save()
+    extras: dict[str, Any] = {}
+    if counties is not None:
+        county_list = list(counties)
+        application.counties.set(county_list)
+        extras["counties"] = sorted(c.fips for c in county_list)
+    if lines is not None:
+        application.budget_lines.all().delete()
+        BudgetLine.objects.bulk_create([BudgetLine(application=application, **line) for line in lines])
+        extras["budget_lines"] = lines
+    return extras
+
+
+def application_start(
+    *,
+    actor: Any,
+    opportunity: FundingOpportunity,
+    applicant: Organization,
+    counties: Iterable[County] | None = None,
+    budget_lines: Sequence[Mapping[str, Any]] | None = None,
+    **values: Any,
+) -> Application:
+    """Start a draft application of ``applicant`` to an open call (any fields may be given now or later)."""
+    require_cbo_staff(actor, applicant)
+    if applicant.kind != OrganizationKind.CBO:
+        raise error("applicant", "Only a community-based organization can apply.")
+    if opportunity.status != OpportunityStatus.OPEN or timezone.now() >= opportunity.closes_at:
+        raise error("opportunity", "This call for proposals is not open for applications.")
+    with transaction.atomic():
+        application = Application(opportunity=opportunity, applicant=applicant,
+                                  created_by=actor if getattr(actor, "pk", None) else None)
+        extras = _apply_draft(application=application, values=values, counties=counties,
+                              budget_lines=budget_lines)
+        record(actor=actor, action="grants.application.start", obj=application,
+               after=snapshot(application) | extras, organization=applicant)
+    return application
+
+
+def application_save_draft(
+    *,
+    actor: Any,
+    application: Application,
+    counties: Iterable[County] | None = None,
+    budget_lines: Sequence[Mapping[str, Any]] | None = None,
+    **values: Any,
+) -> Application:
+    """Save changes to a draft; ``budget_lines`` (if given) replaces all lines."""
+    require_cbo_staff(actor, application.applicant)
+    with transaction.atomic():
+        current = locked(application)
+        if current.status != ApplicationStatus.DRAFT:
+            raise error("status", f"A {current.get_status_display().lower()} application can no longer be edited.")
+        names = list(values) + ["requested_amount"]
+        before = snapshot(current, names) | {
+            "counties": sorted(current.counties.values_list("fips", flat=True)),
+            "budget_lines": list(current.budget_lines.values("number", "category", "description", "amount")),
+        }
+        extras = _apply_draft(application=current, values=values, counties=counties, budget_lines=budget_lines)
+        record(actor=actor, action="grants.application.save_draft", obj=current, before=before,
+               after=snapshot(current, names) | extras, organization=current.applicant)
+    return current
+
+
+def _submission_errors(application: Application) -> dict[str, list[str]]:
+    """Every problem that stops ``application`` being submitted, by field."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    opportunity = application.opportunity
+    now = timezone.now()
+    if opportunity.status != OpportunityStatus.OPEN or now >= opportunity.closes_at:
+        add("opportunity", f"The call closed at {opportunity.closes_at.isoformat()}; submissions are refused.")
+    elif now < opportunity.opens_at:
+        add("opportunity", f"The call opens at {opportunity.opens_at.isoformat()}.")
+    for name in ("contact_name", "contact_email", "project_title", "project_summary", "target_populations"):
+        if not getattr(application, name):
+            add(name, "This field is required to submit.")
+    requested = application.requested_amount.amount if application.requested_amount is not None else None
+    if requested is None:
+        add("requested_amount", "Give the amount requested.")
+    elif not opportunity.award_min.amount <= requested <= opportunity.award_max.amount:
+        add("requested_amount",
+            f"The request ({requested}) must be between {opportunity.award_min.amount} and "
+            f"{opportunity.award_max.amount}.")
+    if application.period_start is None or application.period_end is None:
+        add("period_start", "Give the project period.")
+    lines = list(application.budget_lines.all())
+    if not lines:
+        add("budget_lines", "Give at least one budget line.")
+    elif requested is not None:
+        total = sum((line.amount.amount for line in lines), Decimal("0.00"))
+        if total != requested:
+            add("budget_lines", f"Budget lines add up to {total}, but the request is {requested}.")
+    counties = {c.pk: c for c in application.counties.all()}
+    allowed = {c.pk for c in opportunity.counties.all()}
+    if not counties:
+        add("counties", "Name at least one county served.")
+    elif allowed and not set(counties) <= allowed:
+        outside = sorted(str(counties[pk]) for pk in set(counties) - allowed)
+        add("counties", f"Outside the counties of this call: {', '.join(outside)}.")
+    if not application.domains:
+        add("domains", "Name at least one social-driver domain.")
+    elif opportunity.domains and not set(application.domains) <= set(opportunity.domains):
+        add("domains", f"Outside the domains of this call: {', '.join(sorted(set(application.domains) - set(opportunity.domains)))}.")
+    answers = application.eligibility_answers or {}
+    for question in opportunity.eligibility_questions.all():
+        answer = answers.get(str(question.number))
+        if answer is None or answer == "":
+            add("eligibility_answers", f"Answer question {question.number}: {question.text}")
+        elif answer not in question.answer_choices:
+            add("eligibility_answers", f"Question {question.number}: {answer!r} is not one of {question.answer_choices}.")
+        elif answer in question.disqualifying_answers:
+            add("eligibility_answers",
+                f"Question {question.number} ({question.text}): the answer {answer!r} makes the applicant ineligible.")
+    return errors
+
+
+def application_submit(*, actor: Any, application: Application) -> Application:
+    """Validate everything and submit; the application is then locked for the applicant."""
+    require_cbo_staff(actor, application.applicant)
+    with transaction.atomic():
+        current = locked(application)
+        states.require_transition(states.APPLICATION, current.status, ApplicationStatus.SUBMITTED,
+                                  what="application")
+        errors = _submission_errors(current)
+        if errors:
+            raise ValidationError(errors)
+        before = snapshot(current, ["status", "submitted_at"])
+        current.status = ApplicationStatus.SUBMITTED
+        current.submitted_at = timezone.now()
+        current.submitted_by = actor
+        current.save(update_fields=["status", "submitted_at", "submitted_by"])
+        record(actor=actor, action="grants.application.submit", obj=current, before=before,
+               after=snapshot(current, ["status", "submitted_at", "submitted_by"]),
+               organization=current.applicant)
+    application.status, application.submitted_at = current.status, current.submitted_at
+    return current
+
+
+def application_withdraw(*, actor: Any, application: Application, reason: str = "") -> Application:
+    """Withdraw an application before the board has decided on it."""
+    require_cbo_staff(actor, application.applicant)
+    with transaction.atomic():
+        current = locked(application)
+        states.require_transition(states.APPLICATION, current.status, ApplicationStatus.WITHDRAWN,
+                                  what="application")
+        before = snapshot(current, ["status", "withdrawn_at"])
+        current.status = ApplicationStatus.WITHDRAWN
+        current.withdrawn_at = timezone.now()
+        current.save(update_fields=["status", "withdrawn_at"])
+        record(actor=actor, action="grants.application.withdraw", obj=current, before=before,
+               after=snapshot(current, ["status", "withdrawn_at"]), reason=reason,
+               organization=current.applicant)
+    application.status = current.status
+    return current
+
+
+def application_attach(
+    *, actor: Any, application: Application, label: str, filename: str, content: bytes
+) -> Attachment:
+    """Attach a file to a draft: PDF, DOCX, XLSX, PNG or JPEG, checked by content, within the size limit."""
+    require_cbo_staff(actor, application.applicant)
+    if not label.strip():
+        raise error("label", "Say what the attachment is.")
+    limit = application.opportunity.attachment_max_bytes
+    if len(content) == 0:
+        raise error("file", "The file is empty.")
+    if len(content) > limit:
+        raise error("file", f"The file is {len(content)} bytes; the limit is {limit} bytes.")
+    claimed = files.claimed_type(filename)
+    if claimed is None:
+        raise error("file", f"{filename!r}: only PDF, DOCX, XLSX, PNG and JPEG files are accepted.")
+    actual = files.detect_type(content)
+    if actual != claimed:
+        found = actual.upper() if actual else "not an accepted type"
+        raise error("file", f"{filename!r} claims to be {claimed.upper()} but its content is {found}.")
+    with transaction.atomic():
+        current = locked(application)
+        if current.status != ApplicationStatus.DRAFT:
+            raise error("status", "Attachments can only be added to a draft.")
+        attachment = Attachment(
+            application=current, label=label.strip(), original_name=filename[:255], file_type=actual,
+            size_bytes=len(content), sha256=hashlib.sha256(content).hexdigest(),
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        attachment.file.save(filename, ContentFile(content), save=False)
+        attachment.save()
+        record(actor=actor, action="grants.application.attach", obj=attachment,
+               after=snapshot(attachment), organization=current.applicant)
+    return attachment

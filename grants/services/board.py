@@ -1,0 +1,459 @@
+"""Board decisions: governing bodies, meetings, agenda items, recusals, votes, minutes.
+
+Rules (all figures come from the body's versioned ``VotingRule`` rows):
+
+* **Seated voting members** of a body on the meeting day are its ``Seat`` rows
+  in force that day with ``is_voting``.
+* **Recusal.** A seated member affiliated with an applicant on an item
+  (``organizations.selectors.affiliated_pairs``) is recused automatically
+  when the item is put on the agenda and again when its vote opens (if a seat
+  or affiliation changed in between); the recusal is recorded with its
+  reason. Any other member may recuse with a reason before voting.
+* **Quorum** is checked when the chair opens a vote: the voting members
+  present and not recused must meet the quorum rule against its basis
+  (e.g. more than half of the seated voting members not recused).
+* **Passing** is computed when the chair closes the vote: the yes votes must
+  meet the passing rule against its basis (e.g. more than half of the votes
+  cast, abstentions not counted). The close freezes the figures on the item
+  and writes a ``Decision`` per application (approved at the item's amount,
+  or declined).
+* Only the chair (a seat with ``is_chair``) opens and closes votes, adjourns
+  and certifies. Certified minutes are immutable: every service here refuses,
+  and on PostgreSQL triggers refuse any change (migration 0003).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from audit.services import record, record_create, snapshot
+from organizations.models import Organization, User
+from organizations.selectors import affiliated_pairs
+from wellness_fund.money import parse_amount
+
+from .. import states
+from ..models import (
+    AgendaEntry,
+    AgendaItem,
+    AgendaItemKind,
+    Application,
+    ApplicationStatus,
+    Attendance,
+    Ballot,
+    BallotChoice,
+    Decision,
+    DecisionOutcome,
+    GoverningBody,
+    Meeting,
+    MeetingStatus,
+    Recusal,
+    Seat,
+    VoteOutcome,
+    VoteStatus,
+    VotingRule,
+    VotingRuleBasis,
+    VotingRuleKind,
+)
+from ._common import error, locked, require_fund_admin
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _meeting_day(meeting: Meeting) -> dt.date:
+    return timezone.localdate(meeting.scheduled_at)
+
+
+def seats_on(body: GoverningBody, day: dt.date) -> list[Seat]:
+    """Seats of ``body`` in force on ``day``."""
+    return list(
+        body.seats.filter(seated_on__lte=day).filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
+        .select_related("member")
+    )
+
+
+def _voting_member_ids(meeting: Meeting) -> set[int]:
+    return {s.member_id for s in seats_on(meeting.body, _meeting_day(meeting)) if s.is_voting}
+
+
+def _require_chair(actor: Any, meeting: Meeting) -> None:
+    day = _meeting_day(meeting)
+    if not any(s.is_chair and s.member_id == getattr(actor, "pk", None) for s in seats_on(meeting.body, day)):
+        raise error("actor", f"Only the chair of {meeting.body} can do this.")
+
+
+def _require_not_certified(meeting: Meeting) -> None:
+    if meeting.status == MeetingStatus.CERTIFIED:
+        raise error("meeting", "The minutes of this meeting are certified and cannot change.")
+
+
+def _audit_org(meeting: Meeting) -> Organization:
+    return meeting.body.ach
+
+
+def _auto_recusals(*, actor: Any, item: AgendaItem) -> list[Recusal]:
+    """Record a recusal for each seated member affiliated with an applicant on ``item`` (idempotent)."""
+    meeting = item.meeting
+    seat_members = {s.member_id: s for s in seats_on(meeting.body, _meeting_day(meeting))}
+    applicants = {e.application.applicant_id: e.application.applicant for e in
+                  item.entries.select_related("application__applicant")}
+    pairs = affiliated_pairs(user_ids=seat_members, organization_ids=applicants, on=_meeting_day(meeting))
+    existing = set(item.recusals.values_list("member_id", flat=True))
+    created = []
+    for member_id, org_id in sorted(pairs):
+        if member_id in existing:
+            continue
+        recusal = Recusal.objects.create(
+            item=item, member_id=member_id, automatic=True,
+            reason=f"Affiliated with the applicant {applicants[org_id]} (recorded affiliation).",
+        )
+        existing.add(member_id)
+        record_create(actor=actor, action="grants.board.recuse_automatic", obj=recusal,
+                      organization=_audit_org(meeting))
+        created.append(recusal)
+    return created
+
+
+# --------------------------------------------------------------------------- bodies and seats
+
+
+def governing_body_create(
+    *, actor: Any, ach: Organization, name: str, quorum_rule: VotingRule, passing_rule: VotingRule
+) -> GoverningBody:
+    require_fund_admin(actor, ach)
+    if quorum_rule.kind != VotingRuleKind.QUORUM:
+        raise error("quorum_rule", f"{quorum_rule} is not a quorum rule.")
+    if passing_rule.kind != VotingRuleKind.PASSING:
+        raise error("passing_rule", f"{passing_rule} is not a passing rule.")
+    with transaction.atomic():
+        body = GoverningBody(ach=ach, name=name, quorum_rule=quorum_rule, passing_rule=passing_rule)
+        body.full_clean()
+        body.save()
+        record_create(actor=actor, action="grants.board.body_create", obj=body, organization=ach)
+    return body
+
+
+def seat_add(
+    *, actor: Any, body: GoverningBody, member: User, seated_on: dt.date, is_chair: bool = False,
+    is_voting: bool = True, title: str = "", left_on: dt.date | None = None,
+) -> Seat:
+    require_fund_admin(actor, body.ach)
+    with transaction.atomic():
+        if is_chair and any(s.is_chair for s in seats_on(body, seated_on)):
+            raise error("is_chair", f"{body} already has a chair seated on {seated_on}.")
+        seat = Seat(body=body, member=member, seated_on=seated_on, is_chair=is_chair, is_voting=is_voting,
+                    title=title, left_on=left_on)
+        seat.full_clean()
+        seat.save()
+        record_create(actor=actor, action="grants.board.seat_add", obj=seat, organization=body.ach)
+    return seat
+
+
+# --------------------------------------------------------------------------- meetings
+
+
+def meeting_schedule(
+    *, actor: Any, body: GoverningBody, title: str, scheduled_at: dt.datetime, location: str = ""
+) -> Meeting:
+    require_fund_admin(actor, body.ach)
+    if timezone.is_naive(scheduled_at):
+        raise error("scheduled_at", "Give a date-time with its time zone.")
+    with transaction.atomic():
+        meeting = Meeting(body=body, title=title, scheduled_at=scheduled_at, location=location)
+        meeting.full_clean()
+        meeting.save()
+        record_create(actor=actor, action="grants.board.meeting_schedule", obj=meeting, organization=body.ach)
+    return meeting
+
+
+def agenda_item_add(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    title: str,
+    entries: Sequence[tuple[Application, Decimal | str]],
+    motion: str = "",
+) -> AgendaItem:
+    """Put one application (or a slate of them) before the board, each at the amount to approve.
+
+    Every application must be recommended, to a fund of this body's ACH, and
+    the amount at most the amount requested. Affiliated members are recused
+    automatically.
+    """
+    require_fund_admin(actor, meeting.body.ach)
+    _require_not_certified(meeting)
+    if not entries:
+        raise error("entries", "An agenda item needs at least one application.")
+    cleaned: list[tuple[Application, Decimal]] = []
+    seen: set[int] = set()
+    for application, raw in entries:
+        amount = parse_amount(raw, field="entries")
+        if application.pk in seen:
+            raise error("entries", f"{application} appears twice.")
+        seen.add(application.pk)
+        if application.opportunity.fund.ach_id != meeting.body.ach_id:
+            raise error("entries", f"{application} is not for a fund of {meeting.body.ach.code}.")
+        if application.status != ApplicationStatus.RECOMMENDED:
+            raise error("entries", f"{application} is {application.get_status_display().lower()}, not recommended.")
+        if AgendaEntry.objects.filter(application=application,
+                                      item__vote_status__in=[VoteStatus.PENDING, VoteStatus.OPEN]).exists():
+            raise error("entries", f"{application} is already on an agenda item awaiting its vote.")
+        if amount > application.requested_amount.amount:
+            raise error("entries", f"{application}: {amount} is more than the {application.requested_amount.amount} requested.")
+        cleaned.append((application, amount))
+    with transaction.atomic():
+        current = locked(meeting)
+        _require_not_certified(current)
+        if current.status == MeetingStatus.ADJOURNED:
+            raise error("meeting", "The meeting is adjourned.")
+        number = (current.items.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        item = AgendaItem.objects.create(
+            meeting=current, number=number, title=title, motion=motion,
+            kind=AgendaItemKind.APPLICATION if len(cleaned) == 1 else AgendaItemKind.SLATE,
+        )
+        AgendaEntry.objects.bulk_create(
+            [AgendaEntry(item=item, application=a, amount=amount) for a, amount in cleaned]
+        )
+        record(actor=actor, action="grants.board.agenda_item_add", obj=item,
+               after=snapshot(item) | {"entries": [{"application": a.pk, "amount": amount} for a, amount in cleaned]},
+               organization=_audit_org(current))
+        _auto_recusals(actor=actor, item=item)
+    return item
+
+
+def meeting_start(*, actor: Any, meeting: Meeting) -> Meeting:
+    _require_chair(actor, meeting)
+    with transaction.atomic():
+        current = locked(meeting)
+        states.require_transition(states.MEETING, current.status, MeetingStatus.IN_SESSION, what="meeting")
+        before = snapshot(current, ["status", "started_at"])
+        current.status, current.started_at = MeetingStatus.IN_SESSION, timezone.now()
+        current.save(update_fields=["status", "started_at"])
+        record(actor=actor, action="grants.board.meeting_start", obj=current, before=before,
+               after=snapshot(current, ["status", "started_at"]), organization=_audit_org(current))
+    meeting.status = current.status
+    return current
+
+
+def attendance_record(*, actor: Any, meeting: Meeting, members: Iterable[User]) -> list[Attendance]:
+    """The chair records which seated members are present (adds to those already recorded)."""
+    _require_chair(actor, meeting)
+    wanted = {m.pk: m for m in members}
+    with transaction.atomic():
+        current = locked(meeting)
+        _require_not_certified(current)
+        if current.status != MeetingStatus.IN_SESSION:
+            raise error("meeting", "Attendance is recorded while the meeting is in session.")
+        seated = {s.member_id for s in seats_on(current.body, _meeting_day(current))}
+        not_seated = [str(m) for pk, m in wanted.items() if pk not in seated]
+        if not_seated:
+            raise error("members", f"Not seated on {current.body}: {', '.join(not_seated)}.")
+        already = set(current.attendance.values_list("member_id", flat=True))
+        rows = [Attendance(meeting=current, member_id=pk) for pk in sorted(wanted) if pk not in already]
+        Attendance.objects.bulk_create(rows)
+        record(actor=actor, action="grants.board.attendance", obj=current,
+               after={"present_added": [r.member_id for r in rows]}, organization=_audit_org(current))
+    return rows
+
+
+def recusal_declare(*, actor: Any, item: AgendaItem, reason: str) -> Recusal:
+    """A seated member steps aside from ``item`` (before casting a vote on it)."""
+    if not reason.strip():
+        raise error("reason", "Give the reason for the recusal.")
+    with transaction.atomic():
+        current = locked(item)
+        meeting = current.meeting
+        _require_not_certified(meeting)
+        if getattr(actor, "pk", None) not in {s.member_id for s in seats_on(meeting.body, _meeting_day(meeting))}:
+            raise error("member", f"{actor} is not seated on {meeting.body}.")
+        if current.vote_status == VoteStatus.CLOSED:
+            raise error("item", "The vote on this item is closed.")
+        if current.recusals.filter(member=actor).exists():
+            raise error("member", f"{actor} is already recused from this item.")
+        if current.ballots.filter(member=actor).exists():
+            raise error("member", "A member who has voted on the item cannot recuse from it.")
+        recusal = Recusal.objects.create(item=current, member=actor, automatic=False, reason=reason.strip())
+        record_create(actor=actor, action="grants.board.recuse", obj=recusal, organization=_audit_org(meeting))
+    return recusal
+
+
+def _eligible_present(item: AgendaItem) -> tuple[set[int], set[int], set[int]]:
+    """(seated voting, recused, present voting not recused) member ids for ``item``."""
+    voting = _voting_member_ids(item.meeting)
+    recused = set(item.recusals.values_list("member_id", flat=True)) & voting
+    present = set(item.meeting.attendance.values_list("member_id", flat=True)) & voting
+    return voting, recused, present - recused
+
+
+def _quorum_basis(rule: VotingRule, voting: set[int], recused: set[int]) -> int:
+    if rule.basis == VotingRuleBasis.SEATED:
+        return len(voting)
+    if rule.basis == VotingRuleBasis.SEATED_NOT_RECUSED:
+        return len(voting - recused)
+    raise error("quorum_rule", f"Basis {rule.basis!r} does not apply to a quorum.")
+
+
+def vote_open(*, actor: Any, item: AgendaItem, mover: User, seconder: User) -> AgendaItem:
+    """The chair opens the vote on a moved and seconded item, if a quorum is present."""
+    _require_chair(actor, item.meeting)
+    with transaction.atomic():
+        meeting = locked(item.meeting)
+        current = locked(item)
+        _require_not_certified(meeting)
+        if meeting.status != MeetingStatus.IN_SESSION:
+            raise error("meeting", "Votes are held while the meeting is in session.")
+        states.require_transition(states.VOTE, current.vote_status, VoteStatus.OPEN, field="vote_status",
+                                  what="vote")
+        if meeting.items.filter(vote_status=VoteStatus.OPEN).exists():
+            raise error("vote_status", "Another vote is open; close it first.")
+        _auto_recusals(actor=actor, item=current)
+        voting, recused, eligible = _eligible_present(current)
+        for role, person in (("mover", mover), ("seconder", seconder)):
+            if person.pk not in eligible:
+                raise error(role, f"{person} must be a voting member present and not recused.")
+        if mover.pk == seconder.pk:
+            raise error("seconder", "The seconder must be someone other than the mover.")
+        rule = meeting.body.quorum_rule
+        basis = _quorum_basis(rule, voting, recused)
+        if not rule.is_met(len(eligible), basis):
+            raise error("quorum", f"No quorum: {len(eligible)} voting member(s) present and not recused; "
+                                  f"{rule.required(basis)} needed ({rule.description}).")
+        before = snapshot(current, ["vote_status", "mover", "seconder", "opened_at"])
+        current.vote_status = VoteStatus.OPEN
+        current.mover, current.seconder, current.opened_at = mover, seconder, timezone.now()
+        current.save(update_fields=["vote_status", "mover", "seconder", "opened_at"])
+        record(actor=actor, action="grants.board.vote_open", obj=current, before=before,
+               after=snapshot(current, ["vote_status", "mover", "seconder", "opened_at"]),
+               organization=_audit_org(meeting))
+    item.vote_status = current.vote_status
+    return current
+
+
+def ballot_cast(*, actor: Any, item: AgendaItem, choice: str) -> Ballot:
+    """A voting member present and not recused votes yes, no or abstain while the vote is open."""
+    if choice not in {c.value for c in BallotChoice}:
+        raise error("choice", f"{choice!r} is not a vote (yes, no or abstain).")
+    with transaction.atomic():
+        current = locked(item)
+        _require_not_certified(current.meeting)
+        if current.vote_status != VoteStatus.OPEN:
+            raise error("vote_status", "The vote on this item is not open.")
+        voting, recused, eligible = _eligible_present(current)
+        member_id = getattr(actor, "pk", None)
+        if member_id in recused:
+            raise error("member", f"{actor} is recused from this item and cannot vote.")
+        if member_id not in voting:
+            raise error("member", f"{actor} is not a seated voting member.")
+        if member_id not in eligible:
+            raise error("member", f"{actor} is not recorded as present.")
+        ballot = Ballot.objects.filter(item=current, member=actor).first()
+        before = snapshot(ballot, ["choice"]) if ballot else None
+        if ballot is None:
+            ballot = Ballot(item=current, member=actor)
+        ballot.choice = choice
+        ballot.save()
+        record(actor=actor, action="grants.board.ballot", obj=ballot, before=before,
+               after=snapshot(ballot, ["item", "member", "choice"]), organization=_audit_org(current.meeting))
+    return ballot
+
+
+def _passing_basis(rule: VotingRule, *, yes: int, no: int, voting: set[int], recused: set[int],
+                   eligible: set[int]) -> int:
+    if rule.basis == VotingRuleBasis.VOTES_CAST:
+        return yes + no
+    if rule.basis == VotingRuleBasis.PRESENT_NOT_RECUSED:
+        return len(eligible)
+    if rule.basis == VotingRuleBasis.SEATED_NOT_RECUSED:
+        return len(voting - recused)
+    return len(voting)
+
+
+def vote_close(*, actor: Any, item: AgendaItem) -> AgendaItem:
+    """The chair closes the vote; the outcome follows from the passing rule; decisions are written."""
+    _require_chair(actor, item.meeting)
+    with transaction.atomic():
+        meeting = locked(item.meeting)
+        current = locked(item)
+        _require_not_certified(meeting)
+        states.require_transition(states.VOTE, current.vote_status, VoteStatus.CLOSED, field="vote_status",
+                                  what="vote")
+        voting, recused, eligible = _eligible_present(current)
+        choices = list(current.ballots.filter(member_id__in=eligible).values_list("choice", flat=True))
+        yes, no, abstain = (choices.count(c) for c in ("yes", "no", "abstain"))
+        rule = meeting.body.passing_rule
+        basis = _passing_basis(rule, yes=yes, no=no, voting=voting, recused=recused, eligible=eligible)
+        passed = rule.is_met(yes, basis)
+        quorum_basis = _quorum_basis(meeting.body.quorum_rule, voting, recused)
+        before = snapshot(current)
+        now = timezone.now()
+        current.vote_status = VoteStatus.CLOSED
+        current.outcome = VoteOutcome.PASSED if passed else VoteOutcome.FAILED
+        current.closed_at = now
+        current.seated_count, current.recused_count = len(voting), len(recused)
+        current.present_count = len(eligible)
+        current.quorum_required = meeting.body.quorum_rule.required(quorum_basis)
+        current.yes_count, current.no_count, current.abstain_count = yes, no, abstain
+        current.save()
+        record(actor=actor, action="grants.board.vote_close", obj=current, before=before,
+               after=snapshot(current), organization=_audit_org(meeting))
+        for entry in current.entries.select_related("application"):
+            application = Application.objects.select_for_update().get(pk=entry.application_id)
+            target = ApplicationStatus.APPROVED if passed else ApplicationStatus.DECLINED
+            states.require_transition(states.APPLICATION, application.status, target, what="application")
+            decision = Decision.objects.create(
+                application=application, item=current, decided_at=now,
+                outcome=DecisionOutcome.APPROVED if passed else DecisionOutcome.DECLINED,
+                approved_amount=entry.amount if passed else None,
+            )
+            record_create(actor=actor, action="grants.board.decision", obj=decision,
+                          organization=_audit_org(meeting))
+            before_app = snapshot(application, ["status"])
+            application.status = target
+            application.save(update_fields=["status"])
+            record(actor=actor, action="grants.application.decided", obj=application, before=before_app,
+                   after=snapshot(application, ["status"]), organization=application.applicant)
+    item.vote_status, item.outcome = current.vote_status, current.outcome
+    return current
+
+
+def meeting_adjourn(*, actor: Any, meeting: Meeting, notes: str | None = None) -> Meeting:
+    _require_chair(actor, meeting)
+    with transaction.atomic():
+        current = locked(meeting)
+        states.require_transition(states.MEETING, current.status, MeetingStatus.ADJOURNED, what="meeting")
+        if current.items.filter(vote_status=VoteStatus.OPEN).exists():
+            raise error("meeting", "Close the open vote before adjourning.")
+        before = snapshot(current, ["status", "adjourned_at", "minutes_notes"])
+        current.status, current.adjourned_at = MeetingStatus.ADJOURNED, timezone.now()
+        if notes is not None:
+            current.minutes_notes = notes
+        current.save(update_fields=["status", "adjourned_at", "minutes_notes"])
+        record(actor=actor, action="grants.board.meeting_adjourn", obj=current, before=before,
+               after=snapshot(current, ["status", "adjourned_at", "minutes_notes"]),
+               organization=_audit_org(current))
+    meeting.status = current.status
+    return current
+
+
+def minutes_certify(*, actor: Any, meeting: Meeting, notes: str | None = None) -> Meeting:
+    """The chair certifies the minutes of an adjourned meeting; from then on nothing of it changes."""
+    _require_chair(actor, meeting)
+    with transaction.atomic():
+        current = locked(meeting)
+        states.require_transition(states.MEETING, current.status, MeetingStatus.CERTIFIED, what="meeting")
+        before = snapshot(current, ["status", "certified_at", "certified_by", "minutes_notes"])
+        if notes is not None:
+            current.minutes_notes = notes
+        current.status, current.certified_at, current.certified_by = MeetingStatus.CERTIFIED, timezone.now(), actor
+        current.save(update_fields=["status", "certified_at", "certified_by", "minutes_notes"])
+        record(actor=actor, action="grants.board.minutes_certify", obj=current, before=before,
+               after=snapshot(current, ["status", "certified_at", "certified_by", "minutes_notes"]),
+               organization=_audit_org(current))
+    meeting.status = current.status
+    return current

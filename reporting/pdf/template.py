@@ -1,0 +1,134 @@
+"""Page template shared by every report.
+
+Each page carries a running header (document, plan or fund, year, report id)
+and footer (generated time, "Page X of Y"); drafts carry a diagonal DRAFT
+watermark under the content. "Page X of Y" needs the page count before the
+last page is written: ``_numbered_canvas`` keeps each finished page's drawing
+state and writes the page numbers when the document is saved (one layout pass,
+not two). Headings (``flowables.Heading``) become PDF outline entries. The
+document's title, author, subject and keywords go into the PDF metadata.
+
+Layout units are PostScript points (1/72 inch).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.units import inch
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+
+from . import fonts
+
+PAGE_SIZE = LETTER  # 612 x 792 points
+MARGIN = 0.75 * inch
+HEADER_SIZE = 7.5  # points
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What the header, footer and PDF metadata say about one document."""
+
+    title: str
+    subject: str
+    author: str
+    document_label: str  # e.g. "Community Reinvestment Report"
+    scope_label: str  # e.g. the plan's or fund's name
+    year_label: str  # e.g. "Income year 2024"
+    report_id: str
+    generated_at: dt.datetime
+    draft: bool = True
+    keywords: tuple[str, ...] = ()
+
+
+def _numbered_canvas(meta: DocumentMeta) -> type[Canvas]:
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._page_states: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - ReportLab API
+            self._page_states.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._page_states)
+            for state in self._page_states:
+                self.__dict__.update(state)
+                self.setFillColor(colors.HexColor("#444444"))
+                fonts.draw_string(self, PAGE_SIZE[0] - MARGIN, MARGIN / 2,
+                                  f"Page {self._pageNumber} of {total}", HEADER_SIZE, align="right")
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+class ReportDocTemplate(BaseDocTemplate):
+    """A letter-size document with the shared header/footer, watermark and outline."""
+
+    def __init__(self, buffer: BytesIO, meta: DocumentMeta) -> None:
+        fonts.register()
+        self.meta = meta
+        super().__init__(
+            buffer,
+            pagesize=PAGE_SIZE,
+            leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
+            title=meta.title, author=meta.author, subject=meta.subject,
+            creator="Community Reinvestment reporting", keywords=list(meta.keywords),
+            invariant=1, initialFontName=fonts.BODY, initialFontSize=9,
+        )
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])
+
+    def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        meta = self.meta
+        width, height = PAGE_SIZE
+        canvas.saveState()
+        if meta.draft:
+            canvas.setFillColor(colors.Color(0.85, 0.1, 0.1, alpha=0.12))
+            canvas.translate(width / 2, height / 2)
+            canvas.rotate(45)
+            canvas.setFont(fonts.BODY, 110)
+            canvas.drawCentredString(0, -40, "DRAFT")
+            canvas.rotate(-45)
+            canvas.translate(-width / 2, -height / 2)
+        canvas.setFillColor(colors.HexColor("#444444"))
+        top = height - MARGIN / 2
+        fonts.draw_string(canvas, MARGIN, top,
+                          f"{meta.document_label} · {meta.scope_label} · {meta.year_label}", HEADER_SIZE)
+        fonts.draw_string(canvas, width - MARGIN, top, f"Report {meta.report_id}", HEADER_SIZE,
+                          align="right")
+        canvas.setStrokeColor(colors.HexColor("#999999"))
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN, top - 4, width - MARGIN, top - 4)
+        canvas.line(MARGIN, MARGIN / 2 + 10, width - MARGIN, MARGIN / 2 + 10)
+        generated = meta.generated_at.strftime("%Y-%m-%d %H:%M %Z").strip()
+        status = "DRAFT — not attested" if meta.draft else "Final"
+        fonts.draw_string(canvas, MARGIN, MARGIN / 2,
+                          f"{meta.document_label} · {meta.report_id} · generated {generated} · {status}",
+                          HEADER_SIZE)
+        canvas.restoreState()
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab API
+        level = getattr(flowable, "outline_level", None)
+        if level is None:
+            return
+        self._outline_seq = getattr(self, "_outline_seq", 0) + 1
+        key = f"section-{self._outline_seq}"
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(flowable.outline_title, key, level=level, closed=level > 0)
+
+
+def build_pdf(story: list[Flowable], meta: DocumentMeta) -> bytes:
+    """Lay out ``story`` and return the PDF bytes."""
+    buffer = BytesIO()
+    doc = ReportDocTemplate(buffer, meta)
+    doc.build(story, canvasmaker=_numbered_canvas(meta))
+    return buffer.getvalue()

@@ -1,0 +1,70 @@
+"""Plain data for the minutes of a certified board meeting, from ``grants.selectors.meeting_minutes``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from organizations.models import Organization
+
+
+def _meeting(meeting_id: int) -> Any:
+    from grants.models import Meeting
+
+    meeting = Meeting.objects.select_related("body__ach").filter(pk=meeting_id).first()
+    if meeting is None:
+        raise ValidationError({"meeting": f"No meeting with id {meeting_id}."})
+    if meeting.certified_at is None:
+        raise ValidationError({"meeting": f"Meeting {meeting_id} is not certified: minutes are issued "
+                                          "for certified meetings only."})
+    return meeting
+
+
+def resolve(params: Mapping[str, Any]) -> Organization:
+    return _meeting(params["meeting"]).body.ach
+
+
+def minutes_data(params: Mapping[str, Any]) -> dict[str, Any]:
+    from grants.selectors import meeting_minutes
+
+    m = meeting_minutes(meeting=_meeting(params["meeting"]))
+    present = sum(1 for member in m["members"] if member["present"] and member["voting"])
+    items = []
+    conflicts = []
+    for item in m["items"]:
+        fig = item["figures"]
+        for r in item["recusals"]:
+            conflicts.append({"member": r["name"], "item": f"{item['number']}. {item['title']}",
+                              "action": ("Recused automatically" if r["automatic"] else "Recused")
+                              + (f": {r['reason']}" if r["reason"] else "")})
+        decisions = "; ".join(f"{a['applicant']} — {a['project_title']}: ${a['amount']:,.2f}"
+                              + (f" ({a['decision']})" if a["decision"] else "")
+                              for a in item["applications"])
+        votes = ", ".join(f"{v['name']}: {v['vote']}" for v in item["votes"])
+        items.append({
+            "title": f"{item['number']}. {item['title']}",
+            "discussion": " ".join(x for x in (decisions, f"Votes: {votes}." if votes else "") if x),
+            "motion": (item["motion"] or "") + (f" (moved by {item['mover']}, seconded by {item['seconder']})"
+                                                 if item["mover"] else ""),
+            "votes_for": fig["yes"] or 0, "votes_against": fig["no"] or 0, "abstain": fig["abstain"] or 0,
+            "recused": fig["recused"] or 0, "outcome": item["outcome"] or item["vote_status"],
+        })
+    quorum_required = max((it["figures"]["quorum_required"] or 0 for it in m["items"]), default=0)
+    return {
+        "kind": "minutes",
+        "ach": m["ach"],
+        "meeting": {"id": m["meeting_id"], "title": f"{m['body']}: {m['title']}",
+                    "date": timezone.localdate(m["scheduled_at"]), "location": m["location"],
+                    "certified_at": timezone.localdate(m["certified_at"]), "certified_by": m["certified_by"] or "—"},
+        "quorum": {"required": quorum_required, "present": present, "met": present >= quorum_required,
+                   "rule": m["quorum_rule"], "passing_rule": m["passing_rule"]},
+        "attendees": [{"name": member["name"], "role": member["title"] or ("Chair" if member["chair"] else
+                                                                           "Member"),
+                       "present": member["present"]} for member in m["members"]],
+        "conflicts": conflicts,
+        "items": items,
+        "notes": m["notes"],
+    }

@@ -1,0 +1,234 @@
+"""Writes: requesting, generating, attesting and filing reports (each audited in its transaction).
+
+Generation is idempotent. An artifact's ``idempotency_key`` is the SHA-256 of
+(kind, parameters, hash of the inputs snapshot, generator version, attestation):
+when a run's inputs give a key that already exists, the run points at that
+artifact and nothing new is stored, so a retried task never produces two. Files
+are stored under names derived from the key, so a file left by an attempt that
+failed before its row was written is overwritten, not duplicated.
+
+Versions: new inputs for the same document give version N+1; old versions and
+their files stay (artifact rows are append-only).
+
+Attestation (plan compliance officer only, once per plan and income year)
+re-reads the data, refuses when it no longer matches the draft version, and
+stores the final PDF (no DRAFT watermark, the officer's name, title and time on
+the attestation page) with its SHA-256. Filing marks a final report as filed to
+the regulator, who can then download it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from audit.services import record, record_create, snapshot
+from organizations import access
+from organizations.models import Organization
+
+from .access import ATTEST_ROLES, REQUEST_ROLES
+from .kinds import DocumentKind, document_kind, params_key
+from .models import ReportArtifact, ReportAttestation, ReportFiling, ReportRun, RunStatus
+from .render import GENERATOR_VERSION, render_pdf, render_twin
+from .twin import canonical_json
+from .twin import inputs_hash as _hash
+
+#: Keys of a document's data that do not count as inputs (the day the data was read).
+VOLATILE_KEYS = frozenset({"as_of"})
+
+
+def inputs_hash(data: dict[str, Any]) -> str:
+    """Hash of the data a document is rendered from, less the volatile keys."""
+    return _hash({k: v for k, v in data.items() if k not in VOLATILE_KEYS})
+
+RUN_FIELDS = ["status", "progress", "error", "attempts", "artifact", "started_at", "finished_at"]
+
+
+def report_request(*, actor: Any, kind: str, params: dict[str, Any], enqueue: bool = True) -> ReportRun:
+    """Queue a run generating ``kind`` with ``params``; the worker starts after commit
+    (``enqueue=False``: the caller runs ``report_generate`` itself, e.g. the demo loader).
+
+    Bad parameters or missing data (no financials, no obligation, no policy...)
+    raise ValidationError and nothing is written.
+    """
+    from .tasks import report_run_execute
+
+    dk = document_kind(kind)
+    clean = dk.normalize(params)
+    organization = dk.resolve(clean)
+    if actor is not None:
+        access.require_role(actor, organization, *REQUEST_ROLES[kind])
+    with transaction.atomic():
+        run = ReportRun.objects.create(kind=kind, organization=organization, params=clean,
+                                       params_key=params_key(clean),
+                                       requested_by=actor if getattr(actor, "is_authenticated", False) else None)
+        record_create(actor=actor, action="report_run.request", obj=run)
+        if enqueue:
+            report_run_execute.delay_on_commit(run.pk)
+    return run
+
+
+def _update_run(run: ReportRun, action: str, **changes: Any) -> None:
+    before = snapshot(run, RUN_FIELDS)
+    for name, value in changes.items():
+        setattr(run, name, value)
+    run.save(update_fields=list(changes))
+    record(actor=None, action=action, obj=run, before=before, after=snapshot(run, RUN_FIELDS))
+
+
+def report_run_progress(*, run_id: int, progress: int) -> None:
+    """Record progress (percent) of a running run in its own transaction, so readers see it."""
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().get(pk=run_id)
+        if run.status == RunStatus.RUNNING and progress > run.progress:
+            _update_run(run, "report_run.progress", progress=progress)
+
+
+def report_run_fail(*, run_id: int, error: str) -> ReportRun:
+    """Mark a run failed with ``error`` (unless it already finished)."""
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().get(pk=run_id)
+        if run.status != RunStatus.DONE:
+            _update_run(run, "report_run.fail", status=RunStatus.FAILED, error=error[:4000] or "failed",
+                        finished_at=timezone.now())
+    return run
+
+
+def _idempotency_key(kind: str, key: str, data_hash: str, attestation: dict[str, Any] | None) -> str:
+    material = canonical_json([kind, key, data_hash, GENERATOR_VERSION, attestation])
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _store(name: str, content: bytes) -> str:
+    if default_storage.exists(name):
+        default_storage.delete(name)  # left by an attempt that failed before its row was written
+    return default_storage.save(name, ContentFile(content))
+
+
+def _render_and_store(*, dk: DocumentKind, organization: Any, params: dict[str, Any], key: str,
+                      data: dict[str, Any], data_hash: str, idem: str, version: int, final: bool,
+                      generated_at: dt.datetime) -> ReportArtifact:
+    report_id = dk.report_id(params, version)
+    pdf = render_pdf(dk.kind, data, report_id=report_id, version=version, generated_at=generated_at,
+                     draft=dk.attestable and not final)
+    twin_json, twin_zip = render_twin(dk.kind, data)
+    base = f"reports/{dk.kind}/{idem[:2]}/{idem}"
+    artifact = ReportArtifact(
+        kind=dk.kind, organization=organization, params=params, params_key=key, version=version,
+        is_final=final, report_id=report_id,
+        sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf),
+        twin_sha256=hashlib.sha256(twin_json).hexdigest(),
+        inputs_snapshot=json.loads(canonical_json(data)), inputs_hash=data_hash,
+        generator_version=GENERATOR_VERSION, idempotency_key=idem, generated_at=generated_at,
+    )
+    artifact.file.name = _store(f"{base}.pdf", pdf)
+    artifact.twin_json.name = _store(f"{base}.json", twin_json)
+    artifact.twin_zip.name = _store(f"{base}.zip", twin_zip)
+    artifact.save()
+    return artifact
+
+
+def report_generate(*, run_id: int) -> ReportArtifact:
+    """Generate (or find) the artifact of a run; safe to call again for the same run."""
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().get(pk=run_id)
+        if run.status == RunStatus.DONE and run.artifact_id:
+            return run.artifact  # type: ignore[return-value]
+        _update_run(run, "report_run.start", status=RunStatus.RUNNING, progress=5, error="",
+                    attempts=run.attempts + 1, started_at=timezone.now())
+    dk = document_kind(run.kind)
+    data = dk.collect(run.params)
+    report_run_progress(run_id=run_id, progress=40)
+    data_hash = inputs_hash(data)
+    idem = _idempotency_key(run.kind, run.params_key, data_hash, None)
+    artifact = ReportArtifact.objects.filter(idempotency_key=idem).first()
+    if artifact is None:
+        with transaction.atomic():
+            # Serialize version numbering: lock the owning organization's row.
+            Organization.objects.select_for_update().get(pk=run.organization_id)
+            artifact = ReportArtifact.objects.filter(idempotency_key=idem).first()
+            if artifact is None:
+                latest = ReportArtifact.objects.filter(
+                    kind=run.kind, params_key=run.params_key, is_final=False).aggregate(v=Max("version"))["v"]
+                artifact = _render_and_store(
+                    dk=dk, organization=run.organization, params=run.params, key=run.params_key,
+                    data=data, data_hash=data_hash, idem=idem, version=(latest or 0) + 1, final=False,
+                    generated_at=timezone.localtime())
+                record_create(actor=None, action="report_artifact.create", obj=artifact)
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().get(pk=run_id)
+        _update_run(run, "report_run.done", status=RunStatus.DONE, progress=100, artifact=artifact,
+                    error="", finished_at=timezone.now())
+    return artifact
+
+
+def report_attest(*, actor: Any, artifact: ReportArtifact) -> ReportAttestation:
+    """Attest a draft version as the plan's compliance officer; stores the signed final PDF.
+
+    Refused (ValidationError, nothing written) when the document is not attestable,
+    is already attested, or its data changed since the draft; AccessDenied without
+    the compliance role.
+    """
+    dk = document_kind(artifact.kind)
+    if not getattr(actor, "is_authenticated", False):
+        raise access.AccessDenied("Only a signed-in compliance officer may attest a report.")
+    access.require_role(actor, artifact.organization, *ATTEST_ROLES)
+    if not dk.attestable:
+        raise ValidationError({"kind": f"A {artifact.get_kind_display()} is not attested."})
+    if artifact.is_final:
+        raise ValidationError({"artifact": f"{artifact.report_id} is already the attested final report."})
+    name = actor.get_full_name().strip()
+    title = (getattr(actor, "title", "") or "").strip()
+    if not name or not title:
+        raise ValidationError({"title": "The attesting officer needs a full name and a job title on file."})
+    with transaction.atomic():
+        draft = ReportArtifact.objects.select_for_update().get(pk=artifact.pk)
+        existing = ReportAttestation.objects.filter(kind=draft.kind, params_key=draft.params_key).first()
+        if existing is not None:
+            raise ValidationError({"artifact": (
+                f"{draft.get_kind_display()} {draft.params_key} was already attested "
+                f"(version {existing.draft.version}) by {existing.name} on {existing.attested_at:%Y-%m-%d}.")})
+        data = dk.collect(draft.params)
+        data_hash = inputs_hash(data)
+        if data_hash != draft.inputs_hash:
+            raise ValidationError({"artifact": (
+                f"The data changed since {draft.report_id} was generated; generate a new version "
+                "and attest that one.")})
+        attested_at = timezone.localtime()
+        attestation_data = {"name": name, "title": title, "attested_at": attested_at}
+        data["attestation"] = attestation_data
+        idem = _idempotency_key(draft.kind, draft.params_key, data_hash, canonical_json(attestation_data))
+        final = _render_and_store(
+            dk=dk, organization=draft.organization, params=draft.params, key=draft.params_key, data=data,
+            data_hash=data_hash, idem=idem, version=draft.version, final=True, generated_at=attested_at)
+        record_create(actor=actor, action="report_artifact.create", obj=final)
+        attestation = ReportAttestation.objects.create(
+            draft=draft, final=final, kind=draft.kind, params_key=draft.params_key, attested_by=actor,
+            name=name, title=title, attested_at=attested_at, final_sha256=final.sha256)
+        record_create(actor=actor, action="report.attest", obj=attestation, organization=draft.organization)
+    return attestation
+
+
+def report_file(*, actor: Any, artifact: ReportArtifact) -> ReportFiling:
+    """File an attested final report with the regulator (plan compliance officer only, once)."""
+    if not getattr(actor, "is_authenticated", False):
+        raise access.AccessDenied("Only a signed-in compliance officer may file a report.")
+    access.require_role(actor, artifact.organization, *ATTEST_ROLES)
+    if not artifact.is_final:
+        raise ValidationError({"artifact": f"{artifact.report_id} is a draft: attest it before filing."})
+    with transaction.atomic():
+        final = ReportArtifact.objects.select_for_update().get(pk=artifact.pk)
+        if ReportFiling.objects.filter(artifact=final).exists():
+            raise ValidationError({"artifact": f"{final.report_id} was already filed."})
+        filing = ReportFiling.objects.create(artifact=final, filed_by=actor, filed_at=timezone.now())
+        record_create(actor=actor, action="report.file", obj=filing, organization=final.organization)
+    return filing

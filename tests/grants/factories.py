@@ -1,0 +1,166 @@
+"""Factories for grants, built through the services so rows are as the product writes them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import itertools
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from grants import services
+from grants.models import Application, FundingOpportunity, GoverningBody, VotingRule
+from organizations.models import Organization, OrganizationKind, User
+from tests.organizations.factories import OrganizationFactory, member
+from tests.wellness_fund import factories as wf
+
+_seq = itertools.count(1)
+
+RUBRIC = [
+    {"name": "Community need", "weight": "60", "scale_min": 0, "scale_max": 5},
+    {"name": "Feasibility", "weight": "40", "scale_min": 0, "scale_max": 5},
+]
+QUESTIONS = [
+    {"text": "Is the organization a nonprofit or fiscally sponsored?", "choices": ["yes", "no"],
+     "disqualifying": ["no"]},
+]
+
+
+@dataclass
+class World:
+    ach: Organization
+    fund: Any
+    restriction: Any
+    admin: User
+    chair: User
+    board: list[User]
+    cbos: list[Organization]
+    staff: list[User]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def world(*, cbos: int = 3, board: int = 3) -> World:
+    n = next(_seq)
+    ach = OrganizationFactory(code=f"gach-{n}", kind=OrganizationKind.ACH)
+    fund = wf.fund(owner=ach, code=f"gfund-{n}")
+    restriction = wf.general(fund)
+    admin = member("fund_admin", ach)
+    chair = member("board_chair", ach)
+    members = [member("board_member", ach) for _ in range(board)]
+    orgs = [OrganizationFactory(code=f"gcbo-{n}-{i}", kind=OrganizationKind.CBO) for i in range(cbos)]
+    staff = [member("cbo_staff", o) for o in orgs]
+    return World(ach=ach, fund=fund, restriction=restriction, admin=admin, chair=chair, board=members,
+                 cbos=orgs, staff=staff)
+
+
+def opportunity(w: World, *, open_: bool = True, **overrides: Any) -> FundingOpportunity:
+    now = timezone.now()
+    values: dict[str, Any] = {
+        "title": f"Community health call {next(_seq)}",
+        "total_budget": "100000.00",
+        "award_min": "5000.00",
+        "award_max": "50000.00",
+        "opens_at": now - dt.timedelta(days=1),
+        "closes_at": now + dt.timedelta(days=14),
+        "rubric": RUBRIC,
+        "eligibility_questions": QUESTIONS,
+        "counties": [wf.county("Imperial")],
+        "domains": ["food", "health_care_access_quality"],
+        "reporting": {"frequency_months": 6, "due_days_after_period": 30, "final_due_days_after_end": 60,
+                      "metrics": [{"code": "participants", "label": "Participants", "unit": "people"}],
+                      "demographics": ["county", "race_ethnicity", "language"]},
+    }
+    values.update(overrides)
+    opp = services.opportunity_create(actor=w.admin, fund=w.fund, restriction=w.restriction, **values)
+    if open_:
+        services.opportunity_open(actor=w.admin, opportunity=opp)
+    return opp
+
+
+def complete_fields(amount: str = "20000.00") -> dict[str, Any]:
+    half = (Decimal(amount) / 2).quantize(Decimal("0.01"))
+    return {
+        "contact_name": "María López",
+        "contact_email": "maria@example.org",
+        "project_title": "Promotores de salud",
+        "project_summary": "Community health promoters teach diabetes prevention.",
+        "requested_amount": amount,
+        "period_start": dt.date(2027, 1, 1),
+        "period_end": dt.date(2027, 12, 31),
+        "domains": ["food"],
+        "target_populations": "Spanish-speaking farmworker families",
+        "eligibility_answers": {"1": "yes"},
+        "counties": [wf.county("Imperial")],
+        "budget_lines": [
+            {"category": "personnel", "description": "Promotores stipends", "amount": str(half)},
+            {"category": "supplies", "description": "Teaching materials", "amount": str(Decimal(amount) - half)},
+        ],
+    }
+
+
+def draft(w: World, opp: FundingOpportunity, i: int = 0, amount: str = "20000.00", **overrides: Any) -> Application:
+    values = complete_fields(amount) | overrides
+    return services.application_start(actor=w.staff[i], opportunity=opp, applicant=w.cbos[i], **values)
+
+
+def submitted(w: World, opp: FundingOpportunity, i: int = 0, amount: str = "20000.00") -> Application:
+    app = draft(w, opp, i, amount)
+    return services.application_submit(actor=w.staff[i], application=app)
+
+
+def rule(code: str) -> VotingRule:
+    """A seeded rule (re-seeded after a transactional test's flush emptied the table)."""
+    if not VotingRule.objects.filter(code=code, version=1).exists():
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("grants.migrations.0002_seed_voting_rules").seed(apps, None)
+    return VotingRule.objects.get(code=code, version=1)
+
+
+def body(w: World, *, quorum: str = "majority-seated-not-recused", passing: str = "majority-votes-cast") -> GoverningBody:
+    b = services.governing_body_create(actor=w.admin, ach=w.ach, name=f"Board {next(_seq)}",
+                                       quorum_rule=rule(quorum), passing_rule=rule(passing))
+    seated = timezone.localdate() - dt.timedelta(days=365)
+    services.seat_add(actor=w.admin, body=b, member=w.chair, seated_on=seated, is_chair=True, title="Chair")
+    for m in w.board:
+        services.seat_add(actor=w.admin, body=b, member=m, seated_on=seated, title="Member")
+    return b
+
+
+def meeting(w: World, b: GoverningBody):
+    return services.meeting_schedule(actor=w.admin, body=b, title="Regular meeting",
+                                     scheduled_at=timezone.now(), location="Community room")
+
+
+# ---------------------------------------------------------------- files
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+
+
+def office(kind: str) -> bytes:
+    main = {
+        "docx": ("word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"),
+        "xlsx": ("xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
+    }[kind]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml",
+                   '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                   f'<Override PartName="/{main[0]}" ContentType="{main[1]}"/></Types>')
+        z.writestr(main[0], "<x/>")
+    return buf.getvalue()
+
+
+def plain_zip() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("readme.txt", "hello")
+    return buf.getvalue()
