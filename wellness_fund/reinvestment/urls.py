@@ -1,0 +1,4 @@
+from django.urls import URLPattern
+
+app_name = "reinvestment"
+urlpatterns: list[URLPattern] = []
