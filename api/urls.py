@@ -1,4 +1,47 @@
+"""Routes of the REST API (mounted at /api/), its OpenAPI schema and docs."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from . import commongrants, funds, grants, organizations, reinvestment, reports, tokens, views
 
 app_name = "api"
-urlpatterns: list = [
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("tokens", tokens.ApiTokenViewSet, basename="token")
+router.register("organizations", organizations.OrganizationViewSet, basename="organization")
+router.register("memberships", organizations.MembershipViewSet, basename="membership")
+router.register("counties", organizations.CountyViewSet, basename="county")
+router.register("financial-years", reinvestment.FinancialYearViewSet, basename="financial-year")
+router.register("member-months", reinvestment.MemberMonthViewSet, basename="member-month")
+router.register("policies", reinvestment.PolicyViewSet, basename="policy")
+router.register("obligations", reinvestment.ObligationViewSet, basename="obligation")
+router.register("direct-investments", reinvestment.DirectInvestmentViewSet, basename="direct-investment")
+router.register("funds", funds.FundViewSet, basename="fund")
+router.register("ledger-transactions", funds.LedgerTransactionViewSet, basename="ledger-transaction")
+router.register("contribution-agreements", funds.AgreementViewSet, basename="contribution-agreement")
+router.register("contribution-statements", funds.StatementViewSet, basename="contribution-statement")
+router.register("contribution-payments", funds.PaymentViewSet, basename="contribution-payment")
+router.register("opportunities", grants.OpportunityViewSet, basename="opportunity")
+router.register("applications", grants.ApplicationViewSet, basename="application")
+router.register("awards", grants.AwardViewSet, basename="award")
+router.register("review-assignments", grants.ReviewAssignmentViewSet, basename="review-assignment")
+router.register("meetings", grants.MeetingViewSet, basename="meeting")
+router.register("agenda-items", grants.AgendaItemViewSet, basename="agenda-item")
+router.register("report-runs", reports.ReportRunViewSet, basename="report-run")
+router.register("report-artifacts", reports.ReportArtifactViewSet, basename="report-artifact")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("me/", organizations.MeView.as_view(), name="me"),
+    path("common-grants/opportunities/", commongrants.CommonGrantsOpportunityList.as_view(),
+         name="common-grants-opportunities"),
+    path("common-grants/opportunities/<str:opp_id>/", commongrants.CommonGrantsOpportunityDetail.as_view(),
+         name="common-grants-opportunity"),
+    *router.urls,
+    re_path(r"^.*$", views.not_found),
 ]

@@ -145,11 +145,59 @@ DEMO_LOADERS = [
 # REST API: https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK: dict[str, object] = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.QueryParamFilter", "api.filters.StrictOrderingFilter"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
+    # Requests per token / per signed-in browser user / per address without credentials.
+    "DEFAULT_THROTTLE_RATES": {
+        "api_token": env("API_RATE_TOKEN", default="600/minute"),
+        "api_user": env("API_RATE_USER", default="600/minute"),
+        "api_anon": env("API_RATE_ANON", default="60/minute"),
+    },
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,
 }
+# API tokens (api/services.py): default and longest lifetime, in days.
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=366)
+# Largest API request body, in bytes (api/parsers.py); Django's own form limit stays as is.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
+# How long a stored idempotent response is replayed, in hours (api/idempotency.py).
+API_IDEMPOTENCY_TTL_HOURS = env.int("API_IDEMPOTENCY_TTL_HOURS", default=24)
 # OpenAPI schema: https://drf-spectacular.readthedocs.io/en/latest/settings.html
 SPECTACULAR_SETTINGS: dict[str, object] = {
     "TITLE": "Community Reinvestment API",
     "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "Plan finance systems, ACH and CBO tools. Authenticate with a personal API token "
+        "(Authorization: Bearer ...). Money is {\"amount\": \"1234.56\", \"currency\": \"USD\"} "
+        "with the amount a string. Errors: {\"error\": {\"code\", \"message\", \"fields\"}}."
+    ),
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api",
+    "ENUM_NAME_OVERRIDES": {
+        "FinancialYearStatusEnum": "wellness_fund.reinvestment.models.FinancialYearStatus",
+        "ObligationStatusEnum": "wellness_fund.reinvestment.models.ObligationStatus",
+        "ObligationProgressEnum": "api.reinvestment.PROGRESS",
+        "ReportKindEnum": "reporting.models.ReportKind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.postprocess",
+    ],
 }
 
 LOGGING = {

@@ -25,6 +25,14 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = False
+# Shared cache (API rate limits count across gunicorn workers):
+# https://docs.djangoproject.com/en/5.2/topics/cache/#redis
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_URL", default=CELERY_BROKER_URL),
+    }
+}
 CELERY_TASK_ACKS_LATE = True
 
 # https://docs.djangoproject.com/en/5.2/ref/settings/#secure-proxy-ssl-header

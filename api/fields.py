@@ -1,0 +1,91 @@
+"""Money in the API: ``{"amount": "1234.56", "currency": "USD"}``, the amount a string.
+
+A JSON number for an amount is refused (a float cannot carry cents exactly and
+an integer would be ambiguous); so are fractions of a cent, more digits than
+the database holds (14 before the point) and currencies the product does not use.
+Parsing goes through ``wellness_fund.money.parse_amount``, the one place amounts
+are parsed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from moneyed import Money
+from rest_framework import serializers
+
+from wellness_fund.money import parse_amount
+
+AMOUNT_PATTERN = r"^-?\d{1,14}(\.\d{1,2})?$"
+MAX_INTEGER_DIGITS = 14
+
+
+def money_schema(*, allow_negative: bool) -> dict[str, Any]:
+    pattern = AMOUNT_PATTERN if allow_negative else AMOUNT_PATTERN.replace("^-?", "^")
+    return {
+        "type": "object",
+        "properties": {
+            "amount": {"type": "string", "pattern": pattern, "example": "1234.56",
+                       "description": "Decimal amount as a string (never a JSON number), at most 2 decimals."},
+            "currency": {"type": "string", "enum": list(settings.CURRENCIES), "example": "USD"},
+        },
+        "required": ["amount", "currency"],
+        "additionalProperties": False,
+    }
+
+
+def money_json(value: Money | None) -> dict[str, str] | None:
+    if value is None:
+        return None
+    return {"amount": f"{value.amount:.2f}", "currency": str(value.currency)}
+
+
+class MoneyField(serializers.Field):
+    """Money in and out; refuses zero and negative amounts unless allowed (schema: api/schema.py)."""
+
+    default_error_messages = {
+        "not_object": 'Give money as an object: {{"amount": "1234.56", "currency": "USD"}}.',
+        "number": 'Give the amount as a string, e.g. "1234.56", never a JSON number.',
+        "not_string": "The amount must be a string.",
+        "required_amount": "The amount is required.",
+        "unknown_keys": "Unknown keys in money: {keys}. Only 'amount' and 'currency'.",
+        "currency": "Currency must be one of: {currencies}.",
+        "too_many_digits": "The amount has more than 14 digits before the decimal point.",
+    }
+
+    def __init__(self, *, allow_zero: bool = False, allow_negative: bool = False, **kwargs: Any) -> None:
+        self.allow_zero = allow_zero
+        self.allow_negative = allow_negative
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> dict[str, str] | None:
+        if isinstance(value, Decimal):
+            value = Money(value, settings.DEFAULT_CURRENCY)
+        return money_json(value)
+
+    def to_internal_value(self, data: Any) -> Money:
+        if not isinstance(data, dict):
+            self.fail("not_object")
+        extra = set(data) - {"amount", "currency"}
+        if extra:
+            self.fail("unknown_keys", keys=", ".join(sorted(map(str, extra))))
+        if "amount" not in data:
+            self.fail("required_amount")
+        amount, currency = data["amount"], data.get("currency", settings.DEFAULT_CURRENCY)
+        if isinstance(amount, int | float | Decimal) and not isinstance(amount, bool):
+            self.fail("number")
+        if not isinstance(amount, str):
+            self.fail("not_string")
+        if currency not in settings.CURRENCIES:
+            self.fail("currency", currencies=", ".join(settings.CURRENCIES))
+        try:
+            parsed = parse_amount(amount, field="amount", allow_zero=self.allow_zero,
+                                  allow_negative=self.allow_negative)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict["amount"], code="invalid") from exc
+        if abs(parsed) >= Decimal(10) ** MAX_INTEGER_DIGITS:
+            self.fail("too_many_digits")
+        return Money(parsed, currency)
