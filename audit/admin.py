@@ -10,12 +10,8 @@ from .models import AuditEvent
 from .services import record, snapshot
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("occurred_at", "actor_label", "action", "content_type", "object_id", "object_repr")
-    list_filter = ("action", "content_type")
-    search_fields = ("actor_label", "action", "object_id", "object_repr")
-    date_hierarchy = "occurred_at"
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """Admin that shows rows and never writes them: their writes go through services."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -25,6 +21,14 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyModelAdmin):
+    list_display = ("occurred_at", "actor_label", "action", "content_type", "object_id", "object_repr")
+    list_filter = ("action", "content_type")
+    search_fields = ("actor_label", "action", "object_id", "object_repr")
+    date_hierarchy = "occurred_at"
 
 
 class AuditedModelAdmin(admin.ModelAdmin):

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from audit.admin import AuditedModelAdmin
+from audit.admin import ReadOnlyModelAdmin as ReadOnlyAdmin
 
 from .models import (
     AgendaItem,
@@ -22,17 +23,6 @@ from .models import (
     Seat,
     VotingRule,
 )
-
-
-class ReadOnlyAdmin(AuditedModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(VotingRule)

@@ -1,22 +1,11 @@
 """Read-only admin for report runs and artifacts (writes go through reporting.services)."""
 
-from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+
+from audit.admin import ReadOnlyModelAdmin as ReadOnlyAdmin
 
 from .models import DisclosureRule, ReportArtifact, ReportAttestation, ReportFiling, ReportRun
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ReportRun)

@@ -9,6 +9,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from audit.admin import ReadOnlyModelAdmin as ReadOnlyAdmin
+
 from .models import (
     Account,
     ContributionAgreement,
@@ -21,17 +23,6 @@ from .models import (
     Restriction,
     WellnessFund,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class LegInline(admin.TabularInline):

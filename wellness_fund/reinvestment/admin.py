@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from audit.admin import AuditedModelAdmin
+from audit.admin import ReadOnlyModelAdmin as ReadOnlyAdmin
 
 from .models import (
     DirectInvestment,
@@ -49,15 +50,6 @@ class ReinvestmentPolicyAdmin(AuditedModelAdmin):
         return super().has_delete_permission(request, obj) and (obj is None or not obj.obligations.exists())
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(PlanFinancialYear)
