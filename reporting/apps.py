@@ -6,4 +6,4 @@ class ReportingConfig(AppConfig):
     verbose_name = "Compliance reporting"
 
     def ready(self) -> None:
-        from . import access  # noqa: F401  (registers access rules)
+        from . import access, views  # noqa: F401  (access rules; menu entries of the pages)

@@ -5,5 +5,15 @@ from . import views
 app_name = "reporting"
 
 urlpatterns = [
+    path("artifacts/<int:artifact_id>/", views.artifact_detail, name="artifact"),
+    path("artifacts/<int:artifact_id>/attest/", views.artifact_attest, name="artifact_attest"),
+    path("artifacts/<int:artifact_id>/file/", views.artifact_file, name="artifact_file"),
     path("artifacts/<int:artifact_id>/<str:part>/", views.download, name="download"),
+    path("runs/<int:run_id>/", views.run_detail, name="run"),
+    path("runs/<int:run_id>/status/", views.run_status, name="run_status"),
+    path("plan/<slug:plan>/", views.compliance, name="compliance"),
+    path("plan/<slug:plan>/request/", views.report_new, name="report_new"),
+    path("plan/<slug:plan>/history/", views.history, name="history"),
+    path("filed/", views.filed, name="filed"),
+    path("verify/", views.verify, name="verify"),
 ]

@@ -1,11 +1,45 @@
-"""Thin web layer: download an artifact part after the permission check (404 outside scope)."""
+"""Pages of compliance reporting: plan compliance (request, preview, attest, file, history) and
+the regulator (filed reports, downloads, verifying a PDF against the archive).
 
+A thin web layer: reads through ``reporting.selectors``, writes through ``reporting.services``
+(the same functions as the command line and the API). Anything outside the user's scope, and
+any ``access.AccessDenied`` from a service, is a 404.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .selectors import artifact_download
+from organizations import access
+from organizations.models import Role
+from organizations.ui import tables
+from organizations.ui.forms import add_service_errors
+from organizations.ui.nav import NavItem, register
+from organizations.ui.tables import Column
+from wellness_fund.reinvestment.views import plan_for
+
+from . import services
+from .access import ATTEST_ROLES, REQUEST_ROLES
+from .models import RunStatus
+from .selectors import artifact_download, report_run_get, report_run_list
+from .selectors.archive import artifact_get, artifact_history, artifact_match, awaiting_attestation
+
+CRR = "community-reinvestment"
+PLAN_ROLES = tuple(REQUEST_ROLES[CRR])
+#: The largest PDF accepted for verification (bytes).
+MAX_VERIFY_BYTES = 50 * 1024 * 1024
 
 
 @require_GET
@@ -19,3 +53,240 @@ def download(request: HttpRequest, artifact_id: int, part: str = "pdf") -> HttpR
     response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     response["X-Content-SHA256"] = file.sha256
     return response
+
+
+def _artifact_url(artifact: Any) -> str:
+    return reverse("reporting:artifact", args=[artifact.pk])
+
+
+def _state(artifact: Any) -> str:
+    if getattr(artifact, "filing", None) is not None:
+        return str(_("Filed"))
+    if artifact.is_final:
+        return str(_("Attested final"))
+    return str(_("Draft"))
+
+
+VERSION_COLUMNS = [
+    Column("report_id", _("Report"), sort="report_id", link=_artifact_url),
+    Column("version", _("Version"), sort="version", kind="number"),
+    Column("state", _("State"), sort="is_final", value=_state),
+    Column("generated_at", _("Generated"), sort="generated_at", kind="datetime"),
+    Column("sha256", _("SHA-256")),
+]
+
+
+class RequestForm(forms.Form):
+    year = forms.IntegerField(label=_("Income year"), min_value=1990, max_value=2200)
+
+
+def _compliance_page(request: HttpRequest, org: Any, form: RequestForm, status: int = 200) -> HttpResponse:
+    waiting = awaiting_attestation(user=request.user, organization=org)
+    runs = report_run_list(user=request.user).filter(organization=org).order_by("-created_at", "-pk")[:10]
+    return render(request, "reporting/compliance.html", {
+        "plan": org, "form": form, "waiting": waiting, "runs": runs,
+        "can_attest": access.has_role(request.user, org, *ATTEST_ROLES),
+    }, status=status)
+
+
+@login_required
+def compliance(request: HttpRequest, plan: str) -> HttpResponse:
+    """Reports waiting for attestation, recent runs and the form requesting a new version."""
+    org = plan_for(request, plan, PLAN_ROLES)
+    return _compliance_page(request, org, RequestForm())
+
+
+@login_required
+@require_POST
+def report_new(request: HttpRequest, plan: str) -> HttpResponse:
+    """Request a Community Reinvestment Report; the run page shows its progress."""
+    org = plan_for(request, plan, PLAN_ROLES)
+    form = RequestForm(request.POST)
+    if form.is_valid():
+        try:
+            run = services.report_request(actor=request.user, kind=CRR,
+                                          params={"plan": org.code, "year": form.cleaned_data["year"]})
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except access.AccessDenied as exc:
+            raise Http404("Not found") from exc
+        else:
+            return redirect("reporting:run", run.pk)
+    return _compliance_page(request, org, form, status=400)
+
+
+def _progress(run: Any) -> dict[str, Any]:
+    return {
+        "run": run,
+        "percent": run.progress,
+        "failed": run.status == RunStatus.FAILED,
+        "status_url": reverse("reporting:run_status", args=[run.pk]),
+        "done_url": reverse("reporting:artifact", args=[run.artifact_id]) if run.artifact_id else "",
+    }
+
+
+@login_required
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = report_run_get(user=request.user, run_id=run_id)
+    return render(request, "reporting/run.html", _progress(run))
+
+
+@login_required
+def run_status(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The progress partial htmx polls until the run is done or failed."""
+    run = report_run_get(user=request.user, run_id=run_id)
+    return render(request, "reporting/_progress.html", _progress(run))
+
+
+@login_required
+def artifact_detail(request: HttpRequest, artifact_id: int) -> HttpResponse:
+    """One version: its hash, downloads (PDF, JSON twin, zip) and the next step (attest or file)."""
+    artifact = artifact_get(user=request.user, artifact_id=artifact_id)
+    return _artifact_page(request, artifact)
+
+
+def _artifact_page(request: HttpRequest, artifact: Any, error: str = "", status: int = 200) -> HttpResponse:
+    org = artifact.organization
+    officer = access.has_role(request.user, org, *ATTEST_ROLES)
+    attestation = getattr(artifact, "attestation", None)
+    attested_as = getattr(artifact, "attestation_of", None)
+    return render(request, "reporting/artifact.html", {
+        "artifact": artifact, "state": _state(artifact), "error": error,
+        "attestation": attestation, "attested_as": attested_as,
+        "filing": getattr(artifact, "filing", None),
+        "can_attest": officer and not artifact.is_final and attestation is None,
+        "can_file": officer and artifact.is_final and getattr(artifact, "filing", None) is None,
+        "plan_staff": access.has_role(request.user, org, *PLAN_ROLES),
+    }, status=status)
+
+
+def _artifact_action(request: HttpRequest, artifact_id: int, action: Any) -> Any:
+    artifact = artifact_get(user=request.user, artifact_id=artifact_id)
+    try:
+        return artifact, action(artifact), ""
+    except ValidationError as exc:
+        return artifact, None, " ".join(exc.messages)
+    except access.AccessDenied as exc:
+        raise Http404("Not found") from exc
+
+
+@login_required
+@require_POST
+def artifact_attest(request: HttpRequest, artifact_id: int) -> HttpResponse:
+    artifact, attestation, error = _artifact_action(
+        request, artifact_id, lambda a: services.report_attest(actor=request.user, artifact=a))
+    if attestation is None:
+        return _artifact_page(request, artifact, error=error, status=400)
+    messages.success(request, _("Attested. The final report is ready to file."))
+    return redirect("reporting:artifact", attestation.final_id)
+
+
+@login_required
+@require_POST
+def artifact_file(request: HttpRequest, artifact_id: int) -> HttpResponse:
+    artifact, filing, error = _artifact_action(
+        request, artifact_id, lambda a: services.report_file(actor=request.user, artifact=a))
+    if filing is None:
+        return _artifact_page(request, artifact, error=error, status=400)
+    messages.success(request, _("Filed with the regulator."))
+    return redirect("reporting:artifact", artifact.pk)
+
+
+class HistoryFilter(forms.Form):
+    state = forms.ChoiceField(label=_("State"), required=False, choices=[
+        ("", _("Any")), ("draft", _("Draft")), ("final", _("Attested final")), ("filed", _("Filed"))])
+
+
+def _filter_state(rows: Any, state: str) -> Any:
+    if state == "draft":
+        return rows.filter(is_final=False)
+    if state == "final":
+        return rows.filter(is_final=True)
+    if state == "filed":
+        return rows.filter(filing__isnull=False)
+    return rows
+
+
+@login_required
+def history(request: HttpRequest, plan: str) -> HttpResponseBase:
+    """Every version of the plan's reports with its SHA-256."""
+    org = plan_for(request, plan, PLAN_ROLES)
+    form = HistoryFilter(request.GET or None)
+    rows = artifact_history(user=request.user, organization=org)
+    if form.is_valid():
+        rows = _filter_state(rows, form.cleaned_data["state"])
+    table = tables.build(request, rows, columns=VERSION_COLUMNS, default_sort="-generated_at",
+                         filter_form=form, caption=str(_("Report versions")))
+    if table.wants_csv:
+        return table.csv_response(f"{org.code}-report-versions.csv")
+    return render(request, "reporting/history.html", {"plan": org, "table": table})
+
+
+FILED_COLUMNS = [
+    Column("organization.legal_name", _("Plan"), sort="organization__legal_name"),
+    Column("report_id", _("Report"), sort="report_id", link=_artifact_url),
+    Column("version", _("Version"), sort="version", kind="number"),
+    Column("filing.filed_at", _("Filed"), sort="filing__filed_at", kind="datetime"),
+    Column("sha256", _("SHA-256")),
+]
+
+
+class FiledFilter(forms.Form):
+    plan = forms.CharField(label=_("Plan name contains"), required=False, max_length=100)
+
+
+@login_required
+def filed(request: HttpRequest) -> HttpResponseBase:
+    """Filed reports of plans in the regulator's jurisdiction (only filed ones are in scope)."""
+    if not access.organizations_with_role(request.user, Role.REGULATOR) and not access.is_site_admin(request.user):
+        raise Http404("Not found")
+    form = FiledFilter(request.GET or None)
+    rows = artifact_history(user=request.user).filter(filing__isnull=False)
+    if form.is_valid() and form.cleaned_data["plan"]:
+        rows = rows.filter(organization__legal_name__icontains=form.cleaned_data["plan"])
+    table = tables.build(request, rows, columns=FILED_COLUMNS, default_sort="-filing.filed_at",
+                         filter_form=form, caption=str(_("Filed reports")))
+    if table.wants_csv:
+        return table.csv_response("filed-reports.csv")
+    return render(request, "reporting/filed.html", {"table": table})
+
+
+class VerifyForm(forms.Form):
+    file = forms.FileField(label=_("PDF to verify"),
+                           help_text=_("The file is compared, by its SHA-256, with the archived reports."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """Upload a PDF: say which archived report and version it is, or that it matches none."""
+    if not access.organizations_with_role(request.user, Role.REGULATOR, *PLAN_ROLES) \
+            and not access.is_site_admin(request.user):
+        raise Http404("Not found")
+    form = VerifyForm(request.POST, request.FILES) if request.method == "POST" else VerifyForm()
+    result: dict[str, Any] | None = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > MAX_VERIFY_BYTES:
+                form.add_error("file", _("The file is larger than 50 MB."))
+                status = 400
+            else:
+                content = upload.read()
+                result = {"sha256": hashlib.sha256(content).hexdigest(),
+                          "artifact": artifact_match(user=request.user, content=content)}
+        else:
+            status = 400
+    return render(request, "reporting/verify.html", {"form": form, "result": result}, status=status)
+
+
+register(NavItem("reporting.compliance", _("Compliance reports"), "reporting:compliance",
+                 frozenset(PLAN_ROLES), _("Request, preview, attest and file the Community Reinvestment Report."),
+                 org_kwarg="plan", order=30))
+register(NavItem("reporting.history", _("Report versions"), "reporting:history",
+                 frozenset(PLAN_ROLES), _("Every version with its SHA-256."), org_kwarg="plan", order=31))
+register(NavItem("reporting.filed", _("Filed reports"), "reporting:filed", frozenset({Role.REGULATOR}),
+                 _("Reports filed by plans in your jurisdiction."), order=40))
+register(NavItem("reporting.verify", _("Verify a report"), "reporting:verify", frozenset({Role.REGULATOR}),
+                 _("Check that a PDF is an archived report."), order=41))

@@ -7,3 +7,4 @@ class WellnessFundConfig(AppConfig):
 
     def ready(self) -> None:
         from . import access  # noqa: F401  (registers the access rules)
+        from .views import fund, plan  # noqa: F401  (register their menu entries)

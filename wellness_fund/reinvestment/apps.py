@@ -7,4 +7,4 @@ class ReinvestmentConfig(AppConfig):
     verbose_name = "Reinvestment obligations"
 
     def ready(self) -> None:
-        from . import access  # noqa: F401  (registers the access rules)
+        from . import access, views  # noqa: F401  (access rules; menu entries of the pages)

@@ -315,3 +315,22 @@ def obligation_summary(obligation: Obligation, as_of: datetime.date) -> dict[str
         "counties": counties,
         "earmarks": earmarks,
     }
+
+
+def obligation_rows(*, plan: Organization, as_of: datetime.date) -> list[dict[str, Any]]:
+    """A plan's live obligations as plain rows for a dashboard: required, fulfilled (all credits
+    to date), remaining, deadline and status by the rule of ``obligation_status`` (one query)."""
+    rows = []
+    for o in obligations_for_plan(plan):
+        total = o.total.amount
+        fulfilled = o.fulfilled_amount  # type: ignore[attr-defined]  # annotated by obligations_for_plan
+        pace = Decimal((o.policy_snapshot or {}).get("on_track_min_pace", "1"))
+        rows.append({
+            "id": o.pk, "income_year": o.income_year, "policy": o.policy_code, "version": o.policy_version,
+            "obligation_status": o.status, "total": total, "fulfilled": fulfilled,
+            "remaining": max(total - fulfilled, ZERO), "window_start": o.window_start,
+            "window_end": o.window_end, "deadline": o.deadline,
+            "status": obligation_status(total=total, fulfilled=fulfilled, as_of=as_of,
+                                        window_start=o.window_start, window_end=o.window_end, pace=pace),
+        })
+    return rows

@@ -1,0 +1,59 @@
+"""Reads for the report pages: what waits for attestation, the version history of a plan's
+reports, and matching an uploaded PDF against the archive by its SHA-256.
+
+Every read is scoped to the user (``organizations.access``): a regulator matches only filed
+reports of plans in its jurisdiction, a plan's staff only their plan's reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from organizations import access
+from organizations.models import Organization
+
+from ..kinds import KINDS
+from ..models import ReportArtifact, ReportAttestation
+
+ATTESTABLE = [k for k, dk in KINDS.items() if dk.attestable]
+
+
+def artifact_history(*, user: Any, organization: Organization | None = None) -> QuerySet[ReportArtifact]:
+    """Artifacts (every version, drafts and finals) the user may see, with filing and
+    attestation joined, newest first (one query)."""
+    qs = access.scoped(user, "view", ReportArtifact.objects.select_related(
+        "organization", "filing", "attestation", "attestation_of"))
+    if organization is not None:
+        qs = qs.filter(organization=organization)
+    return qs.order_by("-generated_at", "-pk")
+
+
+def awaiting_attestation(*, user: Any, organization: Organization) -> QuerySet[ReportArtifact]:
+    """Draft versions of attestable documents whose document (kind + parameters) has no
+    attestation yet (one query)."""
+    attested = ReportAttestation.objects.filter(kind=OuterRef("kind"), params_key=OuterRef("params_key"))
+    return (
+        artifact_history(user=user, organization=organization)
+        .filter(kind__in=ATTESTABLE, is_final=False)
+        .exclude(Exists(attested))
+    )
+
+
+def artifact_get(*, user: Any, artifact_id: int) -> ReportArtifact:
+    """One artifact, or Http404 outside the user's scope."""
+    return access.get_object_or_404(
+        user, "view", ReportArtifact.objects.select_related("organization", "filing", "attestation",
+                                                            "attestation_of"), pk=artifact_id)
+
+
+def artifact_match(*, user: Any, content: bytes) -> ReportArtifact | None:
+    """The archived artifact (among those the user may see) whose PDF has ``content``'s
+    SHA-256, or None when it matches none (one query)."""
+    digest = hashlib.sha256(content).hexdigest()
+    return (
+        access.scoped(user, "view", ReportArtifact.objects.select_related("organization", "filing"))
+        .filter(sha256=digest).order_by("-is_final", "-version", "-pk").first()
+    )
