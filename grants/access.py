@@ -19,19 +19,28 @@ from organizations.models import Role
 from .models import (
     AgendaEntry,
     AgendaItem,
+    Amendment,
     Application,
     Attachment,
     Attendance,
     Award,
+    AwardBudgetLine,
     Ballot,
     BudgetLine,
     Decision,
+    Disbursement,
     EligibilityQuestion,
     FundingOpportunity,
     GoverningBody,
+    GranteeReport,
     Meeting,
+    PeopleServed,
     Recusal,
+    ReminderPolicy,
+    ReportEvent,
+    ReportExpenditure,
     ReportingTemplate,
+    ReportMetric,
     ReportSchedule,
     ReviewAssignment,
     RubricCriterion,
@@ -102,3 +111,19 @@ for model in (Tranche, ReportSchedule):
         grant("award__fund__ach", view=ACH_READERS, change=ACH_WRITERS),
         grant("award__grantee", view=CBO),
     )
+
+# After the award: the grantee writes its reports; the ACH reviews them and pays.
+for model, prefix in ((AwardBudgetLine, "award"), (Disbursement, "award"), (Amendment, "award"),
+                      (GranteeReport, "schedule__award")):
+    register(
+        model,
+        grant(f"{prefix}__fund__ach", view=ACH_READERS, change=ACH_WRITERS),
+        grant(f"{prefix}__grantee", view=CBO, change=CBO),
+    )
+for model in (ReportExpenditure, ReportMetric, PeopleServed, ReportEvent):
+    register(
+        model,
+        grant("report__schedule__award__fund__ach", view=ACH_READERS),
+        grant("report__schedule__award__grantee", view=CBO),
+    )
+register(ReminderPolicy, grant("fund__ach", view=ACH_READERS, change=ACH_WRITERS))

@@ -14,11 +14,15 @@ from audit.admin import ReadOnlyModelAdmin as ReadOnlyAdmin
 
 from .models import (
     AgendaItem,
+    Amendment,
     Application,
     Award,
+    Disbursement,
     FundingOpportunity,
     GoverningBody,
+    GranteeReport,
     Meeting,
+    ReminderPolicy,
     ReviewAssignment,
     Seat,
     VotingRule,
@@ -84,3 +88,31 @@ class AgendaItemAdmin(ReadOnlyAdmin):
 class AwardAdmin(ReadOnlyAdmin):
     list_display = ("pk", "grantee", "fund", "restriction", "amount", "status", "committed_on")
     list_filter = ("status",)
+
+
+@admin.register(ReminderPolicy)
+class ReminderPolicyAdmin(AuditedModelAdmin):
+    """Reminder offsets are versioned: add a new version rather than editing one in use."""
+
+    list_display = ("fund", "version", "days_before_due", "days_after_due", "digest_weekday", "created_at")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Disbursement)
+class DisbursementAdmin(ReadOnlyAdmin):
+    list_display = ("award", "tranche", "paid_on", "amount", "payment_reference")
+
+
+@admin.register(GranteeReport)
+class GranteeReportAdmin(ReadOnlyAdmin):
+    list_display = ("schedule", "total_served", "submitted_at", "reviewed_at")
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(ReadOnlyAdmin):
+    list_display = ("award", "number", "kind", "amount_change", "effective_on")

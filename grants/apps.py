@@ -7,3 +7,6 @@ class GrantsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import access  # noqa: F401  (registers the access rules)
+        from .nav import register_pages
+
+        register_pages()

@@ -12,6 +12,11 @@
   promotores award accepted). The history of that call is compressed into
   the moment the demo loads: it is opened and submitted to now, then its
   close time is moved to the past so it can be closed and decided.
+* After the award (``_after_award``): the barbershop award is **closed** (both
+  reports accepted, two tranches paid, 550.00 unspent returned to the fund and the
+  unpaid 2,500.00 released); the promotores award is **in progress** (first
+  tranche paid, progress report accepted with people served, second tranche
+  released); the well-child award is **offered** (not yet accepted).
 * An **open** call, "2027 Community Health Worker Training Pathway", on the
   ``chw-training`` restriction, with a draft application by ``cbo``.
 
@@ -33,7 +38,7 @@ from organizations.services import affiliation_record
 from wellness_fund.models import Restriction, WellnessFund
 
 from . import services
-from .models import Decision, FundingOpportunity, GoverningBody, VotingRule
+from .models import Award, Decision, Disbursement, FundingOpportunity, GoverningBody, VotingRule
 
 DECIDED_TITLE = "2026 Community Prevention Grants"
 OPEN_TITLE = "2027 Community Health Worker Training Pathway"
@@ -97,6 +102,23 @@ APPLICATIONS: list[dict[str, Any]] = [
                    ("equipment", "Validated blood pressure cuffs", "2000.00")],
         "scores": {"board1": [4, 4, 4, 5], "board2": [4, 3, 4, 4], "board3": [3, 4, 4, 4]},
         "award": "25000.00",
+    },
+    {
+        # Entered by the site administrator for the alliance (it has no demo login): stays *offered*.
+        "org": "demo-cbo-wellchild", "user": "admin", "amount": "30000.00",
+        "fields": {
+            "contact_name": "Imani Brooks", "contact_email": "wellchild@demo.example",
+            "project_title": "First 120 days: well-child visits for Black infants",
+            "project_summary": "CBO detailers work with clinic care teams so Black infants have at least two, "
+                               "ideally three, well-child visits in their first 120 days; the goal is to halve "
+                               "the disparity.",
+            "target_populations": "Black families with newborns",
+            "domains": ["health_care_access_quality", "social_community_context"],
+        },
+        "budget": [("personnel", "Detailers (2 FTE)", "24000.00"),
+                   ("other", "Family transportation vouchers", "6000.00")],
+        "scores": {"board1": [4, 5, 4, 4], "board2": [5, 4, 4, 4], "board3": [4, 4, 3, 4]},
+        "award": "30000.00",
     },
 ]
 
@@ -229,8 +251,8 @@ def _open_call(fund: WellnessFund, u: dict[str, User], county: County) -> None:
 
 def load(stdout: Any = None) -> dict[str, Any]:
     fund = WellnessFund.objects.filter(code="demo-fund-1").first()
-    u = _users("fundadmin", "chair", "board1", "board2", "board3", "cbo", "cbo2")
-    if fund is None or len(u) < 7:
+    u = _users("fundadmin", "chair", "board1", "board2", "board3", "cbo", "cbo2", "admin")
+    if fund is None or len(u) < 8:
         return {"skipped": "demo-fund-1 or the demo users do not exist"}
     county = County.objects.get(state="CA", name="Imperial")
     with transaction.atomic():
@@ -242,4 +264,75 @@ def load(stdout: Any = None) -> dict[str, Any]:
             _decided_call(fund, u, county)
         if not FundingOpportunity.objects.filter(fund=fund, title=OPEN_TITLE).exists():
             _open_call(fund, u, county)
+        if not Disbursement.objects.filter(award__fund=fund).exists():
+            _after_award(fund, u)
     return {"fund": fund.code}
+
+
+def _people(total: int, imperial: int, race: dict[str, int], language: dict[str, int], age: dict[str, int],
+            gender: dict[str, int]) -> dict[str, dict[str, int]]:
+    return {"county": {"06025": imperial, "not_reported": total - imperial}, "race_ethnicity": race,
+            "language": language, "age_band": age, "gender_identity": gender}
+
+
+def _report(award: Award, number: int, user: User, admin: User, *, spend: dict[int, str], total: int,
+            people: dict[str, dict[str, int]], metrics: dict[str, tuple[str, str]], narrative: tuple[str, str, str]) -> None:
+    schedule = award.reports.get(number=number)
+    services.report_save_draft(
+        actor=user, schedule=schedule, progress=narrative[0], successes=narrative[1], challenges=narrative[2],
+        total_served=total, expenditures=spend, people=people,
+        metrics={code: {"target": t, "actual": a} for code, (t, a) in metrics.items()},
+    )
+    services.report_submit(actor=user, schedule=schedule)
+    services.report_accept(actor=admin, schedule=schedule, comment="Accepted: thank you for the detail.")
+
+
+def _pay(award: Award, number: int, admin: User, reference: str) -> None:
+    tranche = award.tranches.get(number=number)
+    services.tranche_release(actor=admin, tranche=tranche)
+    services.disbursement_record(actor=admin, tranche=tranche, paid_on=timezone.localdate(),
+                                 amount=tranche.amount.amount, payment_reference=reference)
+
+
+def _after_award(fund: WellnessFund, u: dict[str, User]) -> None:
+    admin = u["fundadmin"]
+    barbers = Award.objects.filter(fund=fund, grantee__code="demo-cbo-barbers").first()
+    if barbers is not None and barbers.status == "offered":
+        barbers = services.award_accept(actor=u["cbo2"], award=barbers, name="Marcus Reed", title="Executive Director")
+        _pay(barbers, 1, admin, "ACH-2026-0412")
+        _report(barbers, 1, u["cbo2"], admin, spend={1: "8000.00", 2: "2500.00", 3: "2000.00"}, total=96,
+                people=_people(96, 90, {"black_african_american": 64, "hispanic_latino": 17, "multiracial": 8,
+                                        "not_reported": 7},
+                               {"english": 81, "spanish": 15}, {"25-44": 22, "45-64": 51, "65+": 23},
+                               {"man": 89, "woman": 7}),
+                metrics={"sessions": ("40", "44"), "participants": ("90", "96"), "bp_screenings": ("200", "231")},
+                narrative=("Pharmacists held blood pressure checks in six partner barbershops.",
+                           "Clients with uncontrolled blood pressure were referred the same week.",
+                           "One barbershop closed; its clients moved to a nearby partner."))
+        _pay(barbers, 2, admin, "ACH-2027-0133")
+        _report(barbers, 2, u["cbo2"], admin, spend={1: "7200.00", 2: "2250.00"}, total=214,
+                people=_people(214, 201, {"black_african_american": 142, "hispanic_latino": 38, "multiracial": 17,
+                                          "white": 9, "not_reported": 8},
+                               {"english": 176, "spanish": 29, "not_reported": 9},
+                               {"25-44": 41, "45-64": 118, "65+": 49, "not_reported": 6},
+                               {"man": 198, "woman": 12, "not_reported": 4}),
+                metrics={"sessions": ("80", "91"), "participants": ("180", "214"), "bp_screenings": ("400", "498")},
+                narrative=("Over the year 214 clients had checks; 61% of those uncontrolled at first reached "
+                           "control.", "Barbers became trusted messengers for follow-up.",
+                           "Pharmacist scheduling across shops was hard in summer."))
+        services.award_closeout(actor=admin, award=barbers)
+    promotores = Award.objects.filter(fund=fund, grantee__code="demo-cbo-promotores", status="accepted").first()
+    if promotores is not None:
+        _pay(promotores, 1, admin, "ACH-2026-0411")
+        _report(promotores, 1, u["cbo"], admin, spend={1: "11000.00", 2: "4200.00", 3: "1700.00", 4: "1400.00"},
+                total=312,
+                people=_people(312, 301, {"hispanic_latino": 268, "multiracial": 14, "white": 12,
+                                          "american_indian_alaska_native": 6, "not_reported": 12},
+                               {"spanish": 221, "english": 63, "mixteco": 19, "not_reported": 9},
+                               {"18-24": 27, "25-44": 118, "45-64": 121, "65+": 39, "not_reported": 7},
+                               {"woman": 224, "man": 81, "nonbinary": 2, "not_reported": 5}),
+                metrics={"sessions": ("50", "56"), "participants": ("250", "312"), "bp_screenings": ("100", "87")},
+                narrative=("17 core promotores ran 56 sessions on asthma, diabetes, screenings and diet.",
+                           "Participation was higher in sessions run with promotores than without.",
+                           "Harvest season reduced evening attendance."))
+        services.tranche_release(actor=admin, tranche=promotores.tranches.get(number=2))

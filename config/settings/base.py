@@ -131,7 +131,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=9 *
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Grantee report reminders and the fund administrators' weekly digest: each run queues
+    # only what is due today under unique keys, so running hourly sends each once.
+    "grants-report-reminders": {"task": "grants.send_report_reminders", "schedule": 60 * 60},  # seconds
+    "grants-fund-admin-digest": {"task": "grants.send_fund_admin_digest", "schedule": 60 * 60},  # seconds
+}
 
 #: Demo data loaders, run in order by ``manage.py load_demo``; each is idempotent.
 DEMO_LOADERS = [

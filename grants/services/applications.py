@@ -156,7 +156,7 @@ def application_save_draft(
     return current
 
 
-def _submission_errors(application: Application) -> dict[str, list[str]]:
+def application_submission_errors(application: Application) -> dict[str, list[str]]:
     """Every problem that stops ``application`` being submitted, by field."""
     errors: dict[str, list[str]] = {}
 
@@ -219,7 +219,7 @@ def application_submit(*, actor: Any, application: Application) -> Application:
         current = locked(application)
         states.require_transition(states.APPLICATION, current.status, ApplicationStatus.SUBMITTED,
                                   what="application")
-        errors = _submission_errors(current)
+        errors = application_submission_errors(current)
         if errors:
             raise ValidationError(errors)
         before = snapshot(current, ["status", "submitted_at"])

@@ -11,6 +11,8 @@
   award. A tranche may wait for a report of the schedule to be accepted.
 * The reporting schedule is generated from the opportunity's reporting
   template (``report_plan``): periods, due-date offsets are data on the template.
+* The award's budget is the application's budget lines scaled to the award amount
+  (largest remainder); only amendments change it afterwards.
 * ``award_accept``: CBO staff of the grantee accept the terms with their name
   and title; the time is recorded.
 """
@@ -35,6 +37,7 @@ from .. import states
 from ..models import (
     ApplicationStatus,
     Award,
+    AwardBudgetLine,
     AwardStatus,
     Decision,
     DecisionOutcome,
@@ -120,6 +123,20 @@ def _tranche_amounts(amount: Decimal, specs: Sequence[Mapping[str, Any]]) -> lis
     return rows
 
 
+def _budget_copy(award: Award, application: Any, amount: Decimal) -> None:
+    """The award's budget: the application's lines, scaled to the award by largest remainder."""
+    lines = list(application.budget_lines.order_by("number"))
+    if not lines:
+        AwardBudgetLine.objects.create(award=award, number=1, category="other", description="Award", amount=amount)
+        return
+    parts = split_largest_remainder(amount, {ln.number: ln.amount.amount for ln in lines})
+    AwardBudgetLine.objects.bulk_create([
+        AwardBudgetLine(award=award, number=ln.number, category=ln.category, description=ln.description,
+                        amount=parts[ln.number])
+        for ln in lines
+    ])
+
+
 def award_create(
     *,
     actor: Any,
@@ -174,6 +191,7 @@ def award_create(
             ReportSchedule(award=award, number=i, kind=kind, period_start=ps, period_end=pe, due_on=due)
             for i, (kind, ps, pe, due) in enumerate(plan, start=1)
         ])
+        _budget_copy(award, current_app, value)
         by_number = {r.number: r for r in reports}
         Tranche.objects.bulk_create([
             Tranche(award=award, number=r["number"], basis=r["basis"], percent=r["percent"], amount=r["amount"],

@@ -11,9 +11,10 @@ credited to this income year) / (all receipts of the fund: contribution payments
 and other receipts); attributed = round_cents(award amount x share). Awards
 cancelled are left out.
 
-Outcomes and people served come from grantee reports, which the grants part does not
-record yet: those sections are empty ("None recorded") until it does; counts will pass
-through ``reporting.suppression.suppress`` with the ``DisclosureRule`` threshold.
+Outcomes and people served come from the grants roll-ups
+(``grants.selectors.rollups.plan_outcomes``): accepted grantee reports of awards in the
+restrictions the plan contributed to; people counts pass through
+``reporting.suppression.suppress`` with the ``DisclosureRule`` threshold.
 
 Queries do not grow with the number of credits, grants or counties (see
 ``tests/reporting/test_selectors.py``).
@@ -150,6 +151,28 @@ def _grants(plan: Organization, year: int, credits: list[dict[str, Any]]) -> dic
                         for g in rows]}
 
 
+def _outcomes(plan: Organization, credits: list[dict[str, Any]], threshold: int) -> dict[str, Any]:
+    """Outcomes and people served from the grants roll-ups (small cells suppressed), for the
+    funds this year's contributions went to (2 queries when none; constant otherwise)."""
+    from grants.selectors.rollups import plan_outcomes
+    from wellness_fund.models import ContributionPayment
+
+    from ..suppression import suppress
+
+    payment_ids = {int(c["reference"].removeprefix(PAYMENT_PREFIX)) for c in credits
+                   if c["reference"].startswith(PAYMENT_PREFIX)}
+    fund_ids = set(ContributionPayment.objects.filter(pk__in=payment_ids)
+                   .values_list("agreement__fund_id", flat=True)) if payment_ids else set()
+    data = plan_outcomes(plan=plan, fund_ids=fund_ids, suppressor=lambda rows: suppress(rows, threshold))
+    data["people_served"] = {"suppression_threshold": threshold, **data["people_served"]}
+    for row in data["outcomes"]:  # shown as text: whole numbers without decimals, missing as a dash
+        for key in ("target", "actual"):
+            value = row[key]
+            row[key] = "—" if value is None else (
+                f"{int(value):,}" if value == value.to_integral_value() else f"{value:,}")
+    return data
+
+
 def community_reinvestment_data(params: Mapping[str, Any], as_of: dt.date | None = None) -> dict[str, Any]:
     """Everything the report shows, as plain data (Decimal money, dates).
 
@@ -216,6 +239,7 @@ def community_reinvestment_data(params: Mapping[str, Any], as_of: dt.date | None
                .select_related("user").order_by("id").first())
     grants = _grants(plan, year, credits)
     threshold = disclosure_threshold(on=dt.date(year, 12, 31))
+    outcomes = _outcomes(plan, credits, threshold)
     quality = ("Met minimum quality performance levels" if fy.quality_standards_met else
                "Missed minimum quality performance levels"
                + (f" ({', '.join(fy.quality_measures_missed)})" if fy.quality_measures_missed else ""))
@@ -243,9 +267,8 @@ def community_reinvestment_data(params: Mapping[str, Any], as_of: dt.date | None
         "grants": grants["grants"],
         "grants_total": sum((g["amount"] for g in grants["grants"]), ZERO),
         "grants_attributed_total": sum((g["attributed"] for g in grants["grants"]), ZERO),
-        "outcomes": [],
-        "people_served": {"suppression_threshold": threshold, "total": 0, "by_county": [],
-                          "by_race_ethnicity": [], "by_language": []},
+        "outcomes": outcomes["outcomes"],
+        "people_served": outcomes["people_served"],
         "earmarks": earmarks,
         "community_input": grants["community_input"],
         "compliance_officer": {"name": officer.user.get_full_name(), "title": officer.user.title}

@@ -164,3 +164,91 @@ def plain_zip() -> bytes:
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("readme.txt", "hello")
     return buf.getvalue()
+
+
+# ---------------------------------------------------------------- after the award
+
+PERIOD = (dt.date(2027, 1, 1), dt.date(2027, 12, 31))
+TRANCHES = [{"basis": "percent", "value": "50", "due_on": dt.date(2027, 1, 15)},
+            {"basis": "percent", "value": "30", "due_on": dt.date(2027, 7, 15), "requires_report": 1},
+            {"basis": "percent", "value": "20", "due_on": dt.date(2028, 3, 15), "requires_report": 2}]
+
+
+def passed_item(w: World, i: int = 0, amount: str = "20000.00", opp: FundingOpportunity | None = None):
+    """A submitted, recommended application of CBO ``i`` approved by the board; returns the agenda item."""
+    from grants.models import AgendaItem
+
+    app = submitted(w, opp or opportunity(w), i, amount)
+    services.application_recommend(actor=w.admin, application=app, recommended=True)
+    m = meeting(w, body(w))
+    item: AgendaItem = services.agenda_item_add(actor=w.admin, meeting=m, title="Award motion",
+                                                entries=[(app, app.requested_amount.amount)])
+    services.meeting_start(actor=w.chair, meeting=m)
+    services.attendance_record(actor=w.chair, meeting=m, members=[w.chair, *w.board])
+    services.vote_open(actor=w.chair, item=item, mover=w.chair, seconder=w.board[0])
+    for voter in (w.chair, w.board[0], w.board[1]):
+        services.ballot_cast(actor=voter, item=item, choice="yes")
+    return services.vote_close(actor=w.chair, item=item)
+
+
+def award(w: World, *, i: int = 0, amount: str = "20000.00", receive: str | None = "50000.00",
+          accept: bool = True, tranches: list[dict[str, Any]] | None = None, opp: FundingOpportunity | None = None):
+    """An award to CBO ``i`` (accepted unless told), with budget lines 1 (personnel) and 2 (supplies)."""
+    from grants.models import Decision
+
+    if receive:
+        wf.receive(w.fund, receive)
+    item = passed_item(w, i, amount, opp=opp)
+    decision = Decision.objects.get(item=item)
+    a = services.award_create(actor=w.admin, decision=decision, amount=amount, period_start=PERIOD[0],
+                              period_end=PERIOD[1], tranches=tranches or TRANCHES, committed_on=dt.date(2026, 12, 1))
+    if accept:
+        a = services.award_accept(actor=w.staff[i], award=a, name="María López", title="Director")
+    return a
+
+
+def people(total: int, county_fips: str = "06025") -> dict[str, dict[str, int]]:
+    """A consistent people-served breakdown of ``total`` people (every dimension adds up)."""
+    half = total // 2
+    return {
+        "county": {county_fips: total - 1, "not_reported": 1} if total else {"not_reported": 0},
+        "race_ethnicity": {"hispanic_latino": half, "multiracial": total - half - 1, "not_reported": 1}
+        if total > 1 else {"not_reported": total},
+        "language": {"spanish": half, "english": total - half},
+        "age_band": {"25-44": half, "45-64": total - half},
+        "gender_identity": {"woman": half, "man": total - half},
+    }
+
+
+def report_content(total: int = 120, spend: dict[int, str] | None = None) -> dict[str, Any]:
+    return {
+        "progress": "Twelve promotores sessions on diabetes prevention.",
+        "successes": "Higher participation in sessions run with promotores.",
+        "challenges": "Harvest season reduced evening attendance.",
+        "total_served": total,
+        "expenditures": spend if spend is not None else {1: "4000.00", 2: "1000.00"},
+        "metrics": {"participants": {"target": "100", "actual": str(total)}},
+        "people": people(total),
+    }
+
+
+def submitted_report(w: World, a: Any, number: int = 1, i: int = 0, **overrides: Any):
+    """Save and submit report ``number``; ``spend`` = {line: amount} replaces the default expenditures."""
+    schedule = a.reports.get(number=number)
+    content = report_content()
+    if "spend" in overrides:
+        content["expenditures"] = overrides.pop("spend")
+    services.report_save_draft(actor=w.staff[i], schedule=schedule, **(content | overrides))
+    return services.report_submit(actor=w.staff[i], schedule=schedule)
+
+
+def accepted_report(w: World, a: Any, number: int = 1, i: int = 0, **overrides: Any):
+    schedule = submitted_report(w, a, number, i, **overrides)
+    return services.report_accept(actor=w.admin, schedule=schedule, comment="Thank you.")
+
+
+def pay(w: World, a: Any, number: int, on: dt.date = dt.date(2027, 1, 20)):
+    tranche = a.tranches.get(number=number)
+    services.tranche_release(actor=w.admin, tranche=tranche)
+    return services.disbursement_record(actor=w.admin, tranche=tranche, paid_on=on,
+                                        amount=tranche.amount.amount, payment_reference=f"ACH-{next(_seq)}")

@@ -27,7 +27,7 @@ from wellness_fund import commitments
 from wellness_fund.models import WellnessFund
 from wellness_fund.money import round_cents
 
-from .models import (
+from ..models import (
     AgendaEntry,
     AgendaItem,
     Application,
@@ -42,6 +42,15 @@ from .models import (
     RubricCriterion,
     Score,
 )
+
+# Re-exported: reports and roll-ups after the award live in their own modules.
+from .reports import award_history as award_history
+from .reports import report_detail as report_detail
+from .reports import report_get as report_get
+from .reports import reports_visible as reports_visible
+from .rollups import fund_rollup as fund_rollup
+from .rollups import plan_outcomes as plan_outcomes
+from .rollups import plan_rollup as plan_rollup
 
 HUNDRED = Decimal(100)
 
@@ -251,7 +260,7 @@ def meeting_minutes(*, meeting: Meeting) -> dict[str, Any]:
     meeting = Meeting.objects.select_related(
         "body__ach", "body__quorum_rule", "body__passing_rule", "certified_by"
     ).get(pk=meeting.pk)
-    from .services.board import seats_on
+    from ..services.board import seats_on
 
     day = timezone.localdate(meeting.scheduled_at)
     seats = seats_on(meeting.body, day)

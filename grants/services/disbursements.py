@@ -1,0 +1,112 @@
+"""Disbursements: the fund administrator releases a tranche, then records its payment.
+
+* ``tranche_release``: a scheduled tranche of an accepted award becomes *released*;
+  a tranche that waits for a report (``requires_report``) is released only once that
+  report is accepted.
+* ``disbursement_record``: the payment of a released tranche (date, amount, bank
+  reference) is posted to the fund's ledger through
+  ``wellness_fund.commitments.tranche_disburse`` in the same transaction. The amount
+  never exceeds what remains of the award (award amount - paid so far), and it is the
+  tranche's amount (amendments adjust unpaid tranches, so tranches always add up to
+  the award). The ledger refuses again what is not committed and unpaid.
+
+Both act for a fund administrator of the fund's ACH (``AccessDenied`` otherwise); bad
+input raises ``ValidationError`` and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from audit.services import record, record_create, snapshot
+from wellness_fund import commitments
+from wellness_fund.money import parse_amount
+
+from .. import states
+from ..models import AwardStatus, Disbursement, ReportStatus, Tranche, TrancheStatus
+from ._common import error, locked, require_fund_admin
+
+ZERO = Decimal("0.00")
+
+
+def paid_to_date(award: Any) -> Decimal:
+    """Sum of the award's recorded payments (USD)."""
+    return Disbursement.objects.filter(award=award).aggregate(s=Sum("amount"))["s"] or ZERO
+
+
+def tranche_release(*, actor: Any, tranche: Tranche) -> Tranche:
+    """Release a tranche for payment (after its report is accepted, when it waits for one)."""
+    award = tranche.award
+    require_fund_admin(actor, award.fund.ach)
+    with transaction.atomic():
+        current = locked(tranche)
+        award = locked(award)
+        if award.status != AwardStatus.ACCEPTED:
+            raise error("award", f"The award is {award.get_status_display().lower()}: only an accepted award is paid.")
+        states.require_transition(states.TRANCHE, current.status, TrancheStatus.RELEASED, what="tranche")
+        if current.requires_report_id is not None:
+            report = current.requires_report
+            if report.status != ReportStatus.ACCEPTED:
+                raise error("requires_report", f"Tranche {current.number} waits for {report} to be accepted "
+                                               f"(it is {report.get_status_display().lower()}).")
+        fields = ["status", "released_at", "released_by"]
+        before = snapshot(current, fields)
+        current.status = TrancheStatus.RELEASED
+        current.released_at = timezone.now()
+        current.released_by = actor if getattr(actor, "pk", None) else None
+        current.save(update_fields=fields)
+        record(actor=actor, action="grants.tranche.release", obj=current, before=before,
+               after=snapshot(current, fields), organization=award.fund.ach)
+    return current
+
+
+def disbursement_record(
+    *, actor: Any, tranche: Tranche, paid_on: dt.date, amount: Decimal | str, payment_reference: str,
+) -> Disbursement:
+    """Record the payment of a released tranche and post it to the ledger."""
+    award = tranche.award
+    require_fund_admin(actor, award.fund.ach)
+    value = parse_amount(amount, field="amount")
+    if not isinstance(paid_on, dt.date):
+        raise error("paid_on", "Give the date of the payment.")
+    reference = (payment_reference or "").strip()
+    if not reference:
+        raise error("payment_reference", "Give the bank transfer or check reference of the payment.")
+    with transaction.atomic():
+        award = locked(award)
+        current = locked(tranche)
+        remaining = award.amount.amount - paid_to_date(award)
+        if value > remaining:
+            raise error("amount", f"{value} is more than the {remaining} that remains of the award.")
+        if award.status != AwardStatus.ACCEPTED:
+            raise error("award", f"The award is {award.get_status_display().lower()}: only an accepted award is paid.")
+        if current.status != TrancheStatus.RELEASED:
+            raise error("tranche", f"Tranche {current.number} is {current.get_status_display().lower()}: "
+                                   "release it before recording its payment.")
+        if value != current.amount.amount:
+            raise error("amount", f"Tranche {current.number} pays {current.amount.amount}, not {value}.")
+        if paid_on < award.committed_on:
+            raise error("paid_on", f"The payment cannot precede the award ({award.committed_on}).")
+        posted = commitments.tranche_disburse(
+            actor=actor, fund=award.fund, restriction=award.restriction, amount=value,
+            reference=award.commitment_reference, on=paid_on, bank_reference=reference,
+            memo=f"Tranche {current.number} to {award.grantee}"[:200],
+        )
+        payment = Disbursement.objects.create(
+            tranche=current, award=award, paid_on=paid_on, amount=value, payment_reference=reference,
+            transaction=posted, recorded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        before = snapshot(current, ["status"])
+        states.require_transition(states.TRANCHE, current.status, TrancheStatus.PAID, what="tranche")
+        current.status = TrancheStatus.PAID
+        current.save(update_fields=["status"])
+        record_create(actor=actor, action="grants.disbursement.record", obj=payment, organization=award.fund.ach)
+        record(actor=actor, action="grants.tranche.paid", obj=current, before=before,
+               after=snapshot(current, ["status"]), organization=award.fund.ach)
+    return payment

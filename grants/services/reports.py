@@ -1,0 +1,311 @@
+"""Grantee reports: drafts, submission, review and resubmission.
+
+A report is scheduled at award time (``ReportSchedule``); its content is a
+``GranteeReport`` with expenditures by approved budget line, the template's
+metrics, and people served by demographic dimension.
+
+Rules:
+
+* CBO staff of the grantee save a draft at any time while the report is *due* or
+  *returned*; a submitted or accepted report cannot be edited. Counts are whole
+  numbers of people, never negative or fractional; money is Decimal to the cent.
+* Expenditures: the period's spending on a line plus what earlier reports of the
+  award spent on it never exceeds the line's (amended) budget. Spending adds up
+  across reports: the final report records what was spent since the last progress
+  report, while its people served cover the whole award period (each person once). Spending above a line
+  needs a budget amendment first (``grants.services.amendments``).
+* Submission validates: the narrative, the total served, every dimension of
+  ``DIMENSIONS`` present and adding up exactly to the total ("not_reported" is a
+  category of its own; a person reporting more than one race is counted once, in
+  ``multiracial``), and an actual for every metric the template asks for.
+* The fund administrator accepts or returns the report with comments; a returned
+  report is edited and submitted again. Every submission and review is a
+  ``ReportEvent`` (submissions keep a frozen copy), so the history stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from audit.services import record, snapshot
+from organizations.models import County
+from wellness_fund.money import parse_amount
+
+from .. import states
+from ..models import (
+    AwardStatus,
+    Dimension,
+    GranteeReport,
+    PeopleServed,
+    ReportEvent,
+    ReportEventKind,
+    ReportExpenditure,
+    ReportMetric,
+    ReportSchedule,
+    ReportStatus,
+)
+from ._common import error, locked, require_cbo_staff, require_fund_admin
+
+ZERO = Decimal("0.00")
+NOT_REPORTED = "not_reported"
+
+#: Categories of each dimension (county: a 5-digit FIPS code of a known county, or not_reported).
+CATEGORIES: Mapping[str, tuple[str, ...]] = {
+    Dimension.RACE_ETHNICITY: (
+        "american_indian_alaska_native", "asian", "black_african_american", "hispanic_latino",
+        "middle_eastern_north_african", "native_hawaiian_pacific_islander", "white", "multiracial",
+        "another_race", NOT_REPORTED),
+    Dimension.LANGUAGE: (
+        "english", "spanish", "mixteco", "tagalog", "vietnamese", "chinese", "korean", "punjabi", "arabic",
+        "another_language", NOT_REPORTED),
+    Dimension.AGE_BAND: ("0-5", "6-17", "18-24", "25-44", "45-64", "65+", NOT_REPORTED),
+    Dimension.GENDER_IDENTITY: ("woman", "man", "nonbinary", "another_identity", NOT_REPORTED),
+}
+DIMENSIONS: tuple[str, ...] = tuple(d.value for d in Dimension)
+EDITABLE = (ReportStatus.DUE, ReportStatus.RETURNED)
+
+
+def count_value(value: Any, *, field: str) -> int:
+    """A whole, non-negative number of people from an int or a string of digits."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise error(field, f"{value!r} is not a whole number of people.")
+    if isinstance(value, int):
+        number = value
+    else:
+        try:
+            parsed = Decimal(str(value).strip())
+        except (InvalidOperation, ValueError) as exc:
+            raise error(field, f"{value!r} is not a number of people.") from exc
+        if not parsed.is_finite() or parsed != parsed.to_integral_value():
+            raise error(field, f"{value!r} is not a whole number of people (no fractions).")
+        number = int(parsed)
+    if number < 0:
+        raise error(field, f"{value!r}: a number of people is never negative.")
+    return number
+
+
+def _people_rows(people: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, str, int]]:
+    rows: list[tuple[str, str, int]] = []
+    fips_wanted: set[str] = set()
+    for dimension, cells in people.items():
+        if dimension not in DIMENSIONS:
+            raise error("people", f"{dimension!r} is not a demographic dimension ({', '.join(DIMENSIONS)}).")
+        for category, raw in cells.items():
+            n = count_value(raw, field="people")
+            if dimension == Dimension.COUNTY:
+                if category != NOT_REPORTED:
+                    fips_wanted.add(category)
+            elif category not in CATEGORIES[dimension]:
+                raise error("people", f"{category!r} is not a category of {dimension} "
+                                      f"({', '.join(CATEGORIES[dimension])}).")
+            rows.append((dimension, category, n))
+    if fips_wanted:
+        known = set(County.objects.filter(fips__in=fips_wanted).values_list("fips", flat=True))
+        unknown = sorted(fips_wanted - known)
+        if unknown:
+            raise error("people", f"County {unknown[0]!r} is not a known county FIPS code.")
+    return rows
+
+
+def spent_before(report: GranteeReport | None, schedule: ReportSchedule) -> dict[int, Decimal]:
+    """Per award budget line id: spending in the award's other submitted or accepted reports."""
+    qs = ReportExpenditure.objects.filter(
+        report__schedule__award_id=schedule.award_id,
+        report__schedule__status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
+    )
+    if report is not None:
+        qs = qs.exclude(report=report)
+    return {row["budget_line_id"]: row["s"] for row in qs.values("budget_line_id").annotate(s=Sum("amount")).order_by()}
+
+
+def _check_editable(actor: Any, schedule: ReportSchedule) -> None:
+    require_cbo_staff(actor, schedule.award.grantee)
+    if schedule.award.status != AwardStatus.ACCEPTED:
+        raise error("award", f"The award is {schedule.award.get_status_display().lower()}: "
+                             "reports are written for accepted awards.")
+
+
+def report_save_draft(
+    *,
+    actor: Any,
+    schedule: ReportSchedule,
+    progress: str | None = None,
+    successes: str | None = None,
+    challenges: str | None = None,
+    total_served: Any = None,
+    expenditures: Mapping[int, Any] | None = None,
+    metrics: Mapping[str, Mapping[str, Any]] | None = None,
+    people: Mapping[str, Mapping[str, Any]] | None = None,
+) -> GranteeReport:
+    """Save what is given (None leaves a part unchanged; a mapping replaces that part).
+
+    ``expenditures``: {budget line number: amount spent in the period};
+    ``metrics``: {code: {"actual": ..., "target": ...}} for codes of the template;
+    ``people``: {dimension: {category: count}}.
+    """
+    _check_editable(actor, schedule)
+    award = schedule.award
+    total = None if total_served is None else count_value(total_served, field="total_served")
+    people_rows = _people_rows(people) if people is not None else None
+    lines = {ln.number: ln for ln in award.budget_lines.all()}
+    spend: dict[int, Decimal] | None = None
+    if expenditures is not None:
+        spend = {}
+        for number, raw in expenditures.items():
+            if int(number) not in lines:
+                raise error("expenditures", f"The award has no budget line {number}.")
+            spend[int(number)] = parse_amount(raw, field="expenditures", allow_zero=True)
+    template_metrics = {m["code"]: m for m in award.application.opportunity.reporting_template.metrics}
+    metric_rows: dict[str, dict[str, Decimal | None]] | None = None
+    if metrics is not None:
+        metric_rows = {}
+        for code, values in metrics.items():
+            if code not in template_metrics:
+                raise error("metrics", f"The reporting template asks for no metric {code!r}.")
+            parsed: dict[str, Decimal | None] = {}
+            for key in ("target", "actual"):
+                raw = values.get(key)
+                parsed[key] = None if raw in (None, "") else parse_amount(raw, field="metrics", allow_zero=True)
+            metric_rows[code] = parsed
+    with transaction.atomic():
+        schedule = locked(schedule)
+        if schedule.status not in EDITABLE:
+            raise error("status", f"The report is {schedule.get_status_display().lower()}: "
+                                  "a submitted or accepted report cannot be edited.")
+        report, created = GranteeReport.objects.get_or_create(schedule=schedule)
+        if spend is not None:
+            earlier = spent_before(report, schedule)
+            for number, value in spend.items():
+                line = lines[number]
+                to_date = earlier.get(line.pk, ZERO) + value
+                if to_date > line.amount.amount:
+                    raise error("expenditures", f"Line {number} ({line.description}): {to_date} spent to date is "
+                                                f"more than its budget of {line.amount.amount}; amend the "
+                                                "budget first.")
+        fields = ["progress", "successes", "challenges", "total_served"]
+        before = snapshot(report, fields) | {"parts": _parts(report)} if not created else None
+        for name, text in (("progress", progress), ("successes", successes), ("challenges", challenges)):
+            if text is not None:
+                setattr(report, name, text.strip())
+        if total is not None:
+            report.total_served = total
+        report.save()
+        if spend is not None:
+            report.expenditures.all().delete()
+            ReportExpenditure.objects.bulk_create([
+                ReportExpenditure(report=report, budget_line=lines[n], amount=v) for n, v in sorted(spend.items())
+            ])
+        if metric_rows is not None:
+            report.metrics.all().delete()
+            ReportMetric.objects.bulk_create([
+                ReportMetric(report=report, code=code, label=template_metrics[code].get("label", code),
+                             unit=template_metrics[code].get("unit", ""), target=v["target"], actual=v["actual"])
+                for code, v in sorted(metric_rows.items())
+            ])
+        if people_rows is not None:
+            report.people.all().delete()
+            PeopleServed.objects.bulk_create([
+                PeopleServed(report=report, dimension=d, category=c, count=n) for d, c, n in people_rows
+            ])
+        record(actor=actor, action="grants.report.save_draft", obj=report, before=before,
+               after=snapshot(report, fields) | {"parts": _parts(report)}, organization=award.grantee)
+    return report
+
+
+def _parts(report: GranteeReport) -> dict[str, Any]:
+    """Expenditures, metrics and people of a report as plain data (for audit and history)."""
+    return {
+        "expenditures": {str(e.budget_line.number): str(e.amount.amount)
+                         for e in report.expenditures.select_related("budget_line")},
+        "metrics": {m.code: {"target": None if m.target is None else str(m.target),
+                             "actual": None if m.actual is None else str(m.actual)} for m in report.metrics.all()},
+        "people": [[p.dimension, p.category, p.count] for p in report.people.all()],
+    }
+
+
+def submission_errors(report: GranteeReport) -> list[str]:
+    """Why ``report`` cannot be submitted yet (empty when it can)."""
+    problems: list[str] = []
+    if not report.progress.strip():
+        problems.append("progress: describe progress toward the objectives.")
+    if report.total_served is None:
+        problems.append("total_served: give the number of people served.")
+    sums: dict[str, int] = {}
+    for p in report.people.all():
+        sums[p.dimension] = sums.get(p.dimension, 0) + p.count
+    for dimension in DIMENSIONS:
+        label = Dimension(dimension).label
+        if dimension not in sums:
+            problems.append(f"people: give people served by {label.lower()} (use not_reported where unknown).")
+        elif report.total_served is not None and sums[dimension] != report.total_served:
+            problems.append(f"people: the {label.lower()} breakdown adds up to {sums[dimension]}, "
+                            f"not the {report.total_served} served.")
+    template = report.schedule.award.application.opportunity.reporting_template
+    actuals = {m.code: m.actual for m in report.metrics.all()}
+    for m in template.metrics:
+        if actuals.get(m["code"]) is None:
+            problems.append(f"metrics: give the actual for {m.get('label', m['code'])}.")
+    return problems
+
+
+def report_submit(*, actor: Any, schedule: ReportSchedule) -> ReportSchedule:
+    """Submit a due or returned report after checking it is complete and consistent."""
+    _check_editable(actor, schedule)
+    with transaction.atomic():
+        current = locked(schedule)
+        states.require_transition(states.REPORT, current.status, ReportStatus.SUBMITTED, what="report")
+        report = GranteeReport.objects.filter(schedule=current).first()
+        if report is None:
+            raise error("report", "Nothing has been written yet: save the report first.")
+        problems = submission_errors(report)
+        if problems:
+            raise error("report", " ".join(problems))
+        now = timezone.now()
+        before = snapshot(current, ["status"])
+        current.status = ReportStatus.SUBMITTED
+        current.save(update_fields=["status"])
+        report.submitted_at, report.submitted_by = now, actor
+        report.save(update_fields=["submitted_at", "submitted_by", "updated_at"])
+        content = snapshot(report, ["progress", "successes", "challenges", "total_served"]) | _parts(report)
+        ReportEvent.objects.create(report=report, kind=ReportEventKind.SUBMITTED, actor=actor, at=now,
+                                   content=content)
+        record(actor=actor, action="grants.report.submit", obj=current, before=before,
+               after=snapshot(current, ["status"]) | {"content": content}, organization=current.award.grantee)
+    return current
+
+
+def _review(*, actor: Any, schedule: ReportSchedule, target: str, comment: str) -> ReportSchedule:
+    require_fund_admin(actor, schedule.award.fund.ach)
+    kind = ReportEventKind.ACCEPTED if target == ReportStatus.ACCEPTED else ReportEventKind.RETURNED
+    if kind == ReportEventKind.RETURNED and not comment.strip():
+        raise error("comment", "Say what needs to be revised.")
+    with transaction.atomic():
+        current = locked(schedule)
+        states.require_transition(states.REPORT, current.status, target, what="report")
+        report = GranteeReport.objects.get(schedule=current)
+        now = timezone.now()
+        before = snapshot(current, ["status"])
+        current.status = target
+        current.save(update_fields=["status"])
+        report.reviewed_at, report.reviewed_by, report.review_comment = now, actor, comment.strip()
+        report.save(update_fields=["reviewed_at", "reviewed_by", "review_comment", "updated_at"])
+        ReportEvent.objects.create(report=report, kind=kind, actor=actor, at=now, comment=comment.strip())
+        record(actor=actor, action=f"grants.report.{kind}", obj=current, before=before,
+               after=snapshot(current, ["status"]), reason=comment.strip(), organization=current.award.fund.ach)
+    return current
+
+
+def report_accept(*, actor: Any, schedule: ReportSchedule, comment: str = "") -> ReportSchedule:
+    """The fund administrator accepts a submitted report."""
+    return _review(actor=actor, schedule=schedule, target=ReportStatus.ACCEPTED, comment=comment)
+
+
+def report_return(*, actor: Any, schedule: ReportSchedule, comment: str) -> ReportSchedule:
+    """The fund administrator returns a submitted report for revision, saying what to change."""
+    return _review(actor=actor, schedule=schedule, target=ReportStatus.RETURNED, comment=comment)

@@ -1,0 +1,73 @@
+"""Grants data for the page tests, built through the services (tests/grants/factories underneath)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from grants import services
+from grants.models import Decision
+from tests.grants import factories as gf
+from tests.wellness_fund import factories as wf
+
+PERIOD = {"period_start": dt.date(2027, 1, 1), "period_end": dt.date(2027, 12, 31)}
+TOKEN_RE = re.compile(r'name="(?:[a-z]+-)?form_token" value="([^"]+)"')
+
+
+def token(response: Any) -> str:
+    """The once-only token of the (first) form on a page."""
+    match = TOKEN_RE.search(response.content.decode())
+    assert match, "no form token on the page"
+    return match.group(1)
+
+
+def session(w: gf.World, applications: list[Any]) -> tuple[Any, list[Any]]:
+    """Recommend ``applications``; a meeting in session, everyone present, one item each."""
+    for app in applications:
+        services.application_recommend(actor=w.admin, application=app, recommended=True)
+    body = gf.body(w)
+    meeting = gf.meeting(w, body)
+    items = [services.agenda_item_add(actor=w.admin, meeting=meeting, title=f"Item {i}",
+                                      entries=[(a, a.requested_amount.amount)])
+             for i, a in enumerate(applications, start=1)]
+    services.meeting_start(actor=w.chair, meeting=meeting)
+    services.attendance_record(actor=w.chair, meeting=meeting, members=[w.chair, *w.board])
+    return meeting, items
+
+
+def approve(w: gf.World, item: Any) -> Decision:
+    services.vote_open(actor=w.chair, item=item, mover=w.chair, seconder=w.board[0])
+    for voter in (w.chair, w.board[0], w.board[1]):
+        services.ballot_cast(actor=voter, item=item, choice="yes")
+    services.vote_close(actor=w.chair, item=item)
+    return Decision.objects.get(item=item)
+
+
+def award(w: gf.World, decision: Decision, amount: str = "20000.00") -> Any:
+    return services.award_create(actor=w.admin, decision=decision, amount=amount, tranches=[
+        {"basis": "percent", "value": "100", "due_on": dt.date(2027, 1, 15)}], **PERIOD)
+
+
+def awarded(w: gf.World, opp: Any, i: int = 0, amount: str = "20000.00") -> Any:
+    """An application of CBO ``i`` submitted, approved and awarded (the fund receives the money)."""
+    wf.receive(w.fund, amount)
+    app = gf.submitted(w, opp, i, amount)
+    _meeting, items = session(w, [app])
+    return award(w, approve(w, items[0]), amount)
+
+
+def accepted(w: gf.World, opp: Any, i: int = 0, amount: str = "20000.00") -> Any:
+    """An accepted award (budget lines copied from the application: two halves)."""
+    a = awarded(w, opp, i, amount)
+    return services.award_accept(actor=w.staff[i], award=a, name="María López", title="Director")
+
+
+def people(total: int) -> dict[str, str]:
+    """Report form fields putting all ``total`` people in one category of each breakdown."""
+    from tests.wellness_fund import factories as wf_
+
+    fips = wf_.county("Imperial").fips
+    return {f"people__county__{fips}": str(total), "people__race_ethnicity__hispanic_latino": str(total),
+            "people__language__spanish": str(total), "people__age_band__25-44": str(total),
+            "people__gender_identity__woman": str(total)}
