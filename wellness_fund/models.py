@@ -18,6 +18,9 @@ Ledger overview (the rules live in ``wellness_fund.services.ledger`` and the dat
 * ``FiscalPeriod`` rows are closed months. Nothing may be posted on a date inside a
   closed period. Closing a period stores, per account, its activity and closing balance
   (``AccountPeriodBalance``) so balances and statements read snapshots plus the open tail.
+* ``AccountDayTotal`` holds each account's debits and credits per day, kept by a database
+  trigger on every leg INSERT; an account's balance as of a date is the last snapshot plus
+  the day totals after it (a month of rows at most once periods are closed).
 """
 
 from django.conf import settings
@@ -307,6 +310,37 @@ class AccountPeriodBalance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.account_id}: {self.closing_balance}"
+
+
+class AccountDayTotal(models.Model):
+    """An account's activity on one day: the sums of its legs dated that day.
+
+    Written only by the database: a statement-level trigger on ``LedgerLeg`` adds each
+    INSERT's legs to their (account, day) rows in the same transaction, and refuses any
+    other INSERT, UPDATE or DELETE (migration 0004). A balance as of a date reads the last
+    closed period's snapshot plus at most the days after it, instead of every leg since.
+    Amounts are in the account's currency.
+    """
+
+    # The unique (account, day) index serves lookups by account: no index of its own.
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="day_totals", db_index=False)
+    day = models.DateField()
+    debits = models.DecimalField(max_digits=18, decimal_places=2, default=0)  # sum of debit legs
+    credits = models.DecimalField(max_digits=18, decimal_places=2, default=0)  # sum of credit legs
+    legs = models.PositiveIntegerField(default=0)  # number of legs summed
+
+    class Meta:
+        ordering = ["account", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "day"], name="account_day_total_unique"),
+            # Sums of positive leg amounts.
+            models.CheckConstraint(
+                condition=Q(debits__gte=0) & Q(credits__gte=0), name="account_day_total_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.day}: +{self.debits} -{self.credits}"
 
 
 # --------------------------------------------------------------------------- contributions

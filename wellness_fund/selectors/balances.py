@@ -1,4 +1,5 @@
-"""Balances computed in SQL: snapshot at the last closed period + aggregate of the open tail.
+"""Balances computed in SQL: snapshot at the last closed period + aggregate of the open tail
+(legs, or for one account its day totals, which the database keeps from the legs).
 
 Signs: an account's *balance* is debit-positive (debits - credits). "Available to award"
 is the credit balance of a restriction's income and expense accounts (contributions +
@@ -76,25 +77,27 @@ def signed_total(*, fund_id: int, accounts: Q, as_of: dt.date | None = None) -> 
 ACCOUNT_BALANCE_SQL = """
 WITH cut AS (
     SELECT id, "end" FROM wellness_fund_fiscalperiod
-     WHERE fund_id = %(fund)s AND (%(as_of)s::date IS NULL OR "end" <= %(as_of)s::date)
+     WHERE fund_id = %(fund)s AND "end" <= %(as_of)s::date
      ORDER BY "end" DESC LIMIT 1)
 SELECT COALESCE((SELECT b.closing_balance FROM wellness_fund_accountperiodbalance b
                   WHERE b.period_id = (SELECT id FROM cut) AND b.account_id = %(account)s), 0)
-     + COALESCE((SELECT SUM(CASE l.side WHEN 'D' THEN l.amount ELSE -l.amount END)
-                   FROM wellness_fund_ledgerleg l
-                  WHERE l.account_id = %(account)s
-                    AND l.posted_on > COALESCE((SELECT "end" FROM cut), '-infinity'::date)
-                    AND (%(as_of)s::date IS NULL OR l.posted_on <= %(as_of)s::date)), 0)
+     + COALESCE((SELECT SUM(d.debits - d.credits)
+                   FROM wellness_fund_accountdaytotal d
+                  WHERE d.account_id = %(account)s
+                    AND d.day > COALESCE((SELECT "end" FROM cut), '-infinity'::date)
+                    AND d.day <= %(as_of)s::date), 0)
 """
 
 
 def account_balance(*, account: Account, as_of: dt.date | None = None) -> Money:
     """Debit-positive balance of one account as of ``as_of`` (end of day): one SQL query,
-    the last closed period's snapshot plus the legs after it (index ledger_leg_acct_date)."""
-    if connection.vendor != "postgresql":  # the embedded SQLite of local runs
+    the last closed period's snapshot plus the account's day totals after it (index
+    account_day_total_unique: a month of rows at most when periods are closed monthly,
+    however many legs the account has)."""
+    if connection.vendor != "postgresql":  # the embedded SQLite of local runs keeps no day totals
         return Money(signed_total(fund_id=account.fund_id, accounts=Q(pk=account.pk), as_of=as_of), account.currency)
     with connection.cursor() as cur:
-        # An explicit upper bound (even the largest date) keeps the planner on the covering index.
+        # An explicit upper bound (even the largest date) keeps the planner on the unique index.
         cur.execute(
             ACCOUNT_BALANCE_SQL, {"fund": account.fund_id, "account": account.pk, "as_of": as_of or dt.date.max}
         )

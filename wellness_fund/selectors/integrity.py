@@ -8,6 +8,7 @@ Each check is one SQL query over the whole ledger (or one fund) and yields viola
   belongs to another fund;
 * ``reversal``: a reversal of a reversal, or of another fund's transaction;
 * ``snapshot``: a stored period balance (activity or closing) that differs from the legs;
+* ``day_total``: a stored day total of an account that differs from the legs of that day;
 * ``over_committed``: a restriction whose commitments exceed the money received and returned;
 * ``award``: a reference with more disbursed than committed, or more returned than disbursed.
 """
@@ -101,6 +102,30 @@ def ledger_violations(*, fund_id: int | None = None) -> list[Violation]:
             "snapshot",
             f"account {account} period {start}..{end}: stored debits {d} credits {c} closing {closing}, "
             f"legs give debits {rd} credits {rc} closing {rclosing}",
+        ))
+    for account, day, d, c, n, rd, rc, rn in _rows(
+        """WITH legs AS (
+                SELECT l.account_id, l.posted_on AS day,
+                       SUM(CASE WHEN l.side = 'D' THEN l.amount ELSE 0 END) AS d,
+                       SUM(CASE WHEN l.side = 'C' THEN l.amount ELSE 0 END) AS c, COUNT(*) AS n
+                  FROM wellness_fund_ledgerleg l
+                 WHERE (%(fund)s::bigint IS NULL OR l.fund_id = %(fund)s) GROUP BY l.account_id, l.posted_on),
+            days AS (
+                SELECT d.account_id, d.day, d.debits, d.credits, d.legs
+                  FROM wellness_fund_accountdaytotal d JOIN wellness_fund_account a ON a.id = d.account_id
+                 WHERE (%(fund)s::bigint IS NULL OR a.fund_id = %(fund)s))
+            SELECT COALESCE(days.account_id, legs.account_id), COALESCE(days.day, legs.day),
+                   days.debits, days.credits, days.legs, legs.d, legs.c, legs.n
+              FROM days FULL OUTER JOIN legs ON legs.account_id = days.account_id AND legs.day = days.day
+             WHERE days.debits IS DISTINCT FROM legs.d OR days.credits IS DISTINCT FROM legs.c
+                   OR days.legs IS DISTINCT FROM legs.n
+             ORDER BY 1, 2""",
+        params,
+    ):
+        out.append(Violation(
+            "day_total",
+            f"account {account} on {day}: stored debits {d} credits {c} legs {n}, "
+            f"legs give debits {rd} credits {rc} legs {rn}",
         ))
     for fund_code, restriction, available in _rows(
         """SELECT f.code, r.code, -SUM(CASE l.side WHEN 'D' THEN l.amount ELSE -l.amount END)

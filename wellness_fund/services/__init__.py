@@ -4,9 +4,14 @@ Commitments used by the grants app live in ``wellness_fund.commitments``.
 """
 
 from .contributions import (
+    BatchResult,
+    PaymentBatchError,
+    PaymentRow,
     agreement_close,
     agreement_create,
     contribution_payment_record,
+    contribution_payments_record_batch,
+    payment_rows_read_csv,
     receipt_record,
     statement_issue,
 )
@@ -14,7 +19,9 @@ from .funds import fund_create, funding_source_create, restriction_create
 from .ledger import fiscal_period_close, transaction_reverse
 
 __all__ = [
-    "agreement_close", "agreement_create", "contribution_payment_record", "fiscal_period_close",
+    "BatchResult", "PaymentBatchError", "PaymentRow",
+    "agreement_close", "agreement_create", "contribution_payment_record", "contribution_payments_record_batch",
+    "payment_rows_read_csv", "fiscal_period_close",
     "fund_create", "funding_source_create", "receipt_record", "restriction_create", "statement_issue",
     "transaction_reverse",
 ]

@@ -10,11 +10,17 @@
   plan's reinvestment obligation per county, split by the statement's member months with the
   largest-remainder method. Recording the same bank reference again for the agreement returns
   the first payment and posts nothing.
+* ``contribution_payments_record_batch`` records many payments of an agreement in one
+  transaction with bulk INSERTs (a fixed number of queries), each row with exactly the effect
+  of a single call; it checks every row first and writes nothing when any row is bad.
+  ``contribution_payment_record`` is the batch of one row, so both paths share every rule.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -23,9 +29,9 @@ from django.db import transaction
 from django.db.models import Sum
 from moneyed import Money
 
-from audit.services import record, record_create
+from audit.services import record, record_bulk, record_create
 from organizations import access
-from organizations.models import Organization, OrganizationKind, Role
+from organizations.models import County, Organization, OrganizationKind, Role
 from wellness_fund.reinvestment.models import MemberMonth
 
 from ..models import (
@@ -45,7 +51,17 @@ from ..models import (
     WellnessFund,
 )
 from ..money import parse_amount, round_cents, split_largest_remainder
-from .ledger import Leg, accounts_for, fund_amount, lock_fund, transaction_post
+from .ledger import (
+    Leg,
+    Posting,
+    accounts_for,
+    closed_periods,
+    fund_amount,
+    lock_fund,
+    open_date_check,
+    transaction_post,
+    transactions_post_bulk,
+)
 
 
 def _months(frequency: str) -> int:
@@ -164,18 +180,261 @@ def statement_issue(
     return statement
 
 
-def _statement_for_payment(agreement: ContributionAgreement) -> ContributionStatement:
-    """The oldest statement not yet paid in full, else the latest one."""
-    rows = list(
-        ContributionStatement.objects.filter(agreement=agreement)
-        .annotate(paid=Sum("payments__amount")).order_by("period_start")
+class StatementChooser:
+    """Which statement a payment applies to when the caller does not say: the oldest one not
+    yet paid in full, else the latest. ``add`` counts a payment just applied, so a batch
+    chooses as single payments recorded one after the other would. One query when loaded."""
+
+    def __init__(self, *, agreement: ContributionAgreement) -> None:
+        self.agreement = agreement
+        self.statements = list(
+            ContributionStatement.objects.filter(agreement=agreement)
+            .annotate(paid_so_far=Sum("payments__amount")).order_by("period_start")
+        )
+        self.paid = {st.pk: st.paid_so_far or Decimal(0) for st in self.statements}
+
+    def choose(self) -> ContributionStatement:
+        if not self.statements:
+            raise ValidationError({"statement": f"{self.agreement.code} has no statement yet: issue one first."})
+        for st in self.statements:
+            if self.paid[st.pk] < st.expected_amount.amount:
+                return st
+        return self.statements[-1]
+
+    def add(self, statement: ContributionStatement, amount: Decimal) -> None:
+        if statement.pk in self.paid:
+            self.paid[statement.pk] += amount
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    """One payment of a batch (the arguments of ``contribution_payment_record``)."""
+
+    amount: Any
+    received_on: Any
+    bank_reference: str
+    statement: ContributionStatement | None = None
+    income_year: int | None = None
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """``payments[i]`` is the payment of ``rows[i]``; ``existing`` lists the indexes (0-based)
+    of rows whose bank reference was already recorded, which wrote nothing."""
+
+    payments: list[ContributionPayment]
+    created: int
+    existing: list[int] = field(default_factory=list)
+
+
+class PaymentBatchError(ValidationError):
+    """Bad rows in a batch; ``errors`` maps each bad row's index (0-based) to its error.
+    Nothing was written."""
+
+    def __init__(self, errors: Mapping[int, ValidationError]) -> None:
+        self.errors = dict(sorted(errors.items()))
+        super().__init__([f"row {i + 1}: {error_text(e)}" for i, e in self.errors.items()])
+
+
+def error_text(exc: ValidationError) -> str:
+    """One line naming each field and its problem."""
+    if hasattr(exc, "error_dict"):
+        return "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+def contribution_payments_record_batch(
+    *, actor: Any, agreement: ContributionAgreement, rows: Sequence[PaymentRow]
+) -> BatchResult:
+    """Record many payments of one agreement in one transaction (plan finance staff of the plan).
+
+    Each row has exactly the effect of ``contribution_payment_record`` called for the rows in
+    order (ledger transaction, payment, audit events, obligation credits per county by largest
+    remainder, idempotency per bank reference, statement choice), written with bulk INSERTs:
+    a fixed number of queries whatever the number of rows. Every row is checked before
+    anything is written; when any row is bad, ``PaymentBatchError`` names each bad row and
+    nothing is written.
+    """
+    from wellness_fund.reinvestment.services.credits import (
+        CreditBatchError,
+        CreditRequest,
+        income_year_check,
+        obligation_credits_record_bulk,
     )
-    if not rows:
-        raise ValidationError({"statement": f"{agreement.code} has no statement yet: issue one first."})
-    for st in rows:
-        if (st.paid or 0) < st.expected_amount.amount:
-            return st
-    return rows[-1]
+
+    if actor is not None:
+        access.require_role(actor, agreement.plan, Role.PLAN_FINANCE)
+    errors: dict[int, ValidationError] = {}
+    refs: list[str] = []
+    for i, row in enumerate(rows):
+        refs.append((row.bank_reference or "").strip())
+        if not refs[-1]:
+            errors[i] = ValidationError({"bank_reference": "The bank reference of the transfer is required."})
+    if errors:
+        raise PaymentBatchError(errors)
+    with transaction.atomic():
+        fund = lock_fund(agreement.fund)
+        existing = {
+            p.bank_reference: p
+            for p in ContributionPayment.objects.filter(agreement=agreement, bank_reference__in=set(refs))
+        }
+        new = _first_occurrences(refs, existing)
+        if not new:
+            return BatchResult(payments=[existing[ref] for ref in refs], created=0, existing=list(range(len(rows))))
+        agreement = ContributionAgreement.objects.select_related(
+            "plan", "funding_source__restriction"
+        ).get(pk=agreement.pk)
+        agreement.fund = fund
+        if agreement.status != AgreementStatus.ACTIVE:
+            raise ValidationError({"agreement": f"{agreement.code} is closed; it takes no more payments."})
+        periods = closed_periods(fund=fund, dates=[rows[i].received_on for i in new])
+        chooser = StatementChooser(agreement=agreement) if any(rows[i].statement is None for i in new) else None
+        values: dict[int, Decimal] = {}
+        statements: dict[int, ContributionStatement] = {}
+        for i in new:
+            row = rows[i]
+            try:
+                value = fund_amount(row.amount, fund=fund)
+                if not isinstance(row.received_on, dt.date):
+                    raise ValidationError({"received_on": "The date the payment was received is required."})
+                statement = row.statement
+                if statement is None:
+                    statement = chooser.choose()  # type: ignore[union-attr]
+                elif statement.agreement_id != agreement.pk:
+                    raise ValidationError({"statement": "The statement belongs to another agreement."})
+                open_date_check(on=row.received_on, periods=periods, field="received_on")
+                income_year_check(row.income_year)
+            except ValidationError as exc:
+                errors[i] = exc
+                continue
+            values[i], statements[i] = value, statement
+            if chooser is not None:
+                chooser.add(statement, value)
+        if errors:
+            raise PaymentBatchError(errors)
+        source = agreement.funding_source
+        restriction = source.restriction
+        cash, income = accounts_for(fund=fund, wanted=[
+            (AccountRole.CASH, restriction, None), (AccountRole.CONTRIBUTIONS, restriction, source),
+        ])
+        txs = transactions_post_bulk(actor=actor, fund=fund, postings=[
+            Posting(
+                kind=TransactionKind.CONTRIBUTION, posted_on=rows[i].received_on,
+                reference=f"wellness_fund.contributionagreement:{agreement.pk}",
+                memo=f"{agreement.code} {statements[i].period_start:%Y-%m} bank {refs[i]}"[:255],
+                legs=[Leg(cash, LegSide.DEBIT, values[i]), Leg(income, LegSide.CREDIT, values[i])],
+                date_field="received_on",
+            )
+            for i in new
+        ])
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        created = ContributionPayment.objects.bulk_create([
+            ContributionPayment(
+                agreement=agreement, statement=statements[i], amount=Money(values[i], fund.currency),
+                received_on=rows[i].received_on, bank_reference=refs[i], transaction=tx, recorded_by=user,
+            )
+            for i, tx in zip(new, txs, strict=True)
+        ])
+        record_bulk(actor=actor, action="wellness_fund.payment.record", objs=created, organization=agreement.plan)
+        weights = _county_weights(statements.values())
+        try:
+            obligation_credits_record_bulk(actor=actor, plan=agreement.plan, requests=[
+                CreditRequest(
+                    county_amounts={
+                        county: part
+                        for county, part in split_largest_remainder(values[i], weights[statements[i].pk]).items()
+                        if part > 0
+                    },
+                    credited_on=rows[i].received_on, source="fund_contribution",
+                    reference=f"wellness_fund.contributionpayment:{payment.pk}", payee=fund.ach,
+                    description=f"Contribution to {fund.name} ({agreement.code}, {statements[i].period_start:%Y-%m})",
+                    income_year=rows[i].income_year, currency=fund.currency,
+                )
+                for i, payment in zip(new, created, strict=True)
+            ])
+        except CreditBatchError as exc:
+            raise PaymentBatchError({new[k]: e for k, e in exc.errors.items()}) from None
+        by_ref = existing | {p.bank_reference: p for p in created}
+    recorded = set(new)
+    return BatchResult(
+        payments=[by_ref[ref] for ref in refs], created=len(created),
+        existing=[i for i in range(len(rows)) if i not in recorded],
+    )
+
+
+def _first_occurrences(refs: list[str], existing: Mapping[str, ContributionPayment]) -> list[int]:
+    """Indexes of the rows that record a new payment: the first row of each reference not yet recorded."""
+    seen: set[str] = set(existing)
+    out = []
+    for i, ref in enumerate(refs):
+        if ref not in seen:
+            seen.add(ref)
+            out.append(i)
+    return out
+
+
+def _county_weights(statements: Iterable[ContributionStatement]) -> dict[int, dict[County, int]]:
+    """Per statement, the member months per county a payment is split by (equal weights when
+    the statement has no member months). One query."""
+    ids = {st.pk for st in statements}
+    weights: dict[int, dict[County, int]] = {pk: {} for pk in ids}
+    for line in ContributionStatementLine.objects.filter(statement_id__in=ids).select_related("county").order_by(
+        "statement_id", "county"
+    ):
+        weights[line.statement_id][line.county] = line.member_months
+    for pk, by_county in weights.items():
+        if sum(by_county.values()) == 0:
+            weights[pk] = dict.fromkeys(by_county, 1)
+    return weights
+
+
+CSV_COLUMNS = ("amount", "received_on", "bank_reference")  # optional: statement (YYYY-MM), income_year
+
+
+def payment_rows_read_csv(*, agreement: ContributionAgreement, data: bytes) -> list[PaymentRow]:
+    """Rows of a payments CSV (UTF-8, header ``amount,received_on,bank_reference`` and optionally
+    ``statement`` as YYYY-MM of the period start and ``income_year``). Amounts are read as
+    Decimal (never floats). Raises ``PaymentBatchError`` naming each
+    unreadable row (row 1 is the first row after the header). One query (the statements)."""
+    import csv
+    import io
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError({"file": "The file is not UTF-8 text."}) from exc
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ValidationError({"file": f"Missing column(s): {', '.join(missing)}."})
+    statements = {
+        st.period_start.strftime("%Y-%m"): st for st in ContributionStatement.objects.filter(agreement=agreement)
+    }
+    rows: list[PaymentRow] = []
+    errors: dict[int, ValidationError] = {}
+    for i, line in enumerate(reader):
+        try:
+            amount = parse_amount((line.get("amount") or "").strip(), field="amount")
+            try:
+                received_on = dt.date.fromisoformat((line.get("received_on") or "").strip())
+            except ValueError:
+                raise ValidationError({"received_on": "Give the date as YYYY-MM-DD."}) from None
+            period = (line.get("statement") or "").strip()
+            if period and period not in statements:
+                raise ValidationError({"statement": f"{agreement.code} has no statement for {period}."})
+            year_text = (line.get("income_year") or "").strip()
+            if year_text and not year_text.isdigit():
+                raise ValidationError({"income_year": f"{year_text!r} is not a year."})
+            rows.append(PaymentRow(
+                amount=amount, received_on=received_on,
+                bank_reference=line.get("bank_reference") or "", statement=statements.get(period) if period else None,
+                income_year=int(year_text) if year_text else None,
+            ))
+        except ValidationError as exc:
+            errors[i] = exc
+    if errors:
+        raise PaymentBatchError(errors)
+    return rows
 
 
 def contribution_payment_record(
@@ -186,65 +445,14 @@ def contribution_payment_record(
 
     Posts it to the ledger, applies it to ``statement`` (default: the oldest statement not
     paid in full) and credits the plan's obligation per county. Idempotent per bank reference.
+    The batch of one row: see ``contribution_payments_record_batch``.
     """
-    from wellness_fund.reinvestment.services import obligation_credit_record
-
-    if actor is not None:
-        access.require_role(actor, agreement.plan, Role.PLAN_FINANCE)
-    fund = agreement.fund
-    ref = (bank_reference or "").strip()
-    if not ref:
-        raise ValidationError({"bank_reference": "The bank reference of the transfer is required."})
-    with transaction.atomic():
-        fund = lock_fund(fund)
-        existing = ContributionPayment.objects.filter(agreement=agreement, bank_reference=ref).first()
-        if existing is not None:
-            return existing
-        value = fund_amount(amount, fund=fund)
-        agreement = ContributionAgreement.objects.select_related(
-            "plan", "funding_source__restriction"
-        ).get(pk=agreement.pk)
-        agreement.fund = fund
-        if agreement.status != AgreementStatus.ACTIVE:
-            raise ValidationError({"agreement": f"{agreement.code} is closed; it takes no more payments."})
-        if not isinstance(received_on, dt.date):
-            raise ValidationError({"received_on": "The date the payment was received is required."})
-        if statement is None:
-            statement = _statement_for_payment(agreement)
-        elif statement.agreement_id != agreement.pk:
-            raise ValidationError({"statement": "The statement belongs to another agreement."})
-        source = agreement.funding_source
-        restriction = source.restriction
-        cash, income = accounts_for(fund=fund, wanted=[
-            (AccountRole.CASH, restriction, None), (AccountRole.CONTRIBUTIONS, restriction, source),
-        ])
-        tx = transaction_post(
-            actor=actor, fund=fund, kind=TransactionKind.CONTRIBUTION, posted_on=received_on,
-            reference=f"wellness_fund.contributionagreement:{agreement.pk}",
-            memo=f"{agreement.code} {statement.period_start:%Y-%m} bank {ref}"[:255],
-            legs=[Leg(cash, LegSide.DEBIT, value), Leg(income, LegSide.CREDIT, value)],
-            date_field="received_on",
-        )
-        user = actor if getattr(actor, "is_authenticated", False) else None
-        payment = ContributionPayment.objects.create(
-            agreement=agreement, statement=statement, amount=Money(value, fund.currency), received_on=received_on,
-            bank_reference=ref, transaction=tx, recorded_by=user,
-        )
-        record_create(actor=actor, action="wellness_fund.payment.record", obj=payment, organization=agreement.plan)
-        lines = list(statement.lines.select_related("county"))
-        weights = {line.county: line.member_months for line in lines}
-        if sum(weights.values()) == 0:
-            weights = {line.county: 1 for line in lines}
-        split = split_largest_remainder(value, weights)
-        obligation_credit_record(
-            actor=actor, plan=agreement.plan,
-            county_amounts={county: part for county, part in split.items() if part > 0},
-            credited_on=received_on, source="fund_contribution",
-            reference=f"wellness_fund.contributionpayment:{payment.pk}", payee=fund.ach,
-            description=f"Contribution to {fund.name} ({agreement.code}, {statement.period_start:%Y-%m})",
-            income_year=income_year, currency=fund.currency,
-        )
-    return payment
+    row = PaymentRow(amount=amount, received_on=received_on, bank_reference=bank_reference,
+                     statement=statement, income_year=income_year)
+    try:
+        return contribution_payments_record_batch(actor=actor, agreement=agreement, rows=[row]).payments[0]
+    except PaymentBatchError as exc:
+        raise exc.errors[0] from None
 
 
 def receipt_record(

@@ -15,16 +15,17 @@ Rules (also enforced by PostgreSQL triggers, see migration 0003):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from moneyed import Money
 
-from audit.services import record
+from audit.services import record, record_bulk
 
 from ..models import (
     Account,
@@ -74,9 +75,24 @@ def check_open_date(*, fund: WellnessFund, on: dt.date, field: str = "on") -> No
     """Refuse a date inside one of the fund's closed fiscal periods."""
     if not isinstance(on, dt.date):
         raise ValidationError({field: "A date is required."})
-    closed = FiscalPeriod.objects.filter(fund=fund, start__lte=on, end__gte=on).first()
-    if closed is not None:
-        raise ValidationError({field: f"{on} lies in the closed fiscal period {closed.start}..{closed.end}."})
+    open_date_check(on=on, periods=closed_periods(fund=fund, dates=[on]), field=field)
+
+
+def closed_periods(*, fund: WellnessFund, dates: Sequence[dt.date]) -> list[FiscalPeriod]:
+    """The fund's closed periods that may contain one of ``dates`` (one query, none when empty)."""
+    days = [d for d in dates if isinstance(d, dt.date)]
+    if not days:
+        return []
+    return list(FiscalPeriod.objects.filter(fund=fund, start__lte=max(days), end__gte=min(days)).order_by("start"))
+
+
+def open_date_check(*, on: dt.date, periods: Sequence[FiscalPeriod], field: str = "on") -> None:
+    """Refuse ``on`` when it lies in one of ``periods`` (from ``closed_periods``)."""
+    if not isinstance(on, dt.date):
+        raise ValidationError({field: "A date is required."})
+    for closed in periods:
+        if closed.start <= on <= closed.end:
+            raise ValidationError({field: f"{on} lies in the closed fiscal period {closed.start}..{closed.end}."})
 
 
 def account_for(
@@ -113,6 +129,98 @@ def accounts_for(
     ]
 
 
+@dataclass(frozen=True)
+class Posting:
+    """A transaction to post with ``transactions_post_bulk``."""
+
+    kind: str
+    posted_on: dt.date
+    legs: list[Leg]
+    reference: str = ""
+    memo: str = ""
+    reverses: LedgerTransaction | None = None
+    date_field: str = "posted_on"
+
+
+def _check_posting(posting: Posting, *, fund: WellnessFund, periods: Sequence[FiscalPeriod]) -> None:
+    """The rules of one posting (module docstring); raises ValidationError, no query."""
+    open_date_check(on=posting.posted_on, periods=periods, field=posting.date_field)
+    if len(posting.legs) < 2:
+        raise ValidationError("A ledger transaction needs at least two legs.")
+    totals = {LegSide.DEBIT: Decimal(0), LegSide.CREDIT: Decimal(0)}
+    for leg in posting.legs:
+        if leg.side not in totals:
+            raise ValidationError({"side": f"Unknown leg side {leg.side!r}."})
+        if leg.account.fund_id != fund.pk:
+            raise ValidationError({"account": f"Account {leg.account.code} belongs to another fund."})
+        if leg.account.currency != fund.currency:
+            raise ValidationError({"currency": f"Account {leg.account.code} is not in {fund.currency}."})
+        totals[leg.side] += parse_amount(leg.amount)
+    if totals[LegSide.DEBIT] != totals[LegSide.CREDIT]:
+        raise ValidationError(
+            f"The transaction does not balance: debits {totals[LegSide.DEBIT]} != credits {totals[LegSide.CREDIT]}."
+        )
+
+
+def transactions_post_bulk(*, actor: Any, fund: WellnessFund, postings: Sequence[Posting]) -> list[LedgerTransaction]:
+    """Post many balanced transactions of one fund (caller holds the fund lock). Audited.
+
+    Every posting is checked before anything is written (the first bad one raises).
+    Four queries whatever the number: closed periods, one INSERT each of transactions,
+    legs and audit events. The database re-checks balance, dates and append-only rows.
+    """
+    periods = closed_periods(fund=fund, dates=[p.posted_on for p in postings])
+    for posting in postings:
+        _check_posting(posting, fund=fund, periods=periods)
+    if not postings:
+        return []
+    with transaction.atomic(savepoint=False):
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        txs = LedgerTransaction.objects.bulk_create([
+            LedgerTransaction(
+                fund=fund, kind=p.kind, posted_on=p.posted_on, reference=p.reference, memo=p.memo,
+                reverses=p.reverses, created_by=user,
+            )
+            for p in postings
+        ])
+        if connection.vendor == "postgresql":
+            # One COPY: no model instance per leg (the legs are not returned).
+            with connection.cursor() as cur, cur.cursor.copy(
+                "COPY wellness_fund_ledgerleg (transaction_id, account_id, fund_id, posted_on, side, amount,"
+                " amount_currency) FROM STDIN"
+            ) as copy:
+                for tx, p in zip(txs, postings, strict=True):
+                    for leg in p.legs:
+                        copy.write_row((tx.pk, leg.account.pk, fund.pk, p.posted_on, leg.side,
+                                        parse_amount(leg.amount), fund.currency))
+        else:
+            LedgerLeg.objects.bulk_create([
+                LedgerLeg(
+                    transaction=tx, account=leg.account, fund=fund, posted_on=p.posted_on, side=leg.side,
+                    amount=Money(leg.amount, fund.currency),
+                )
+                for tx, p in zip(txs, postings, strict=True)
+                for leg in p.legs
+            ])
+        for tx in txs:
+            tx.fund = fund
+        for kind in dict.fromkeys(p.kind for p in postings):
+            group = [(tx, p) for tx, p in zip(txs, postings, strict=True) if p.kind == kind]
+            record_bulk(
+                actor=actor, action=f"wellness_fund.ledger.{kind}", objs=[tx for tx, _ in group],
+                organization=fund.ach,
+                afters=[
+                    {
+                        "fund": fund.code, "kind": kind, "posted_on": p.posted_on, "reference": p.reference,
+                        "memo": p.memo, "reverses": p.reverses.pk if p.reverses else None,
+                        "legs": [[leg.account.code, leg.side, leg.amount] for leg in p.legs],
+                    }
+                    for _, p in group
+                ],
+            )
+    return txs
+
+
 def transaction_post(
     *,
     actor: Any,
@@ -129,49 +237,9 @@ def transaction_post(
 
     ``date_field`` names the caller's date argument in the error for a closed period.
     """
-    with transaction.atomic(savepoint=False):
-        check_open_date(fund=fund, on=posted_on, field=date_field)
-        if len(legs) < 2:
-            raise ValidationError("A ledger transaction needs at least two legs.")
-        totals = {LegSide.DEBIT: Decimal(0), LegSide.CREDIT: Decimal(0)}
-        for leg in legs:
-            if leg.side not in totals:
-                raise ValidationError({"side": f"Unknown leg side {leg.side!r}."})
-            if leg.account.fund_id != fund.pk:
-                raise ValidationError({"account": f"Account {leg.account.code} belongs to another fund."})
-            if leg.account.currency != fund.currency:
-                raise ValidationError({"currency": f"Account {leg.account.code} is not in {fund.currency}."})
-            totals[leg.side] += parse_amount(leg.amount)
-        if totals[LegSide.DEBIT] != totals[LegSide.CREDIT]:
-            raise ValidationError(
-                f"The transaction does not balance: debits {totals[LegSide.DEBIT]} != credits {totals[LegSide.CREDIT]}."
-            )
-        user = actor if getattr(actor, "is_authenticated", False) else None
-        tx = LedgerTransaction.objects.create(
-            fund=fund, kind=kind, posted_on=posted_on, reference=reference, memo=memo,
-            reverses=reverses, created_by=user,
-        )
-        LedgerLeg.objects.bulk_create(
-            [
-                LedgerLeg(
-                    transaction=tx, account=leg.account, fund=fund, posted_on=posted_on, side=leg.side,
-                    amount=Money(leg.amount, fund.currency),
-                )
-                for leg in legs
-            ]
-        )
-        record(
-            actor=actor,
-            action=f"wellness_fund.ledger.{kind}",
-            obj=tx,
-            organization=fund.ach,
-            after={
-                "fund": fund.code, "kind": kind, "posted_on": posted_on, "reference": reference,
-                "memo": memo, "reverses": reverses.pk if reverses else None,
-                "legs": [[leg.account.code, leg.side, leg.amount] for leg in legs],
-            },
-        )
-    return tx
+    posting = Posting(kind=kind, posted_on=posted_on, legs=legs, reference=reference, memo=memo,
+                      reverses=reverses, date_field=date_field)
+    return transactions_post_bulk(actor=actor, fund=fund, postings=[posting])[0]
 
 
 def transaction_reverse(
@@ -272,6 +340,7 @@ def fiscal_period_close(*, actor: Any, fund: WellnessFund, start: dt.date, end: 
 
 
 __all__ = [
-    "AccountRole", "Leg", "account_for", "check_open_date", "fiscal_period_close", "fund_amount",
-    "lock_fund", "transaction_post", "transaction_reverse",
+    "AccountRole", "Leg", "Posting", "account_for", "check_open_date", "closed_periods", "fiscal_period_close",
+    "fund_amount", "lock_fund", "open_date_check", "transaction_post", "transaction_reverse",
+    "transactions_post_bulk",
 ]

@@ -4,84 +4,249 @@
 contribution is received, and by ``direct_investment_record`` here. It trusts its
 caller to have checked the acting user's rights on the source record (the fund's
 administrator, or the plan's finance staff for a direct investment).
+``obligation_credits_record_bulk`` records the credits of many payments of one plan in
+one transaction with the same rules (the single call is the bulk call with one request):
+a fixed number of queries whatever the number of payments.
 
 Which income year a credit fulfils (when the caller does not say): the oldest income
 year of the plan whose obligations are not yet met and whose investment window
 contains the credit date; if there is none, the newest income year with financials
-for the plan.
+for the plan. In a bulk call each payment sees the credits of the payments before it,
+exactly as if they had been recorded one after the other.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, Sum
 
-from audit.services import record_create
+from audit.services import record_bulk
 from organizations.models import County, Organization, OrganizationKind
 from wellness_fund.money import parse_amount
 
 from ..models import (
     CreditSource,
     FinancialYearStatus,
+    Obligation,
     ObligationCredit,
     PlanFinancialYear,
     SocialDriverDomain,
 )
-from ..selectors import unmet_income_years_on
+from ..selectors import LIVE
+
+ZERO = Decimal("0.00")
+
+
+class IncomeYearRule:
+    """The income-year rule (module docstring) over a plan's obligations and credits read once.
+
+    ``year_for(on)`` answers for a credit dated ``on``; ``add(year, amount)`` counts a credit
+    just chosen, so the next answer sees it. Three queries when loaded.
+    """
+
+    def __init__(self, *, plan: Organization) -> None:
+        self.plan = plan
+        self.obligations = list(
+            Obligation.objects.filter(plan=plan, status__in=LIVE)
+            .values_list("income_year", "total", "window_start", "window_end")
+        )
+        self.credited: dict[int, Decimal] = defaultdict(lambda: ZERO)
+        for year, total in (
+            ObligationCredit.objects.filter(plan=plan).values("income_year").annotate(s=Sum("amount"))
+            .order_by().values_list("income_year", "s")
+        ):
+            self.credited[year] = total
+        self.newest = (
+            PlanFinancialYear.objects.filter(plan=plan)
+            .exclude(status=FinancialYearStatus.SUPERSEDED)
+            .order_by("-income_year")
+            .values_list("income_year", flat=True)
+            .first()
+        )
+
+    def year_for(self, on: datetime.date) -> int:
+        totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
+        for year, total, start, end in self.obligations:
+            if start <= on <= end:
+                totals[year] += total
+        unmet = sorted(y for y, total in totals.items() if self.credited[y] < total)
+        if unmet:
+            return unmet[0]
+        if self.newest is None:
+            raise ValidationError(
+                {"income_year": f"{self.plan.code} has no financial year yet: say which income year the payment fulfils."}
+            )
+        return self.newest
+
+    def add(self, year: int, amount: Decimal) -> None:
+        self.credited[year] += amount
 
 
 def credit_income_year_for(*, plan: Organization, on: datetime.date) -> int:
     """The income year a credit paid on ``on`` fulfils (rule in the module docstring)."""
-    years = unmet_income_years_on(plan=plan, on=on)
-    if years:
-        return years[0]
-    newest = (
-        PlanFinancialYear.objects.filter(plan=plan)
-        .exclude(status=FinancialYearStatus.SUPERSEDED)
-        .order_by("-income_year")
-        .values_list("income_year", flat=True)
-        .first()
-    )
-    if newest is None:
+    return IncomeYearRule(plan=plan).year_for(on)
+
+
+@dataclass(frozen=True)
+class CreditRequest:
+    """The credits of one payment: its amount per county and what it is (one row per county)."""
+
+    county_amounts: Mapping[County, Any]
+    credited_on: datetime.date
+    source: str
+    reference: str
+    payee: Organization | None = None
+    domain: str = ""
+    description: str = ""
+    income_year: int | None = None
+    currency: str = "USD"
+    cha_chip_aligned: bool = False
+    policy_code: str = ""
+
+
+class CreditBatchError(ValidationError):
+    """Some requests of a bulk call are bad; ``errors`` maps each one's index (0-based) to its error."""
+
+    def __init__(self, errors: Mapping[int, ValidationError]) -> None:
+        self.errors = dict(sorted(errors.items()))
+        super().__init__([f"request {i + 1}: {_text(e)}" for i, e in self.errors.items()])
+
+
+def _text(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+def income_year_check(year: int | None) -> None:
+    """Refuse an income year outside 1990..2200 (None: left to the rule)."""
+    if year is not None and (not isinstance(year, int) or not 1990 <= year <= 2200):
+        raise ValidationError({"income_year": f"{year} is not an income year."})
+
+
+def _validate(request: CreditRequest, *, plan: Organization, fy_currency: str) -> dict[County, Decimal]:
+    """The request's amounts per county, or a ValidationError naming the field (no query)."""
+    if request.source not in CreditSource.values:
         raise ValidationError(
-            {"income_year": f"{plan.code} has no financial year yet: say which income year the payment fulfils."}
+            {"source": f"Unknown credit source {request.source!r}; use one of {', '.join(CreditSource.values)}."}
         )
-    return newest
+    if not request.reference or not request.reference.strip():
+        raise ValidationError({"reference": "Name the source record, e.g. wellness_fund.contributionpayment:17."})
+    if request.domain and request.domain not in SocialDriverDomain.values:
+        raise ValidationError({"domain": f"Unknown social-driver domain {request.domain!r}."})
+    if not isinstance(request.credited_on, datetime.date):
+        raise ValidationError({"credited_on": "Give the date the payment was received."})
+    if not request.county_amounts:
+        raise ValidationError({"county_amounts": "Give at least one county and amount."})
+    if request.currency != fy_currency:
+        raise ValidationError({"currency": f"Credits for {plan.code} are in {fy_currency}, not {request.currency}."})
+    amounts: dict[County, Decimal] = {}
+    for county, amount in request.county_amounts.items():
+        if not isinstance(county, County) or county.pk is None:
+            raise ValidationError({"county_amounts": f"{county!r} is not a known county."})
+        amounts[county] = parse_amount(amount, field="county_amounts")
+    income_year_check(request.income_year)
+    # Field rules of the row itself (lengths); keys, choices and counties were checked above,
+    # uniqueness is settled under the plan lock and backed by the database constraint.
+    for name in ("reference", "policy_code"):
+        limit = ObligationCredit._meta.get_field(name).max_length
+        if len(getattr(request, name).strip() if name == "reference" else getattr(request, name)) > limit:
+            raise ValidationError({name: f"At most {limit} characters."})
+    return amounts
 
 
-def _validate(
-    *, plan: Organization, county_amounts: Mapping[County, Decimal], source: str, reference: str,
-    domain: str, currency: str, credited_on: datetime.date,
-) -> dict[County, Decimal]:
+def obligation_credits_record_bulk(
+    *, actor: Any, plan: Organization, requests: Sequence[CreditRequest]
+) -> list[list[ObligationCredit]]:
+    """Record the credits of many payments of ``plan`` (one list per request, in order).
+
+    Same rules as ``obligation_credit_record`` for each request, as if called one after the
+    other: a request whose (source, reference) is already credited returns those credits
+    and writes nothing (also when it repeats an earlier request of the same call); the
+    income year is chosen seeing the credits before it. Every request is validated before
+    anything is written; a bad one raises ``CreditBatchError`` naming each bad request, and
+    nothing is written. Queries: plan lock, existing credits, financial-year currency, the
+    income-year rule (3, only when a request leaves the year open), one INSERT of credits
+    and one of audit events.
+    """
     if plan.kind != OrganizationKind.PLAN:
         raise ValidationError({"plan": f"{plan.code} is not a health plan."})
-    if source not in CreditSource.values:
-        raise ValidationError({"source": f"Unknown credit source {source!r}; use one of {', '.join(CreditSource.values)}."})
-    if not reference or not reference.strip():
-        raise ValidationError({"reference": "Name the source record, e.g. wellness_fund.contributionpayment:17."})
-    if domain and domain not in SocialDriverDomain.values:
-        raise ValidationError({"domain": f"Unknown social-driver domain {domain!r}."})
-    if not isinstance(credited_on, datetime.date):
-        raise ValidationError({"credited_on": "Give the date the payment was received."})
-    if not county_amounts:
-        raise ValidationError({"county_amounts": "Give at least one county and amount."})
     fy_currency = (
         PlanFinancialYear.objects.filter(plan=plan).exclude(status=FinancialYearStatus.SUPERSEDED)
         .order_by("-income_year").values_list("currency", flat=True).first()
     ) or "USD"
-    if currency != fy_currency:
-        raise ValidationError({"currency": f"Credits for {plan.code} are in {fy_currency}, not {currency}."})
-    amounts: dict[County, Decimal] = {}
-    for county, amount in county_amounts.items():
-        if not isinstance(county, County) or county.pk is None:
-            raise ValidationError({"county_amounts": f"{county!r} is not a known county."})
-        amounts[county] = parse_amount(amount, field="county_amounts")
-    return amounts
+    errors: dict[int, ValidationError] = {}
+    amounts: list[dict[County, Decimal]] = []
+    for i, request in enumerate(requests):
+        try:
+            amounts.append(_validate(request, plan=plan, fy_currency=fy_currency))
+        except ValidationError as exc:
+            errors[i] = exc
+            amounts.append({})
+    if errors:
+        raise CreditBatchError(errors)
+    if not requests:
+        return []
+    with transaction.atomic():
+        # Lock the plan row: concurrent recordings of one payment (or of payments choosing
+        # an income year from what is already credited) run one after the other.
+        Organization.objects.select_for_update().filter(pk=plan.pk).values_list("pk", flat=True).get()
+        keys = {(r.source, r.reference) for r in requests}
+        match = Q()
+        for source in {s for s, _ in keys}:
+            match |= Q(source=source, reference__in=[ref for s, ref in keys if s == source])
+        existing: dict[tuple[str, str], list[ObligationCredit]] = defaultdict(list)
+        for credit in ObligationCredit.objects.select_for_update().filter(match).order_by("county__name"):
+            existing[(credit.source, credit.reference)].append(credit)
+        rule: IncomeYearRule | None = None
+        results: list[list[ObligationCredit]] = []
+        created: list[ObligationCredit] = []
+        for i, request in enumerate(requests):
+            key = (request.source, request.reference)
+            if key in existing:
+                if any(c.plan_id != plan.pk for c in existing[key]):
+                    errors[i] = ValidationError(
+                        {"reference": f"{request.reference} is already credited to another plan."}
+                    )
+                results.append(existing[key])
+                continue
+            year = request.income_year
+            if year is None:
+                rule = rule or IncomeYearRule(plan=plan)
+                try:
+                    year = rule.year_for(request.credited_on)
+                except ValidationError as exc:
+                    errors[i] = exc
+                    results.append([])
+                    continue
+            if rule is not None:
+                rule.add(year, sum(amounts[i].values(), ZERO))
+            rows = [
+                ObligationCredit(
+                    plan=plan, income_year=year, county=county, source=request.source,
+                    reference=request.reference.strip(), credited_on=request.credited_on,
+                    amount=amounts[i][county], amount_currency=request.currency, payee=request.payee,
+                    domain=request.domain, description=request.description,
+                    cha_chip_aligned=request.cha_chip_aligned, policy_code=request.policy_code,
+                )
+                for county in sorted(amounts[i], key=lambda c: c.name)
+            ]
+            existing[key] = rows
+            created.extend(rows)
+            results.append(rows)
+        if errors:
+            raise CreditBatchError(errors)
+        ObligationCredit.objects.bulk_create(created)
+        record_bulk(actor=actor, action="reinvestment.credit.record", objs=created, organization=plan)
+    return results
 
 
 def obligation_credit_record(
@@ -106,36 +271,12 @@ def obligation_credit_record(
     The plan's row is locked for the transaction, so concurrent calls are serialized.
     Amounts must be positive with at most two decimals; nothing is written on error.
     """
-    amounts = _validate(
-        plan=plan, county_amounts=county_amounts, source=source, reference=reference,
-        domain=domain, currency=currency, credited_on=credited_on,
+    request = CreditRequest(
+        county_amounts=county_amounts, credited_on=credited_on, source=source, reference=reference,
+        payee=payee, domain=domain, description=description, income_year=income_year, currency=currency,
+        cha_chip_aligned=cha_chip_aligned, policy_code=policy_code,
     )
-    with transaction.atomic():
-        # Lock the plan row: concurrent recordings of one payment (or of payments choosing
-        # an income year from what is already credited) run one after the other.
-        Organization.objects.select_for_update().filter(pk=plan.pk).values_list("pk", flat=True).get()
-        existing = list(
-            ObligationCredit.objects.select_for_update()
-            .filter(source=source, reference=reference)
-            .order_by("county__name")
-        )
-        if existing:
-            if any(c.plan_id != plan.pk for c in existing):
-                raise ValidationError({"reference": f"{reference} is already credited to another plan."})
-            return existing
-        year = income_year if income_year is not None else credit_income_year_for(plan=plan, on=credited_on)
-        if year < 1990 or year > 2200:
-            raise ValidationError({"income_year": f"{year} is not an income year."})
-        created: list[ObligationCredit] = []
-        for county in sorted(amounts, key=lambda c: c.name):
-            credit = ObligationCredit(
-                plan=plan, income_year=year, county=county, source=source, reference=reference.strip(),
-                credited_on=credited_on, amount=amounts[county], amount_currency=currency, payee=payee,
-                domain=domain, description=description, cha_chip_aligned=cha_chip_aligned,
-                policy_code=policy_code,
-            )
-            credit.full_clean(exclude=["amount"])
-            credit.save()
-            record_create(actor=actor, action="reinvestment.credit.record", obj=credit, organization=plan)
-            created.append(credit)
-    return created
+    try:
+        return obligation_credits_record_bulk(actor=actor, plan=plan, requests=[request])[0]
+    except CreditBatchError as exc:
+        raise exc.errors[0] from None
