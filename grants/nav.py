@@ -23,3 +23,5 @@ def register_pages() -> None:
                      _("Awards, tranches and reports."), order=34))
     register(NavItem("grants.reports", _("Reports"), "grants:report_list", ACH | CBO,
                      _("Grantee reports due, submitted and overdue."), order=35))
+    register(NavItem("grants.boards", _("Boards"), "grants:body_list", frozenset({Role.FUND_ADMIN}),
+                     _("Governing bodies: seats and meetings."), order=36))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import admin, board, cbo, postaward
+from .views import admin, board, cbo, manage, postaward
 
 app_name = "grants"
 urlpatterns = [
@@ -35,6 +35,13 @@ urlpatterns = [
     path("funds/<slug:code>/opportunities/new/", admin.opportunity_create, name="opportunity_create"),
     path("tranches/<int:pk>/release/", postaward.tranche_release, name="tranche_release"),
     path("tranches/<int:pk>/pay/", postaward.tranche_pay, name="tranche_pay"),
+    path("awards/<int:pk>/reallocate/", manage.award_reallocate, name="award_reallocate"),
+    path("awards/<int:pk>/extend/", manage.award_extend, name="award_extend"),
+    path("awards/<int:pk>/amount/", manage.award_change_amount, name="award_change_amount"),
+    path("awards/<int:pk>/closeout/", manage.award_closeout, name="award_closeout"),
+    path("boards/", manage.body_list, name="body_list"),
+    path("boards/<int:pk>/seats/", manage.seat_list, name="seat_list"),
+    path("boards/<int:pk>/meetings/new/", manage.meeting_create, name="meeting_create"),
     path("reports/", postaward.report_list, name="report_list"),
     path("reports/<int:pk>/", postaward.report, name="report"),
 ]

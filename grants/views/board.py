@@ -56,7 +56,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
                          default_sort="-scheduled_at", caption=_("Meetings"))
     if table.wants_csv:
         return table.csv_response("meetings.csv")
-    return render(request, "grants/meeting_list.html", {"table": table})
+    from .manage import bodies_to_manage
+
+    return render(request, "grants/meeting_list.html", {"table": table, "bodies": bodies_to_manage(request)})
 
 
 def _meeting(request: HttpRequest, pk: int) -> Meeting:

@@ -306,9 +306,7 @@ def award_detail(request: HttpRequest, pk: int) -> HttpResponse:
             form = AcceptAwardForm()
     elif request.method == "POST":
         raise Http404
-    from .postaward import award_admin_context
+    from .manage import award_page_context
 
-    return render(request, "grants/award_detail.html", {
-        "award": award, "detail": selectors.award_with_schedule(award=award), "form": form,
-        "reports": selectors.reports_visible(user=request.user, award=award),
-    } | award_admin_context(request, award), status=status)
+    return render(request, "grants/award_detail.html", award_page_context(request, award) | {"form": form},
+                  status=status)

@@ -27,9 +27,9 @@ from organizations.ui.money import MoneyAmountField
 from organizations.ui.once import OnceOnlyFormMixin
 
 from .. import selectors, services
-from ..models import Award, Dimension, GranteeReport, ReportSchedule, Tranche
+from ..models import Award, Dimension, GranteeReport, ReportSchedule, ReportStatus, Tranche
 from ..services.reports import CATEGORIES, NOT_REPORTED, submission_errors
-from ._common import post_once
+from ._common import choice_label, post_once
 from .forms import DateInput
 
 
@@ -114,7 +114,8 @@ REPORT_COLUMNS = [
     tables.Column("grantee", gettext_lazy("Grantee"), sort="grantee"),
     tables.Column("number", gettext_lazy("Report"), sort="number", kind="number"),
     tables.Column("due_on", gettext_lazy("Due"), sort="due_on", kind="date"),
-    tables.Column("status", gettext_lazy("Status"), sort="status"),
+    tables.Column("status", gettext_lazy("Status"), sort="status",
+                  value=lambda r: choice_label(ReportStatus.choices, r["status"])),
     tables.Column("overdue", gettext_lazy("Overdue"), sort="overdue",
                   value=lambda r: _("Overdue") if r["overdue"] else ""),
 ]
