@@ -13,6 +13,17 @@ becomes a 400 ``validation_error`` (or a 409 ``invalid_state`` when it is only
 about ``status``/``state``/``vote_status``: a state change not allowed from the current state);
 ``AccessDenied`` from a service becomes a 403 ``permission_denied``; objects
 outside the user's scope are 404 ``not_found``.
+
+One narrow mapping of a service's ValidationError to 403: an error whose only field is
+``actor`` says who may act, not what is wrong with the input (the board rules raise
+``{"actor": "Only the chair of <body> can do this."}`` for a member who is not the chair
+of the meeting's body). The caller can see the object but may not do this to it, so it is
+a 403 ``permission_denied`` carrying the service's message, like ``AccessDenied``.
+(A recusal by someone not seated, ``{"member": ...}``, stays a 400: the service uses the
+same field for "already recused" and "has voted", which are about the input.)
+
+A view may give a validation error its own summary (``exc.message``), e.g. an upload's
+"2 of 30 rows are invalid; nothing was written."
 """
 
 from __future__ import annotations
@@ -29,6 +40,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from organizations.access import AccessDenied
 
 STATE_FIELDS = {"status", "state", "vote_status"}
+#: A ValidationError on only these fields is about who acts: 403 (see the module docstring).
+ACTOR_FIELDS = {"actor"}
 
 
 class InvalidState(exceptions.APIException):
@@ -64,6 +77,8 @@ def _field_details(detail: Any, prefix: str = "") -> dict[str, list[dict[str, st
 
 
 def _from_django_validation(exc: DjangoValidationError) -> exceptions.APIException:
+    if hasattr(exc, "error_dict") and set(exc.error_dict) == ACTOR_FIELDS:
+        return exceptions.PermissionDenied(" ".join(str(m) for e in exc.error_dict["actor"] for m in e.messages))
     if hasattr(exc, "error_dict"):
         detail = {
             ("non_field_errors" if field == "__all__" else field): [
@@ -112,6 +127,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         message = MESSAGES[code]
         if list(fields) == ["non_field_errors"]:
             message = fields["non_field_errors"][0]["message"]
+        message = getattr(exc, "message", message)
     else:
         details = exc.get_full_details()
         if isinstance(details, dict) and "code" in details:

@@ -89,3 +89,33 @@ class MoneyField(serializers.Field):
         if abs(parsed) >= Decimal(10) ** MAX_INTEGER_DIGITS:
             self.fail("too_many_digits")
         return Money(parsed, currency)
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 date-time that must carry its offset (``Z`` or ``+hh:mm``): a meeting or a
+    deadline without one would be read in the server's zone, silently."""
+
+    default_error_messages = {"naive": "Give the date-time with its offset, e.g. 2026-11-23T18:00:00-08:00."}
+
+    def to_internal_value(self, value: Any) -> Any:
+        from django.utils.dateparse import parse_datetime
+
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:
+                parsed = None
+            if parsed is not None and parsed.tzinfo is None:
+                self.fail("naive")
+        return super().to_internal_value(value)
+
+
+class WholeNumberField(serializers.IntegerField):
+    """A count of people: a JSON integer only (``12.0``, ``"12"`` and ``true`` are refused)."""
+
+    default_error_messages = {"whole": "Give a whole number (a JSON integer)."}
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("whole")
+        return super().to_internal_value(data)

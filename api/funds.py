@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from moneyed import Money
@@ -20,20 +21,28 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from organizations import access
+from organizations.models import County, Organization, OrganizationKind
 from wellness_fund import selectors, services
 from wellness_fund.models import (
     AgreementStatus,
     ContributionAgreement,
     ContributionPayment,
     ContributionStatement,
+    FiscalPeriod,
+    FundingSource,
+    FundingSourceKind,
     LedgerLeg,
     LedgerTransaction,
+    OtherReceipt,
+    Restriction,
+    RestrictionKind,
     TransactionKind,
     WellnessFund,
 )
 
 from .fields import MoneyField, money_json
 from .filters import Filter
+from .postaward import FundRollupActions
 from .serializers import ScopedPrimaryKeyField, StrictSerializer
 from .views import ListCreateRetrieveViewSet, ReadOnlyViewSet
 
@@ -106,8 +115,40 @@ def _m(value: Decimal, currency: str) -> dict[str, str] | None:
     return money_json(Money(value, currency))
 
 
-class FundViewSet(ReadOnlyViewSet):
-    """Funds of the caller's ACH, with ledger balances and sources-and-uses statements."""
+class FundCreateSerializer(StrictSerializer):
+    code = serializers.SlugField(max_length=50)
+    name = serializers.CharField(max_length=255)
+    ach = ScopedPrimaryKeyField(queryset=Organization.objects.filter(kind=OrganizationKind.ACH),
+                                help_text="Id of the ACH that owns the fund (yours).")
+    counties = serializers.SlugRelatedField(slug_field="fips", queryset=County.objects.all(), many=True,
+                                            allow_empty=False, help_text="FIPS codes of the counties served.")
+    fiscal_agent = serializers.SlugRelatedField(slug_field="code", queryset=Organization.objects.filter(is_active=True),
+                                                required=False, allow_null=True,
+                                                help_text="Code of the fiscal agent organization.")
+    fiscal_year_start_month = serializers.IntegerField(min_value=1, max_value=12, required=False)
+    governing_body_name = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    currency = serializers.ChoiceField(choices=list(settings.CURRENCIES), required=False)
+
+
+class PeriodCloseSerializer(StrictSerializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+
+class FiscalPeriodOut(serializers.ModelSerializer):
+    fund = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = FiscalPeriod
+        fields = ["id", "fund", "start", "end", "closed_at"]
+        read_only_fields = fields
+
+
+class FundViewSet(FundRollupActions, ListCreateRetrieveViewSet):
+    """Funds of the caller's ACH, with ledger balances and sources-and-uses statements.
+
+    The ACH's fund administrator creates a fund and closes its accounting periods in order.
+    """
 
     serializer_class = FundSerializer
     filter_fields = {"code": Filter("code"), "ach": Filter("ach_id", "integer"),
@@ -117,6 +158,23 @@ class FundViewSet(ReadOnlyViewSet):
     def get_queryset(self) -> Any:
         return access.scoped(self.request.user, "view", WellnessFund.objects.all()) \
             .select_related("ach").prefetch_related("counties").order_by("code", "id")
+
+    @extend_schema(request=FundCreateSerializer, responses={201: FundSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        incoming = FundCreateSerializer(data=request.data, context={"request": request})
+        incoming.is_valid(raise_exception=True)
+        fund = services.fund_create(actor=request.user, **incoming.validated_data)
+        return Response(FundSerializer(self.get_queryset().get(pk=fund.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PeriodCloseSerializer, responses={201: FiscalPeriodOut})
+    @action(detail=True, methods=["post"], url_path="close-period")
+    def close_period(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        fund = self.get_object()
+        access.require(request.user, "change", fund)  # the service acts for whoever calls it
+        incoming = PeriodCloseSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        period = services.fiscal_period_close(actor=request.user, fund=fund, **incoming.validated_data)
+        return Response(FiscalPeriodOut(period).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[OpenApiParameter("as_of", dt.date, description="Balances at the end of this "
                                                                              "day (default: all postings).")],
@@ -152,6 +210,136 @@ class FundViewSet(ReadOnlyViewSet):
         return Response(out)
 
 
+# --- restrictions, funding sources, receipts --------------------------------------------
+
+
+class RestrictionSerializer(serializers.ModelSerializer):
+    fund = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    kind = serializers.CharField(help_text="unrestricted, purpose, county or source.")
+    county = serializers.SlugRelatedField(slug_field="fips", read_only=True)
+
+    class Meta:
+        model = Restriction
+        fields = ["id", "fund", "code", "name", "kind", "purpose", "county"]
+        read_only_fields = fields
+
+
+class RestrictionCreateSerializer(StrictSerializer):
+    fund = ScopedPrimaryKeyField(queryset=WellnessFund.objects.all())
+    code = serializers.SlugField(max_length=50)
+    name = serializers.CharField(max_length=255)
+    kind = serializers.ChoiceField(choices=RestrictionKind.choices)
+    purpose = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    county = serializers.SlugRelatedField(slug_field="fips", queryset=County.objects.all(), required=False,
+                                          allow_null=True, help_text="County FIPS code (county restrictions).")
+
+
+class RestrictionViewSet(ListCreateRetrieveViewSet):
+    """Buckets of a fund's money (what it may be awarded for); the fund administrator adds them."""
+
+    serializer_class = RestrictionSerializer
+    filter_fields = {"fund": Filter("fund_id", "integer"),
+                     "kind": Filter("kind", "choice", choices=RestrictionKind.values)}
+    ordering_fields = ["code"]
+
+    def get_queryset(self) -> Any:
+        return access.scoped(self.request.user, "view", Restriction.objects.all()) \
+            .select_related("fund", "county").order_by("fund_id", "code", "id")
+
+    @extend_schema(request=RestrictionCreateSerializer, responses={201: RestrictionSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        incoming = RestrictionCreateSerializer(data=request.data, context={"request": request})
+        incoming.is_valid(raise_exception=True)
+        restriction = services.restriction_create(actor=request.user, **incoming.validated_data)
+        return Response(RestrictionSerializer(restriction).data, status=status.HTTP_201_CREATED)
+
+
+class FundingSourceSerializer(serializers.ModelSerializer):
+    fund = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    kind = serializers.CharField(help_text="Kind of source, e.g. philanthropy.")
+    restriction = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    contributor = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = FundingSource
+        fields = ["id", "fund", "code", "name", "kind", "is_restricted", "restriction", "contributor"]
+        read_only_fields = fields
+
+
+class FundingSourceCreateSerializer(StrictSerializer):
+    fund = ScopedPrimaryKeyField(queryset=WellnessFund.objects.all())
+    code = serializers.SlugField(max_length=50)
+    name = serializers.CharField(max_length=255)
+    kind = serializers.ChoiceField(choices=FundingSourceKind.choices)
+    restriction = ScopedPrimaryKeyField(queryset=Restriction.objects.all(), required=False, allow_null=True,
+                                        help_text="Bucket its receipts go to (default: the unrestricted one).")
+    contributor = serializers.SlugRelatedField(slug_field="code", queryset=Organization.objects.filter(is_active=True),
+                                               required=False, allow_null=True,
+                                               help_text="Code of the paying organization, if any.")
+
+
+class FundingSourceViewSet(ListCreateRetrieveViewSet):
+    """Where a fund's money comes from; the fund administrator adds sources."""
+
+    serializer_class = FundingSourceSerializer
+    filter_fields = {"fund": Filter("fund_id", "integer"),
+                     "kind": Filter("kind", "choice", choices=FundingSourceKind.values)}
+    ordering_fields = ["code"]
+
+    def get_queryset(self) -> Any:
+        return access.scoped(self.request.user, "view", FundingSource.objects.all()) \
+            .select_related("fund", "restriction", "contributor").order_by("fund_id", "code", "id")
+
+    @extend_schema(request=FundingSourceCreateSerializer, responses={201: FundingSourceSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        incoming = FundingSourceCreateSerializer(data=request.data, context={"request": request})
+        incoming.is_valid(raise_exception=True)
+        source = services.funding_source_create(actor=request.user, **incoming.validated_data)
+        return Response(FundingSourceSerializer(source).data, status=status.HTTP_201_CREATED)
+
+
+class ReceiptSerializer(serializers.ModelSerializer):
+    amount = MoneyField()
+
+    class Meta:
+        model = OtherReceipt
+        fields = ["id", "funding_source", "amount", "received_on", "reference", "transaction"]
+        read_only_fields = fields
+
+
+class ReceiptRecordSerializer(StrictSerializer):
+    funding_source = ScopedPrimaryKeyField(queryset=FundingSource.objects.all())
+    amount = MoneyField()
+    received_on = serializers.DateField()
+    reference = serializers.CharField(max_length=120, help_text="The payer's reference (unique per source).")
+    memo = serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+
+class ReceiptViewSet(ListCreateRetrieveViewSet):
+    """Money received from sources other than a plan agreement (grants, philanthropy...)."""
+
+    serializer_class = ReceiptSerializer
+    filter_fields = {"funding_source": Filter("funding_source_id", "integer"),
+                     "fund": Filter("funding_source__fund_id", "integer"),
+                     "received_on": Filter("received_on", "date")}
+    ordering_fields = ["received_on"]
+
+    def get_queryset(self) -> Any:
+        return access.scoped(self.request.user, "view", OtherReceipt.objects.all()).order_by("-received_on", "-id")
+
+    @extend_schema(request=ReceiptRecordSerializer, responses={201: ReceiptSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        incoming = ReceiptRecordSerializer(data=request.data, context={"request": request})
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        amount: Money = data.pop("amount")
+        fund = data["funding_source"].fund
+        if str(amount.currency) != fund.currency:
+            raise serializers.ValidationError({"amount": f"The fund keeps its books in {fund.currency}."})
+        receipt = services.receipt_record(actor=request.user, amount=amount.amount, **data)
+        return Response(ReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
+
+
 # --- ledger ------------------------------------------------------------------------------
 
 
@@ -175,8 +363,14 @@ class LedgerTransactionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ReverseSerializer(StrictSerializer):
+    on = serializers.DateField(help_text="Posting date of the reversal (an open period, not before the original).")
+    memo = serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+
 class LedgerTransactionViewSet(ReadOnlyViewSet):
-    """The fund's posted ledger (append-only; corrections are reversing transactions)."""
+    """The fund's posted ledger (append-only; corrections are reversing transactions, which the
+    fund administrator posts)."""
 
     serializer_class = LedgerTransactionSerializer
     filter_fields = {"fund": Filter("fund_id", "integer"),
@@ -191,6 +385,18 @@ class LedgerTransactionViewSet(ReadOnlyViewSet):
             .select_related("fund") \
             .prefetch_related(Prefetch("legs", queryset=LedgerLeg.objects.select_related("account"))) \
             .order_by("-posted_on", "-id")
+
+    @extend_schema(request=ReverseSerializer, responses={201: LedgerTransactionSerializer})
+    @action(detail=True, methods=["post"])
+    def reverse(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        original = self.get_object()
+        access.require(request.user, "change", original)  # the service acts for whoever calls it
+        incoming = ReverseSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        tx = services.transaction_reverse(actor=request.user, transaction_to_reverse=original,
+                                          **incoming.validated_data)
+        return Response(LedgerTransactionSerializer(self.get_queryset().get(pk=tx.pk)).data,
+                        status=status.HTTP_201_CREATED)
 
 
 # --- contribution agreements ---------------------------------------------------------------

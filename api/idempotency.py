@@ -3,7 +3,8 @@
 How it works, per user + key:
 
 1. The request's fingerprint is the SHA-256 of its method, path (with query) and
-   canonical JSON body (keys sorted, so whitespace and key order do not matter).
+   canonical JSON body (keys sorted, so whitespace and key order do not matter;
+   an uploaded file counts by the SHA-256 of its content).
 2. In one transaction, a PostgreSQL advisory lock on (user, key) is taken, so a
    concurrent repeat waits for the first request to finish.
 3. A stored record with the same fingerprint is replayed (same status and body,
@@ -30,7 +31,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
+from django.http import QueryDict
 from django.utils import timezone
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
@@ -57,8 +60,22 @@ class IdempotencyKeyInvalid(exceptions.APIException):
     default_code = "invalid_idempotency_key"
 
 
+def _canonical(value: Any) -> Any:
+    """Uploaded files count by their content (SHA-256), not their name."""
+    if isinstance(value, UploadedFile):
+        digest = hashlib.sha256()
+        for chunk in value.chunks():
+            digest.update(chunk)
+        value.seek(0)
+        return {"file": value.name, "sha256": digest.hexdigest()}
+    return str(value)
+
+
 def _fingerprint(request: Request) -> str:
-    body = json.dumps(request.data, sort_keys=True, separators=(",", ":"), default=str)
+    data = request.data
+    if isinstance(data, QueryDict):
+        data = {key: data.getlist(key) for key in data}
+    body = json.dumps(data, sort_keys=True, separators=(",", ":"), default=_canonical)
     raw = f"{request.method}\n{request.get_full_path()}\n{body}"
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 

@@ -1,4 +1,4 @@
-"""The one request body format of the API: strict JSON with a size limit.
+"""Request body formats: strict JSON with a size limit (and, for uploads only, CSV or multipart).
 
 * At most ``settings.API_MAX_BODY_BYTES`` bytes (checked against Content-Length
   and again while reading), else 413 ``payload_too_large``.
@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from rest_framework import exceptions, status
-from rest_framework.parsers import BaseParser, get_encoding
+from rest_framework.parsers import BaseParser, MultiPartParser, get_encoding
 from rest_framework.renderers import JSONRenderer
 
 
@@ -64,3 +64,39 @@ class StrictJSONParser(BaseParser):
             return json.loads(text, parse_constant=_strict_constant, object_pairs_hook=_no_duplicates)
         except (ValueError, UnicodeDecodeError) as exc:
             raise exceptions.ParseError(f"Malformed JSON: {exc}") from exc
+
+
+class CSVTextParser(BaseParser):
+    """A ``text/csv`` body, returned as text (UTF-8, a leading BOM dropped), within the size limit."""
+
+    media_type = "text/csv"
+
+    def parse(self, stream: Any, media_type: str | None = None,
+              parser_context: dict[str, Any] | None = None) -> Any:
+        limit = int(settings.API_MAX_BODY_BYTES)
+        raw = stream.read(limit + 1) if stream is not None else b""
+        if len(raw) > limit:
+            raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise exceptions.ParseError("The CSV is not UTF-8 text.") from exc
+
+
+class LimitedMultiPartParser(MultiPartParser):
+    """``multipart/form-data`` (file uploads) within a size limit (default: the API's body limit)."""
+
+    limit: int | None = None  # bytes; None: settings.API_MAX_BODY_BYTES
+
+    def parse(self, stream: Any, media_type: str | None = None,
+              parser_context: dict[str, Any] | None = None) -> Any:
+        request = (parser_context or {}).get("request")
+        limit = int(self.limit or settings.API_MAX_BODY_BYTES)
+        if request is not None:
+            try:
+                declared = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                declared = 0
+            if declared > limit:
+                raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
+        return super().parse(stream, media_type, parser_context)

@@ -6,14 +6,16 @@ reads through its selectors; the rules (who may, what is valid, what follows) li
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from moneyed import Money
-from rest_framework import serializers, status
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,6 +36,7 @@ from wellness_fund.reinvestment.models import (
 
 from .fields import MoneyField, money_json
 from .filters import Filter
+from .parsers import CSVTextParser, LimitedMultiPartParser
 from .serializers import ScopedPrimaryKeyField, StrictSerializer
 from .views import ListCreateRetrieveViewSet, ReadOnlyViewSet
 
@@ -109,6 +112,45 @@ class FinancialYearAmendSerializer(FiguresSerializer):
     net_income = MoneyField(required=False, allow_zero=True, allow_negative=True)
 
 
+class FinancialYearUpdateSerializer(FiguresSerializer):
+    """Figures to change on a draft or submitted year (only those given change)."""
+
+    total_revenue = MoneyField(required=False, allow_zero=True)
+    net_income = MoneyField(required=False, allow_zero=True, allow_negative=True)
+
+
+class CountyFigureSerializer(StrictSerializer):
+    county = serializers.SlugRelatedField(slug_field="fips", queryset=County.objects.all(),
+                                          help_text="County FIPS code.")
+    revenue = MoneyField(allow_zero=True)
+    net_income = MoneyField(allow_zero=True, allow_negative=True)
+
+
+class CountyFinancialsSerializer(StrictSerializer):
+    counties = CountyFigureSerializer(many=True, max_length=100,
+                                      help_text="Replaces every county's figures of the year.")
+
+    def validate_counties(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        seen: set[str] = set()
+        for row in value:
+            if row["county"].fips in seen:
+                raise serializers.ValidationError(f"County {row['county'].fips} is given twice.")
+            seen.add(row["county"].fips)
+        return value
+
+
+class CountyFinancialOut(serializers.Serializer):
+    county = serializers.CharField(source="county.fips")
+    name = serializers.CharField(source="county.name")
+    revenue = MoneyField()
+    net_income = MoneyField()
+
+
+def _same_currency(year: PlanFinancialYear, currency: str | None) -> None:
+    if currency is not None and currency != year.currency:
+        raise serializers.ValidationError({"non_field_errors": [f"Amounts must be in {year.currency}."]})
+
+
 class ComputeObligationSerializer(StrictSerializer):
     policy = serializers.CharField(max_length=30, help_text="Policy code, e.g. CA-DHCS.")
 
@@ -125,10 +167,12 @@ class ObligationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FinancialYearViewSet(ListCreateRetrieveViewSet):
-    """A plan's annual results: record (draft), submit, lock, amend, and compute obligations."""
+class FinancialYearViewSet(ListCreateRetrieveViewSet, mixins.UpdateModelMixin):
+    """A plan's annual results: record (draft), edit (PATCH, while draft or submitted), set the
+    county figures, submit, lock, amend, and compute obligations."""
 
     serializer_class = FinancialYearSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
     filter_fields = {
         "plan": Filter("plan_id", "integer"),
         "income_year": Filter("income_year", "integer", minimum=0, maximum=32767),
@@ -155,6 +199,33 @@ class FinancialYearViewSet(ListCreateRetrieveViewSet):
         )
         return self._respond(year, status.HTTP_201_CREATED)
 
+    @extend_schema(request=FinancialYearUpdateSerializer, responses={200: FinancialYearSerializer})
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        year = self.get_object()
+        incoming = FinancialYearUpdateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        _same_currency(year, incoming.validated_data["_currency"])
+        return self._respond(services.financial_year_update(actor=request.user, financial_year=year,
+                                                            **incoming.figures()))
+
+    @extend_schema(exclude=True)
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # PUT is not offered
+        return self.http_method_not_allowed(request)
+
+    @extend_schema(request=CountyFinancialsSerializer, responses={200: CountyFinancialOut(many=True)})
+    @action(detail=True, methods=["post"], url_path="county-financials")
+    def county_financials(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        year = self.get_object()
+        incoming = CountyFinancialsSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        rows = incoming.validated_data["counties"]
+        for currency in {str(r[k].currency) for r in rows for k in ("revenue", "net_income")}:
+            _same_currency(year, currency)
+        saved = services.county_financials_set(
+            actor=request.user, financial_year=year,
+            figures={r["county"]: (r["revenue"].amount, r["net_income"].amount) for r in rows})
+        return Response(CountyFinancialOut(saved, many=True).data)
+
     @extend_schema(request=None, responses={200: FinancialYearSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -171,9 +242,7 @@ class FinancialYearViewSet(ListCreateRetrieveViewSet):
         year = self.get_object()
         incoming = FinancialYearAmendSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        currency = incoming.validated_data["_currency"]
-        if currency is not None and currency != year.currency:
-            raise serializers.ValidationError({"non_field_errors": [f"Amounts must be in {year.currency}."]})
+        _same_currency(year, incoming.validated_data["_currency"])
         figures = incoming.figures()
         reason = figures.pop("reason")
         new = services.financial_year_amend(actor=request.user, financial_year=year, reason=reason, **figures)
@@ -225,6 +294,39 @@ class MemberMonthImportResultSerializer(serializers.Serializer):
     rows = ImportRowSerializer(many=True)
 
 
+class MemberMonthUploadSerializer(StrictSerializer):
+    file = serializers.FileField(help_text="CSV with the header plan,county,month,member_months.")
+
+
+class UploadParamsSerializer(StrictSerializer):
+    plan = _plan_field()
+    year = serializers.IntegerField(min_value=1990, max_value=2200, help_text="Income year of the rows.")
+
+
+class CSVRowOut(serializers.Serializer):
+    line = serializers.IntegerField(help_text="Line of the CSV (the header is line 1).")
+    ok = serializers.BooleanField()
+    message = serializers.CharField()
+
+
+class MemberMonthUploadResultSerializer(serializers.Serializer):
+    written = serializers.IntegerField(help_text="Rows that changed (new or a different count).")
+    rows = CSVRowOut(many=True)
+
+
+def _csv_text(request: Request) -> str:
+    """The CSV of an upload: a text/csv body, or the ``file`` part of a multipart form."""
+    if isinstance(request.data, str):
+        return request.data
+    incoming = MemberMonthUploadSerializer(data=request.data)
+    incoming.is_valid(raise_exception=True)
+    raw = incoming.validated_data["file"].read()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise serializers.ValidationError({"file": ["The file is not UTF-8 text."]}) from exc
+
+
 class MemberMonthViewSet(ReadOnlyViewSet):
     """Enrollment by county and month; replaced in bulk by an import (all rows or none)."""
 
@@ -258,6 +360,38 @@ class MemberMonthViewSet(ReadOnlyViewSet):
             }}) from exc
         return Response({"written": report.written,
                          "rows": [{"index": r.line - 2, "ok": r.ok, "message": r.message} for r in report.rows]})
+
+    @extend_schema(
+        parameters=[OpenApiParameter("plan", int, required=True, description="Id of the plan."),
+                    OpenApiParameter("year", int, required=True, description="Income year of the rows.")],
+        request={"multipart/form-data": MemberMonthUploadSerializer, "text/csv": OpenApiTypes.STR},
+        responses={200: MemberMonthUploadResultSerializer},
+        description="Upload a member-month CSV (see the import rules): every row is checked; if any row is "
+                    "bad nothing is written and the error lists each bad line under ``lines.<n>``.",
+    )
+    @action(detail=False, methods=["post"], url_path="upload",
+            parser_classes=[LimitedMultiPartParser, CSVTextParser])
+    def upload(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        params = UploadParamsSerializer(data=request.query_params, context={"request": request})
+        params.is_valid(raise_exception=True)
+        plan, year = params.validated_data["plan"], params.validated_data["year"]
+        try:
+            rows = services.read_csv(_csv_text(request))
+        except csv.Error as exc:  # NUL bytes, a field over the csv module's size limit...
+            raise serializers.ValidationError({"file": [f"The file is not readable CSV: {exc}."]}) from exc
+        try:
+            report = services.member_months_import(actor=request.user, plan=plan, year=year, rows=rows)
+        except services.MemberMonthImportError as exc:
+            if not exc.report.errors:
+                raise serializers.ValidationError({"file": ["The file has no rows."]}) from exc
+            error = serializers.ValidationError({"lines": {
+                str(r.line): [serializers.ErrorDetail(r.message, code="invalid")] for r in exc.report.errors
+            }})
+            error.message = f"{len(exc.report.errors)} of {len(exc.report.rows)} rows are invalid; " \
+                            "nothing was written."  # type: ignore[attr-defined]
+            raise error from exc
+        return Response({"written": report.written,
+                         "rows": [{"line": r.line, "ok": r.ok, "message": r.message} for r in report.rows]})
 
 
 # --- policies ------------------------------------------------------------------------------

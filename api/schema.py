@@ -58,7 +58,7 @@ ERRORS_ALL = {
 ERRORS_WRITE = {
     "409": "Not allowed from the object's current state (invalid_state).",
     "413": "Request body too large (payload_too_large).",
-    "415": "Only application/json is accepted (unsupported_media_type).",
+    "415": "Unsupported body type (unsupported_media_type): JSON; uploads take multipart/form-data or text/csv.",
     "422": "Idempotency-Key reused with a different request (idempotency_key_reused).",
 }
 

@@ -4,7 +4,17 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import commongrants, funds, grants, organizations, reinvestment, reports, tokens, views
+from . import (
+    commongrants,
+    funds,
+    grants,
+    organizations,
+    postaward,
+    reinvestment,
+    reports,
+    tokens,
+    views,
+)
 
 app_name = "api"
 
@@ -20,6 +30,9 @@ router.register("policies", reinvestment.PolicyViewSet, basename="policy")
 router.register("obligations", reinvestment.ObligationViewSet, basename="obligation")
 router.register("direct-investments", reinvestment.DirectInvestmentViewSet, basename="direct-investment")
 router.register("funds", funds.FundViewSet, basename="fund")
+router.register("restrictions", funds.RestrictionViewSet, basename="restriction")
+router.register("funding-sources", funds.FundingSourceViewSet, basename="funding-source")
+router.register("receipts", funds.ReceiptViewSet, basename="receipt")
 router.register("ledger-transactions", funds.LedgerTransactionViewSet, basename="ledger-transaction")
 router.register("contribution-agreements", funds.AgreementViewSet, basename="contribution-agreement")
 router.register("contribution-statements", funds.StatementViewSet, basename="contribution-statement")
@@ -27,7 +40,10 @@ router.register("contribution-payments", funds.PaymentViewSet, basename="contrib
 router.register("opportunities", grants.OpportunityViewSet, basename="opportunity")
 router.register("applications", grants.ApplicationViewSet, basename="application")
 router.register("awards", grants.AwardViewSet, basename="award")
+router.register("tranches", postaward.TrancheViewSet, basename="tranche")
+router.register("grantee-reports", postaward.GranteeReportViewSet, basename="grantee-report")
 router.register("review-assignments", grants.ReviewAssignmentViewSet, basename="review-assignment")
+router.register("governing-bodies", grants.GoverningBodyViewSet, basename="governing-body")
 router.register("meetings", grants.MeetingViewSet, basename="meeting")
 router.register("agenda-items", grants.AgendaItemViewSet, basename="agenda-item")
 router.register("report-runs", reports.ReportRunViewSet, basename="report-run")

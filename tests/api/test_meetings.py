@@ -62,8 +62,9 @@ def test_bad_ballot_and_non_chair_are_refused(w, item):
     assert bad.status_code == 400 and "choice" in bad.json()["error"]["fields"]
     assert Ballot.objects.count() == 0
     refused = member.post(f"/api/agenda-items/{item.pk}/close-vote/")
-    # (the board rules answer "only the chair" as a validation error on the actor)
-    assert refused.status_code == 400 and "actor" in refused.json()["error"]["fields"]
+    # (the board rules answer "only the chair" as a validation error on the actor: a 403)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "permission_denied"
+    assert "Only the chair" in refused.json()["error"]["message"]
     assert AgendaItem.objects.get(pk=item.pk).vote_status == "open"
 
 
