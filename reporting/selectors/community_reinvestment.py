@@ -39,17 +39,15 @@ from wellness_fund.reinvestment.models import (
     FinancialYearStatus,
     Obligation,
     ObligationCredit,
-    ObligationStatus,
     PlanFinancialYear,
     ReinvestmentPolicy,
 )
 from wellness_fund.reinvestment.models.policies import AllocationBasis, SocialDriverDomain
-from wellness_fund.reinvestment.selectors import obligation_status
+from wellness_fund.reinvestment.selectors import LIVE, obligation_status
 
 from . import disclosure_threshold
 
 ZERO = Decimal("0.00")
-LIVE = [ObligationStatus.CURRENT, ObligationStatus.FROZEN]
 PAYMENT_PREFIX = "wellness_fund.contributionpayment:"
 DIRECT_PREFIX = "reinvestment.directinvestment:"
 DOMAIN_LABELS = dict(SocialDriverDomain.choices)

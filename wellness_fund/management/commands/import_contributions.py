@@ -5,14 +5,13 @@ row; when any row is bad it names each bad row on stderr, exits non-zero and wri
 Rows whose bank reference is already recorded are reported and not recorded again.
 """
 
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from organizations.access import AccessDenied
-from organizations.models import User
+from organizations.cli import acting_user, read_input_file
 from wellness_fund.models import ContributionAgreement
 from wellness_fund.services import (
     PaymentBatchError,
@@ -34,23 +33,15 @@ class Command(BaseCommand):
         agreement = ContributionAgreement.objects.select_related("fund", "plan").filter(pk=opts["agreement"]).first()
         if agreement is None:
             raise CommandError(f"No contribution agreement with id {opts['agreement']}.")
-        actor = None
-        if opts["user"]:
-            actor = User.objects.filter(username=opts["user"], is_active=True).first()
-            if actor is None:
-                raise CommandError(f"No active user {opts['user']!r}.")
-        path = Path(opts["file"])
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
+        actor = acting_user(opts["user"])
+        data = read_input_file(opts["file"])
         try:
             rows = payment_rows_read_csv(agreement=agreement, data=data)
             result = contribution_payments_record_batch(actor=actor, agreement=agreement, rows=rows)
         except PaymentBatchError as exc:
             for line in exc.messages:
                 self.stderr.write(line)
-            raise CommandError(f"{len(exc.errors)} bad row(s) in {path}: nothing was written.") from exc
+            raise CommandError(f"{len(exc.errors)} bad row(s) in {opts['file']}: nothing was written.") from exc
         except ValidationError as exc:
             raise CommandError(f"{error_text(exc)} Nothing was written.") from exc
         except AccessDenied as exc:

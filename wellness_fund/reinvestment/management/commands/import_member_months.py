@@ -3,13 +3,13 @@
 Prints a per-row report; when any row is bad it exits non-zero and writes nothing.
 """
 
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from organizations.models import Organization, User
+from organizations.cli import acting_user, read_input_file
+from organizations.models import Organization
 from wellness_fund.reinvestment.services import (
     MemberMonthImportError,
     member_months_import,
@@ -32,22 +32,14 @@ class Command(BaseCommand):
         plan = Organization.objects.filter(code=opts["plan"]).first()
         if plan is None:
             raise CommandError(f"No organization with code {opts['plan']!r}.")
-        actor = None
-        if opts["user"]:
-            actor = User.objects.filter(username=opts["user"], is_active=True).first()
-            if actor is None:
-                raise CommandError(f"No active user {opts['user']!r}.")
-        path = Path(opts["file"])
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
+        actor = acting_user(opts["user"])
+        data = read_input_file(opts["file"])
         try:
             report = member_months_import(actor=actor, plan=plan, year=opts["year"], rows=read_csv(data))
         except MemberMonthImportError as exc:
             for line in exc.report.lines():
                 self.stderr.write(line)
-            raise CommandError(f"{len(exc.report.errors)} bad row(s) in {path}: nothing was written.") from exc
+            raise CommandError(f"{len(exc.report.errors)} bad row(s) in {opts['file']}: nothing was written.") from exc
         except ValidationError as exc:
             raise CommandError(message(exc)) from exc
         except PermissionError as exc:
