@@ -3,7 +3,7 @@
 A JSON number for an amount is refused (a float cannot carry cents exactly and
 an integer would be ambiguous); so are fractions of a cent, more digits than
 the database holds (14 before the point) and currencies the product does not use.
-Parsing goes through ``wellness_fund.money.parse_amount``, the one place amounts
+Parsing goes through ``money.parse_amount``, the one place amounts
 are parsed.
 """
 
@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from moneyed import Money
 from rest_framework import serializers
 
-from wellness_fund.money import parse_amount
+from money import parse_amount
 
 AMOUNT_PATTERN = r"^-?\d{1,14}(\.\d{1,2})?$"
 MAX_INTEGER_DIGITS = 14

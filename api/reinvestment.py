@@ -1,6 +1,6 @@
 """Plan financial years, member months, policies, obligations and direct investments.
 
-Thin: each endpoint parses input and calls ``wellness_fund.reinvestment.services`` or
+Thin: each endpoint parses input and calls ``reinvestment.services`` or
 reads through its selectors; the rules (who may, what is valid, what follows) live there.
 """
 
@@ -22,8 +22,8 @@ from rest_framework.response import Response
 
 from organizations import access
 from organizations.models import County, Organization, OrganizationKind
-from wellness_fund.reinvestment import selectors, services
-from wellness_fund.reinvestment.models import (
+from reinvestment import selectors, services
+from reinvestment.models import (
     DirectInvestment,
     FinancialYearStatus,
     MemberMonth,

@@ -17,7 +17,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("audit/", include("audit.urls")),
     path("api/", include("api.urls")),
-    path("obligations/", include("wellness_fund.reinvestment.urls")),
+    path("obligations/", include("reinvestment.urls")),
     path("funds/", include("wellness_fund.urls")),
     path("grants/", include("grants.urls")),
     path("reports/", include("reporting.urls")),

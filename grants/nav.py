@@ -1,9 +1,9 @@
-"""Menu and dashboard entries of the grants pages (see organizations.ui.nav)."""
+"""Menu and dashboard entries of the grants pages (see web.nav)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Role
-from organizations.ui.nav import NavItem, register
+from web.nav import NavItem, register
 
 ACH = frozenset({Role.FUND_ADMIN, Role.BOARD_MEMBER, Role.BOARD_CHAIR})
 BOARD = frozenset({Role.BOARD_MEMBER, Role.BOARD_CHAIR})

@@ -32,6 +32,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from .actors import Actor, SystemActor
 from .models import Affiliation, Membership, Organization, Role
 
 M = TypeVar("M", bound=models.Model)
@@ -185,14 +186,24 @@ class AccessDenied(PermissionError):
     """Raised by services when the acting user lacks the role; the web layer maps it to 404/403."""
 
 
-def require(user: Any, action: str, obj: models.Model) -> None:
-    if not can(user, action, obj):
-        raise AccessDenied(f"{user} may not {action} {obj._meta.verbose_name}")
+def require(actor: Actor, action: str, obj: models.Model) -> None:
+    """Refuse unless ``actor`` may ``action`` ``obj``; a named system actor is trusted code."""
+    if isinstance(actor, SystemActor):
+        return
+    if not can(actor, action, obj):
+        raise AccessDenied(f"You may not {action} this {obj._meta.verbose_name}.")
 
 
-def require_role(user: Any, organization: Organization, *roles: str) -> None:
-    if not has_role(user, organization, *roles):
-        raise AccessDenied(f"{user} lacks role {'/'.join(roles)} at {organization.code}")
+def require_role(actor: Actor, organization: Organization, *roles: str) -> None:
+    """Refuse unless ``actor`` holds one of ``roles`` at ``organization`` (system actors pass).
+
+    The message names neither the organization nor the person, so a refusal reveals nothing
+    that "does not exist" would not.
+    """
+    if isinstance(actor, SystemActor):
+        return
+    if not has_role(actor, organization, *roles):
+        raise AccessDenied("You do not have the role this action needs.")
 
 
 # Organizations and memberships: a user sees the organizations they belong to,

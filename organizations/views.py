@@ -8,9 +8,10 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
+from web import nav
+
 from .models import Membership, Organization
 from .selectors import memberships_of
-from .ui import nav
 
 
 @dataclass

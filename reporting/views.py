@@ -24,11 +24,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations import access
 from organizations.models import Role
-from organizations.ui import tables
-from organizations.ui.forms import add_service_errors
-from organizations.ui.nav import NavItem, register
-from organizations.ui.tables import Column
-from wellness_fund.reinvestment.views import plan_for
+from reinvestment.views import plan_for
+from web import tables
+from web.forms import add_service_errors
+from web.nav import NavItem, register
+from web.tables import Column
 
 from . import services
 from .access import ATTEST_ROLES, REQUEST_ROLES

@@ -153,6 +153,7 @@ def main() -> int:
     from django.db import connection, transaction
 
     from organizations.models import County, Organization, OrganizationKind
+    from reinvestment.models import MemberMonth
     from wellness_fund import services
     from wellness_fund.models import (
         Account,
@@ -164,7 +165,6 @@ def main() -> int:
         Restriction,
         WellnessFund,
     )
-    from wellness_fund.reinvestment.models import MemberMonth
     from wellness_fund.selectors import account_balance, fund_statement
     from wellness_fund.selectors.integrity import ledger_violations
     from wellness_fund.services.ledger import account_for
@@ -318,7 +318,7 @@ def main() -> int:
     print(f"   {args.single:,} payments in {elapsed:.1f} s ({elapsed / max(args.single, 1) * 1000:.2f} ms each); "
           f"{q} queries per payment ({q_open} when the statement is left to the rule)")
 
-    from wellness_fund.reinvestment.services import obligation_credit_record
+    from reinvestment.services import obligation_credit_record
 
     counties = list(fund.counties.all())
     n_credit = min(1000, args.single)

@@ -34,10 +34,11 @@ INSTALLED_APPS = [
     "audit",
     "notifications",
     "wellness_fund",
-    "wellness_fund.reinvestment",
+    "reinvestment",
     "grants",
     "reporting",
     "api",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -141,7 +142,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 #: Demo data loaders, run in order by ``manage.py load_demo``; each is idempotent.
 DEMO_LOADERS = [
     "organizations.demo.load",
-    "wellness_fund.reinvestment.demo.load",
+    "reinvestment.demo.load",
     "wellness_fund.demo.load",
     "grants.demo.load",
     "reporting.demo.load",
@@ -194,8 +195,8 @@ SPECTACULAR_SETTINGS: dict[str, object] = {
     "SERVE_AUTHENTICATION": [],
     "SCHEMA_PATH_PREFIX": r"/api",
     "ENUM_NAME_OVERRIDES": {
-        "FinancialYearStatusEnum": "wellness_fund.reinvestment.models.FinancialYearStatus",
-        "ObligationStatusEnum": "wellness_fund.reinvestment.models.ObligationStatus",
+        "FinancialYearStatusEnum": "reinvestment.models.FinancialYearStatus",
+        "ObligationStatusEnum": "reinvestment.models.ObligationStatus",
         "ObligationProgressEnum": "api.reinvestment.PROGRESS",
         "ReportKindEnum": "reporting.models.ReportKind",
     },

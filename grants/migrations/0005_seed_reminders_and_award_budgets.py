@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db import migrations
 
-from wellness_fund.money import split_largest_remainder
+from money import split_largest_remainder
 
 DEFAULT = {"version": 1, "days_before_due": [14, 3], "days_after_due": [1, 7, 30], "digest_weekday": 0}
 

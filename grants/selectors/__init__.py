@@ -22,10 +22,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from moneyed import Money
 
+from money import round_cents
 from organizations import access
 from wellness_fund import commitments
 from wellness_fund.models import WellnessFund
-from wellness_fund.money import round_cents
 
 from ..models import (
     AgendaEntry,

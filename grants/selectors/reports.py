@@ -20,8 +20,8 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
 
+from money import round_cents
 from organizations import access
-from wellness_fund.money import round_cents
 
 from ..models import (
     Award,

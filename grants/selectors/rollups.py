@@ -38,9 +38,9 @@ from typing import Any
 
 from django.db.models import Sum
 
+from money import split_largest_remainder
 from organizations.models import County, Organization
 from wellness_fund.models import AccountRole, LedgerLeg, WellnessFund
-from wellness_fund.money import split_largest_remainder
 from wellness_fund.selectors.balances import SIGNED
 
 from ..models import Award, PeopleServed, ReportExpenditure, ReportKind, ReportStatus

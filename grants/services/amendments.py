@@ -29,8 +29,8 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from audit.services import record_create
+from money import parse_amount
 from wellness_fund import commitments
-from wellness_fund.money import parse_amount
 
 from ..models import (
     AgendaItem,

@@ -25,8 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import record, snapshot
+from money import parse_amount
 from organizations.models import County, Organization, OrganizationKind
-from wellness_fund.money import parse_amount
 
 from .. import files, states
 from ..models import (

@@ -30,8 +30,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import record, snapshot
+from money import parse_amount, round_cents, split_largest_remainder
 from wellness_fund import commitments
-from wellness_fund.money import parse_amount, round_cents, split_largest_remainder
 
 from .. import states
 from ..models import (

@@ -34,9 +34,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import record, record_create, snapshot
+from money import parse_amount
 from organizations.models import Organization, User
 from organizations.selectors import affiliated_pairs
-from wellness_fund.money import parse_amount
 
 from .. import states
 from ..models import (

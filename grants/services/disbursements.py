@@ -25,8 +25,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from audit.services import record, record_create, snapshot
+from money import parse_amount
 from wellness_fund import commitments
-from wellness_fund.money import parse_amount
 
 from .. import states
 from ..models import AwardStatus, Disbursement, ReportStatus, Tranche, TrancheStatus

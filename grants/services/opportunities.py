@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import record, snapshot
+from money import parse_amount
 from organizations.models import County
 from wellness_fund.models import Restriction, WellnessFund
-from wellness_fund.money import parse_amount
 
 from .. import states
 from ..models import (

@@ -34,8 +34,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from audit.services import record, snapshot
+from money import parse_amount
 from organizations.models import County
-from wellness_fund.money import parse_amount
 
 from .. import states
 from ..models import (

@@ -11,8 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from organizations import access
-from organizations.ui import once
-from organizations.ui.forms import add_service_errors
+from web import once
+from web.forms import add_service_errors
 
 
 def post_once(request: HttpRequest, form: forms.Form, action: Callable[[], str]) -> HttpResponse | None:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations import access
 from organizations.models import User
-from organizations.ui import tables
+from web import tables
 
 from .. import selectors, services
 from ..models import (

@@ -23,8 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations import access
 from organizations.models import Organization, Role
-from organizations.ui import tables
-from organizations.ui.forms import add_service_errors
+from web import tables
+from web.forms import add_service_errors
 from wellness_fund.models import WellnessFund
 
 from .. import selectors, services

@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import County
-from organizations.ui.money import MoneyAmountField
-from organizations.ui.once import OnceOnlyFormMixin
+from web.money import MoneyAmountField
+from web.once import OnceOnlyFormMixin
 
 from ..models import (
     ApplicationStatus,

@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations import access
 from organizations.models import Membership, Role, User
-from organizations.ui.money import MoneyAmountField
-from organizations.ui.once import OnceOnlyFormMixin
+from web.money import MoneyAmountField
+from web.once import OnceOnlyFormMixin
 
 from .. import selectors, services
 from ..models import (

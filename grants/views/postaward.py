@@ -22,9 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations import access
 from organizations.models import Role
-from organizations.ui import tables
-from organizations.ui.money import MoneyAmountField
-from organizations.ui.once import OnceOnlyFormMixin
+from web import tables
+from web.money import MoneyAmountField
+from web.once import OnceOnlyFormMixin
 
 from .. import selectors, services
 from ..models import Award, Dimension, GranteeReport, ReportSchedule, ReportStatus, Tranche

@@ -32,9 +32,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from money import round_cents
 from organizations.models import Membership, Organization, OrganizationKind, Role
-from wellness_fund.money import round_cents
-from wellness_fund.reinvestment.models import (
+from reinvestment.models import (
     DirectInvestment,
     FinancialYearStatus,
     Obligation,
@@ -42,8 +42,8 @@ from wellness_fund.reinvestment.models import (
     PlanFinancialYear,
     ReinvestmentPolicy,
 )
-from wellness_fund.reinvestment.models.policies import AllocationBasis, SocialDriverDomain
-from wellness_fund.reinvestment.selectors import LIVE, obligation_status
+from reinvestment.models.policies import AllocationBasis, SocialDriverDomain
+from reinvestment.selectors import LIVE, obligation_status
 
 from . import disclosure_threshold
 

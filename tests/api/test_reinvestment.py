@@ -8,15 +8,15 @@ import pytest
 
 from audit.models import AuditEvent
 from organizations.models import County
-from tests.api.factories import token_client
-from tests.organizations.factories import member
-from tests.reinvestment.factories import CBOFactory, PlanFactory, financial_year, member_months
-from wellness_fund.reinvestment.models import (
+from reinvestment.models import (
     DirectInvestment,
     MemberMonth,
     Obligation,
     PlanFinancialYear,
 )
+from tests.api.factories import token_client
+from tests.organizations.factories import member
+from tests.reinvestment.factories import CBOFactory, PlanFactory, financial_year, member_months
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +169,7 @@ def test_compute_obligation_with_unknown_policy_writes_nothing(plan, finance):
 def test_another_plans_obligation_is_404(plan, other_plan, finance):
     year = financial_year(other_plan)
     member_months(other_plan, 2024, {"Imperial": 10})
-    from wellness_fund.reinvestment import services
+    from reinvestment import services
 
     obligation = services.obligation_compute(actor=None, financial_year=year, policy_code="CA-DHCS")
     assert finance.get(f"/api/obligations/{obligation.pk}/").status_code == 404
@@ -295,7 +295,7 @@ def test_direct_investment_to_a_plan_is_refused(plan, other_plan, finance):
 
 
 def test_another_plans_investment_is_404(plan, other_plan, finance):
-    from wellness_fund.reinvestment import services
+    from reinvestment import services
 
     cbo = CBOFactory(code="api-cbo")
     financial_year(other_plan)

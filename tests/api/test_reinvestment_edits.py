@@ -8,10 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import AuditEvent
+from reinvestment.models import CountyFinancial, MemberMonth
 from tests.api.factories import token_client
 from tests.organizations.factories import member
 from tests.reinvestment.factories import PlanFactory, financial_year
-from wellness_fund.reinvestment.models import CountyFinancial, MemberMonth
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from organizations.cli import acting_user, read_input_file
+from reinvestment.models import MemberMonth
 from tests.organizations.factories import OrganizationFactory, UserFactory
-from wellness_fund.reinvestment.models import MemberMonth
 
 pytestmark = pytest.mark.django_db
 

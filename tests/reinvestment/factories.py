@@ -6,9 +6,9 @@ from decimal import Decimal
 import factory
 
 from organizations.models import County, OrganizationKind
+from reinvestment import services
+from reinvestment.models import MemberMonth, PlanFinancialYear
 from tests.organizations.factories import OrganizationFactory
-from wellness_fund.reinvestment import services
-from wellness_fund.reinvestment.models import MemberMonth, PlanFinancialYear
 
 
 class PlanFactory(OrganizationFactory):

@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
 from audit.models import AuditEvent
+from reinvestment import services
+from reinvestment.models import PlanFinancialYear, ReinvestmentPolicy
 from tests.organizations.factories import UserFactory
 from tests.reinvestment.factories import PlanFactory, financial_year
-from wellness_fund.reinvestment import services
-from wellness_fund.reinvestment.models import PlanFinancialYear, ReinvestmentPolicy
 
 pytestmark = pytest.mark.django_db
 

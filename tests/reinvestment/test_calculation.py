@@ -5,7 +5,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 
-from wellness_fund.reinvestment.calculation import (
+from reinvestment.calculation import (
     Bracket,
     FinancialInputs,
     PolicyTerms,
@@ -13,7 +13,7 @@ from wellness_fund.reinvestment.calculation import (
     compute_obligation,
     dollars,
 )
-from wellness_fund.reinvestment.selectors import policy_for, policy_terms
+from reinvestment.selectors import policy_for, policy_terms
 
 CA = PolicyTerms(
     code="CA-DHCS", version=1, currency="USD", basis="net_income",

@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from audit.models import AuditEvent
-from wellness_fund.reinvestment.models import Obligation, PlanFinancialYear
+from reinvestment.models import Obligation, PlanFinancialYear
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]

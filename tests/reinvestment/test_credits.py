@@ -10,6 +10,8 @@ from django.db import connection, transaction
 
 from audit.models import AuditEvent
 from organizations.access import AccessDenied
+from reinvestment import services
+from reinvestment.models import DirectInvestment, ObligationCredit
 from tests.organizations.factories import member
 from tests.reinvestment.factories import (
     CBOFactory,
@@ -18,8 +20,6 @@ from tests.reinvestment.factories import (
     financial_year,
     member_months,
 )
-from wellness_fund.reinvestment import services
-from wellness_fund.reinvestment.models import DirectInvestment, ObligationCredit
 
 pytestmark = pytest.mark.django_db
 

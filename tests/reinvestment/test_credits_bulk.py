@@ -8,14 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from audit.models import AuditEvent
-from tests.reinvestment.factories import PlanFactory, county, financial_year, member_months
-from wellness_fund.reinvestment import services
-from wellness_fund.reinvestment.models import ObligationCredit
-from wellness_fund.reinvestment.services.credits import (
+from reinvestment import services
+from reinvestment.models import ObligationCredit
+from reinvestment.services.credits import (
     CreditBatchError,
     CreditRequest,
     obligation_credits_record_bulk,
 )
+from tests.reinvestment.factories import PlanFactory, county, financial_year, member_months
 
 pytestmark = pytest.mark.django_db
 IN_BOTH = datetime.date(2028, 6, 1)  # inside the CA-DHCS windows of 2024 (2027..2029) and 2025 (2028..2030)

@@ -5,8 +5,8 @@ import datetime
 import pytest
 
 from organizations import demo as org_demo
-from wellness_fund.reinvestment import demo, selectors
-from wellness_fund.reinvestment.models import (
+from reinvestment import demo, selectors
+from reinvestment.models import (
     DirectInvestment,
     MemberMonth,
     Obligation,

@@ -8,10 +8,8 @@ from django.db import IntegrityError, connection, transaction
 
 from audit.models import AuditEvent
 from organizations.access import AccessDenied
-from tests.organizations.factories import member
-from tests.reinvestment.factories import PlanFactory, county, financial_year, member_months
-from wellness_fund.reinvestment import services
-from wellness_fund.reinvestment.models import (
+from reinvestment import services
+from reinvestment.models import (
     FinancialYearStatus,
     Obligation,
     ObligationAllocation,
@@ -20,6 +18,8 @@ from wellness_fund.reinvestment.models import (
     PolicyBracket,
     ReinvestmentPolicy,
 )
+from tests.organizations.factories import member
+from tests.reinvestment.factories import PlanFactory, county, financial_year, member_months
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ from django.core.management.base import CommandError
 
 from audit.models import AuditEvent
 from organizations.access import AccessDenied
+from reinvestment import services
+from reinvestment.models import MemberMonth
 from tests.organizations.factories import member
 from tests.reinvestment.factories import PlanFactory, financial_year
-from wellness_fund.reinvestment import services
-from wellness_fund.reinvestment.models import MemberMonth
 
 pytestmark = pytest.mark.django_db
 

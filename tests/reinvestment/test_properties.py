@@ -5,9 +5,9 @@ from decimal import Decimal as D
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from money import split_largest_remainder
+from reinvestment.calculation import FinancialInputs, compute_obligation
 from tests.reinvestment.test_calculation import CA
-from wellness_fund.money import split_largest_remainder
-from wellness_fund.reinvestment.calculation import FinancialInputs, compute_obligation
 
 CENT = D("0.01")
 # Amounts in cents up to $20B.

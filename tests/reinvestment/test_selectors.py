@@ -6,6 +6,8 @@ from decimal import Decimal as D
 import pytest
 
 from organizations import access
+from reinvestment import selectors, services
+from reinvestment.models import Obligation, ObligationCredit, PlanFinancialYear
 from tests.organizations.factories import OrganizationFactory, member
 from tests.reinvestment.factories import (
     CBOFactory,
@@ -14,8 +16,6 @@ from tests.reinvestment.factories import (
     financial_year,
     member_months,
 )
-from wellness_fund.reinvestment import selectors, services
-from wellness_fund.reinvestment.models import Obligation, ObligationCredit, PlanFinancialYear
 
 pytestmark = pytest.mark.django_db
 

@@ -14,6 +14,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from organizations.models import County
+from reinvestment.models import (
+    CreditSource,
+    MemberMonth,
+    ObligationCredit,
+    PlanFinancialYear,
+)
+from reinvestment.services import obligation_compute
 from tests.reporting.grants_world import GrantsWorld, clone_awards, grants_world, post_pairs
 from wellness_fund.models import (
     Account,
@@ -22,13 +29,6 @@ from wellness_fund.models import (
     OtherReceipt,
     TransactionKind,
 )
-from wellness_fund.reinvestment.models import (
-    CreditSource,
-    MemberMonth,
-    ObligationCredit,
-    PlanFinancialYear,
-)
-from wellness_fund.reinvestment.services import obligation_compute
 
 COUNTIES = 58
 GRANTS = 2_000

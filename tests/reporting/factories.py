@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from wellness_fund.money import split_largest_remainder
+from money import split_largest_remainder
 
 COUNTY_NAMES = ["Imperial", "Riverside", "San Diego", "Los Angeles", "Orange", "Kern", "Fresno",
                 "Alameda", "Sacramento", "Tulare"]
@@ -100,9 +100,9 @@ def plan_year(*, code: str = "plan-cr", counties: int = 3, credits: int = 4, yea
     """A plan with financials, member months in ``counties`` CA counties, its CA-DHCS obligation
     and ``credits`` direct-investment credits (through the reinvestment services)."""
     from organizations.models import County
+    from reinvestment import services
+    from reinvestment.models import MemberMonth
     from tests.reinvestment.factories import CBOFactory, PlanFactory, financial_year
-    from wellness_fund.reinvestment import services
-    from wellness_fund.reinvestment.models import MemberMonth
 
     plan = PlanFactory(code=code, jurisdiction=jurisdiction, legal_name=f"Plan {code}")
     names = (list(County.objects.filter(state="CA", name__in=county_names).order_by("name")) if county_names

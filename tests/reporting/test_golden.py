@@ -8,13 +8,13 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from organizations.models import Organization, User
+from reinvestment.models import Obligation
+from reinvestment.selectors import obligation_summary
 from reporting.models import ReportArtifact, ReportRun, RunStatus
 from reporting.pdf import flowables
 from reporting.selectors import artifact_download
 from reporting.services import report_attest, report_file
 from tests.reporting import pdf_text
-from wellness_fund.reinvestment.models import Obligation
-from wellness_fund.reinvestment.selectors import obligation_summary
 
 pytestmark = pytest.mark.django_db
 

@@ -5,12 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from reinvestment.models import Obligation, ObligationCredit
 from reporting.kinds import KINDS
 from reporting.models import ReportArtifact, ReportRun
 from reporting.selectors.community_reinvestment import community_reinvestment_data
 from reporting.services import report_request
 from tests.reporting.factories import plan_year
-from wellness_fund.reinvestment.models import Obligation, ObligationCredit
 
 pytestmark = pytest.mark.django_db
 

@@ -17,10 +17,10 @@ from django.urls import include, path
 from config.urls import handler403, handler404, handler500  # noqa: F401, E402
 from organizations import services
 from organizations.models import Organization, OrganizationKind
-from organizations.ui import once, tables
-from organizations.ui.forms import add_service_errors
-from organizations.ui.money import MoneyAmountField, format_usd
-from organizations.ui.tables import Column
+from web import once, tables
+from web.forms import add_service_errors
+from web.money import MoneyAmountField, format_usd
+from web.tables import Column
 
 PAGE = engines["django"].from_string(
     """{% extends "base.html" %}{% block title %}{{ title }}{% endblock %}{% block content %}

@@ -185,9 +185,9 @@ def test_history_lists_versions_with_hashes(client, plan, officer, django_captur
 
 @pytest.mark.parametrize("versions", [1, 3])
 def test_history_query_count(client, plan, officer, django_assert_num_queries, versions):
+    from reinvestment import services
+    from reinvestment.models import PlanFinancialYear
     from reporting.services import report_generate, report_request
-    from wellness_fund.reinvestment import services
-    from wellness_fund.reinvestment.models import PlanFinancialYear
 
     year = PlanFinancialYear.objects.get(plan=plan)
     for i in range(versions):
@@ -208,9 +208,9 @@ def test_history_query_count(client, plan, officer, django_assert_num_queries, v
 
 @pytest.mark.parametrize("drafts", [1, 3])
 def test_compliance_page_query_count(client, plan, officer, django_assert_num_queries, drafts):
+    from reinvestment import services
+    from reinvestment.models import PlanFinancialYear
     from reporting.services import report_generate, report_request
-    from wellness_fund.reinvestment import services
-    from wellness_fund.reinvestment.models import PlanFinancialYear
 
     year = PlanFinancialYear.objects.get(plan=plan)
     for i in range(drafts):

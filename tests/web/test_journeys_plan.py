@@ -13,11 +13,11 @@ import re
 import pytest
 
 from organizations.models import User
+from reinvestment.models import MemberMonth, Obligation, PlanFinancialYear
 from reporting import services as reporting_services
 from reporting.models import ReportArtifact, ReportFiling
 from tests.web.axe import assert_accessible
 from tests.web.conftest import sign_in
-from wellness_fund.reinvestment.models import MemberMonth, Obligation, PlanFinancialYear
 
 # serialized_rollback keeps the seeded counties and policies after each flush
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -41,7 +41,7 @@ def _reference_data() -> None:
     if County.objects.exists():
         return
     for module, function in [("organizations.migrations.0002_seed_counties", "seed"),
-                             ("wellness_fund.reinvestment.migrations.0004_seed_policies", "seed"),
+                             ("reinvestment.migrations.0004_seed_policies", "seed"),
                              ("reporting.migrations.0002_guards_and_disclosure_rule", "seed_disclosure_rule")]:
         getattr(importlib.import_module(module), function)(apps, None)
 
@@ -53,7 +53,7 @@ def reference_data(transactional_db):  # noqa: ARG001
 
 @pytest.fixture
 def plan_demo(reference_data, demo_site):  # noqa: ARG001
-    from wellness_fund.reinvestment import demo
+    from reinvestment import demo
 
     return demo.load()
 

@@ -9,7 +9,7 @@ from djmoney.money import Money
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from organizations.ui.money import MoneyAmountField, format_usd, plain_amount
+from web.money import MoneyAmountField, format_usd, plain_amount
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,8 @@ from django.test import RequestFactory
 from audit.models import AuditEvent
 from organizations import services
 from organizations.models import Organization
-from organizations.ui import once
 from tests.organizations.factories import UserFactory
+from web import once
 
 rf = RequestFactory()
 

@@ -12,8 +12,6 @@ from django.utils import translation
 from djmoney.money import Money
 
 from organizations.models import Role
-from organizations.ui import charts, nav
-from organizations.ui.money import MoneyAmountField
 from organizations.views import page_not_found, permission_denied, server_error
 from tests.organizations.factories import (
     MembershipFactory,
@@ -21,6 +19,8 @@ from tests.organizations.factories import (
     UserFactory,
     member,
 )
+from web import charts, nav
+from web.money import MoneyAmountField
 
 rf = RequestFactory()
 

@@ -11,20 +11,20 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from organizations.models import Role
-from tests.organizations.factories import member
-from tests.reinvestment.factories import CBOFactory, PlanFactory, county, financial_year
-from tests.reinvestment.factories import member_months as give_member_months
-from tests.wellness_fund import factories as wf
-from wellness_fund import services as wf_services
-from wellness_fund.models import ContributionPayment, LedgerTransaction
-from wellness_fund.reinvestment import services
-from wellness_fund.reinvestment.models import (
+from reinvestment import services
+from reinvestment.models import (
     DirectInvestment,
     MemberMonth,
     Obligation,
     ObligationCredit,
     PlanFinancialYear,
 )
+from tests.organizations.factories import member
+from tests.reinvestment.factories import CBOFactory, PlanFactory, county, financial_year
+from tests.reinvestment.factories import member_months as give_member_months
+from tests.wellness_fund import factories as wf
+from wellness_fund import services as wf_services
+from wellness_fund.models import ContributionPayment, LedgerTransaction
 
 pytestmark = pytest.mark.django_db
 POLICY = "CA-DHCS"

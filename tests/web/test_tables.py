@@ -10,9 +10,9 @@ from django.test import RequestFactory
 from djmoney.money import Money
 
 from organizations.models import Organization
-from organizations.ui import tables
-from organizations.ui.tables import Column
 from tests.organizations.factories import OrganizationFactory
+from web import tables
+from web.tables import Column
 
 rf = RequestFactory()
 

@@ -55,7 +55,7 @@ def receive(f, amount: str, *, on: dt.date = dt.date(2026, 1, 15), restriction=N
 
 
 def member_months(plan_org, county_name: str, month: dt.date, count: int) -> None:
-    from wellness_fund.reinvestment.models import MemberMonth
+    from reinvestment.models import MemberMonth
 
     MemberMonth.objects.update_or_create(
         plan=plan_org, county=county(county_name), month=month, defaults={"member_months": count}

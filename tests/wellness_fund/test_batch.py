@@ -9,6 +9,7 @@ from django.db import connection, transaction
 
 from audit.models import AuditEvent
 from organizations.access import AccessDenied
+from reinvestment.models import ObligationCredit
 from tests.organizations.factories import member
 from tests.wellness_fund import factories as f
 from wellness_fund import services
@@ -18,7 +19,6 @@ from wellness_fund.models import (
     LedgerLeg,
     LedgerTransaction,
 )
-from wellness_fund.reinvestment.models import ObligationCredit
 from wellness_fund.selectors.integrity import ledger_violations
 from wellness_fund.services import PaymentBatchError, PaymentRow
 

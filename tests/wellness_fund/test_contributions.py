@@ -8,6 +8,7 @@ from moneyed import Money
 
 from organizations import access
 from organizations.access import AccessDenied
+from reinvestment.models import ObligationCredit
 from tests.organizations.factories import member
 from tests.wellness_fund import factories as f
 from wellness_fund import services
@@ -17,7 +18,6 @@ from wellness_fund.models import (
     LedgerLeg,
     LedgerTransaction,
 )
-from wellness_fund.reinvestment.models import ObligationCredit
 from wellness_fund.selectors import contributions_by_source, fund_balances, statements_due
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 
 from organizations import demo as org_demo
+from reinvestment import demo as reinvestment_demo
 from wellness_fund import demo
 from wellness_fund.models import ContributionPayment, ContributionStatement, LedgerLeg, WellnessFund
-from wellness_fund.reinvestment import demo as reinvestment_demo
 from wellness_fund.selectors import fund_statement, statements_due
 from wellness_fund.selectors.integrity import ledger_violations
 

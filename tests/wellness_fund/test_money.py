@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wellness_fund.money import parse_amount, round_cents, split_largest_remainder
+from money import parse_amount, round_cents, split_largest_remainder
 
 
 def test_round_cents_is_half_up():

@@ -30,9 +30,10 @@ from django.db.models import Sum
 from moneyed import Money
 
 from audit.services import record, record_bulk, record_create
+from money import parse_amount, round_cents, split_largest_remainder
 from organizations import access
 from organizations.models import County, Organization, OrganizationKind, Role
-from wellness_fund.reinvestment.models import MemberMonth
+from reinvestment.models import MemberMonth
 
 from ..models import (
     AccountRole,
@@ -50,7 +51,6 @@ from ..models import (
     TransactionKind,
     WellnessFund,
 )
-from ..money import parse_amount, round_cents, split_largest_remainder
 from .ledger import (
     Leg,
     Posting,
@@ -255,7 +255,7 @@ def contribution_payments_record_batch(
     anything is written; when any row is bad, ``PaymentBatchError`` names each bad row and
     nothing is written.
     """
-    from wellness_fund.reinvestment.services.credits import (
+    from reinvestment.services.credits import (
         CreditBatchError,
         CreditRequest,
         income_year_check,

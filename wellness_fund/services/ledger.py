@@ -26,6 +26,7 @@ from django.db.models import Sum
 from moneyed import Money
 
 from audit.services import record, record_bulk
+from money import parse_amount
 
 from ..models import (
     Account,
@@ -40,7 +41,6 @@ from ..models import (
     TransactionKind,
     WellnessFund,
 )
-from ..money import parse_amount
 
 
 @dataclass(frozen=True)

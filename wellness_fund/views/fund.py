@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET
 
 from organizations import access
 from organizations.models import Role
-from organizations.ui import charts, nav, tables
+from web import charts, nav, tables
 
 from .. import selectors
 from ..models import WellnessFund

@@ -23,11 +23,11 @@ from django.views.decorators.http import require_http_methods
 
 from organizations import access
 from organizations.models import Organization, Role
-from organizations.ui import once, tables
-from organizations.ui.money import MoneyAmountField
-from organizations.ui.nav import NavItem, register
-from organizations.ui.tables import Column
-from wellness_fund.reinvestment.views import plan_for, run_service
+from reinvestment.views import plan_for, run_service
+from web import once, tables
+from web.money import MoneyAmountField
+from web.nav import NavItem, register
+from web.tables import Column
 
 from ..models import ContributionAgreement, ContributionStatement
 from ..selectors import statements_due

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from organizations.cli import acting_user, read_input_file
 from organizations.models import Organization
-from wellness_fund.reinvestment.services import (
+from reinvestment.services import (
     MemberMonthImportError,
     member_months_import,
     read_csv,

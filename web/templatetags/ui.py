@@ -13,8 +13,8 @@ from django import forms, template
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
 
-from organizations.ui import money, nav
-from organizations.ui.charts import BarChart
+from web import money, nav
+from web.charts import BarChart
 
 register = template.Library()
 

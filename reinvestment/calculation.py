@@ -1,6 +1,6 @@
 """The obligation calculation: a pure function (policy terms, financial inputs) -> obligation.
 
-No database, no rounding except ``wellness_fund.money.round_cents``. The steps:
+No database, no rounding except ``money.round_cents``. The steps:
 
 1. **Basis** (per ``PolicyTerms.basis``):
    net income; pre-tax profit; MLR shortfall ``(mlr_minimum - MLR) x MLR denominator``;
@@ -30,7 +30,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from wellness_fund.money import CENT, round_cents
+from money import CENT, round_cents
 
 ZERO = Decimal("0")
 BASIS_LABELS = {

@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import djmoney.models.fields
 import djmoney.money
-import wellness_fund.reinvestment.models.financials
+import reinvestment.models.financials
 from django.db import migrations, models
 
 
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('gross_premium', djmoney.models.fields.MoneyField(blank=True, decimal_places=2, help_text='Gross premium of the product, for premium-at-risk quality policies.', max_digits=16, null=True)),
                 ('quality_standards_met', models.BooleanField(default=True, help_text="Met the state's minimum quality performance levels this year.")),
                 ('quality_measures_missed', models.JSONField(blank=True, default=list)),
-                ('source_document', models.FileField(blank=True, upload_to=wellness_fund.reinvestment.models.financials.financial_document_path)),
+                ('source_document', models.FileField(blank=True, upload_to=reinvestment.models.financials.financial_document_path)),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('locked', 'Locked'), ('superseded', 'Superseded by an amendment')], default='draft', max_length=12)),
                 ('amendment_reason', models.TextField(blank=True)),
                 ('submitted_at', models.DateTimeField(blank=True, null=True)),

@@ -25,7 +25,7 @@ from django.utils import timezone
 from moneyed import Money
 
 from audit.services import record, snapshot
-from wellness_fund.money import split_largest_remainder
+from money import split_largest_remainder
 
 from ..calculation import FinancialInputs, ObligationResult, PolicyTerms, compute_obligation
 from ..models import (

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class ReinvestmentConfig(AppConfig):
-    name = "wellness_fund.reinvestment"
+    name = "reinvestment"
     label = "reinvestment"
     verbose_name = "Reinvestment obligations"
 

@@ -2,11 +2,11 @@
 
 ``format_usd`` accepts ``Money``, ``Decimal``, ``int`` or a numeric string and refuses
 ``float`` (a float has already lost cents). Negative amounts read ``-$1.00``. Amounts with
-more than two decimal places are rounded with ``wellness_fund.money.round_cents`` (half up),
+more than two decimal places are rounded with ``money.round_cents`` (half up),
 the project's only rounding.
 
 ``MoneyAmountField`` is a form field whose cleaned value is a ``Decimal`` with two places,
-parsed by ``wellness_fund.money.parse_amount`` (commas and a leading ``$`` allowed).
+parsed by ``money.parse_amount`` (commas and a leading ``$`` allowed).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from moneyed import Money
 
-from wellness_fund.money import parse_amount, round_cents
+from money import parse_amount, round_cents
 
 
 def to_decimal(value: Any) -> Decimal:

@@ -23,8 +23,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from money import round_cents
 from organizations.models import Organization
-from wellness_fund.money import round_cents
 
 from .calculation import Bracket, PolicyTerms, Threshold
 from .models import (

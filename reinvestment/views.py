@@ -26,11 +26,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from organizations import access
 from organizations.models import County, Organization, OrganizationKind, Role
-from organizations.ui import charts, once, tables
-from organizations.ui.forms import add_service_errors
-from organizations.ui.money import MoneyAmountField
-from organizations.ui.nav import NavItem, register
-from organizations.ui.tables import Column
+from web import charts, once, tables
+from web.forms import add_service_errors
+from web.money import MoneyAmountField
+from web.nav import NavItem, register
+from web.tables import Column
 
 from . import selectors, services
 from .models import FinancialYearStatus, PlanFinancialYear, SocialDriverDomain

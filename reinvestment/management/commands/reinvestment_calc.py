@@ -11,9 +11,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from wellness_fund.money import parse_amount
-from wellness_fund.reinvestment.calculation import FinancialInputs, compute_obligation, dollars
-from wellness_fund.reinvestment.selectors import policies_list, policy_for, policy_terms
+from money import parse_amount
+from reinvestment.calculation import FinancialInputs, compute_obligation, dollars
+from reinvestment.selectors import policies_list, policy_for, policy_terms
 
 from ._errors import message
 

@@ -18,8 +18,8 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from audit.services import record, snapshot
+from money import parse_amount
 from organizations.models import County, Organization, OrganizationKind
-from wellness_fund.money import parse_amount
 
 from ..models import CountyFinancial, FinancialYearStatus, PlanFinancialYear
 from ._access import require_plan_finance

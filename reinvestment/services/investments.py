@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from audit.services import record_create
+from money import parse_amount
 from organizations.models import County, Organization, OrganizationKind
-from wellness_fund.money import parse_amount
 
 from ..models import CreditSource, DirectInvestment, SocialDriverDomain
 from ._access import require_plan_finance

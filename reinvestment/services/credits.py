@@ -29,8 +29,8 @@ from django.db import transaction
 from django.db.models import Q, Sum
 
 from audit.services import record_bulk
+from money import parse_amount
 from organizations.models import County, Organization, OrganizationKind
-from wellness_fund.money import parse_amount
 
 from ..models import (
     CreditSource,

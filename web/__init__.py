@@ -1,12 +1,12 @@
 """The shared web kit every page uses.
 
 * ``money``: ``format_usd`` ($1,234,567.89, never a float) and ``MoneyAmountField``
-  (a form field that parses with ``wellness_fund.money.parse_amount``);
+  (a form field that parses with ``money.parse_amount``);
 * ``tables``: sortable, filterable, paginated tables with a CSV export of the same rows;
 * ``once``: once-only form tokens, so a double-submitted form does its work once;
 * ``charts``: server-rendered, accessible bar charts (inline SVG plus a data table);
 * ``nav``: the role-aware navigation and dashboard entries.
 
-Templates use them through ``{% load ui %}`` (``organizations/templatetags/ui.py``) and the
+Templates use them through ``{% load ui %}`` (``web/templatetags/ui.py``) and the
 partials in ``templates/includes/``.
 """
