@@ -3,8 +3,10 @@
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+
+from organizations.models import User
 
 from .models import ApiToken
 from .services import token_revoke
@@ -27,9 +29,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke the selected tokens")
     def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        admin_user = request.user
+        if not isinstance(admin_user, User):  # the admin site is for signed-in staff only
+            raise PermissionDenied
         for token in queryset:
             try:
-                token_revoke(actor=request.user, token=token)
+                token_revoke(actor=admin_user, token=token)
             except ValidationError:
                 continue  # already revoked
         messages.success(request, "Revoked.")

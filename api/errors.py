@@ -11,14 +11,16 @@ Every 4xx response body is::
 when the error is not about fields. Django ``ValidationError`` raised by services
 becomes a 400 ``validation_error`` (or a 409 ``invalid_state`` when it is only
 about ``status``/``state``/``vote_status``: a state change not allowed from the current state);
-``AccessDenied`` from a service becomes a 403 ``permission_denied``; objects
-outside the user's scope are 404 ``not_found``.
+``AccessDenied`` from a service becomes a 403 ``permission_denied`` with one fixed message
+(a service's own refusal may name the person acting, and an error body names nobody); objects
+outside the user's scope are 404 ``not_found`` before any service is called (``api/actions.py``),
+the same answer whether the object belongs to another organization or does not exist.
 
 One narrow mapping of a service's ValidationError to 403: an error whose only field is
 ``actor`` says who may act, not what is wrong with the input (the board rules raise
 ``{"actor": "Only the chair of <body> can do this."}`` for a member who is not the chair
 of the meeting's body). The caller can see the object but may not do this to it, so it is
-a 403 ``permission_denied`` carrying the service's message, like ``AccessDenied``.
+a 403 ``permission_denied`` carrying the service's message (it names the body, not a person).
 (A recusal by someone not seated, ``{"member": ...}``, stays a 400: the service uses the
 same field for "already recused" and "has voted", which are about the input.)
 
@@ -102,6 +104,7 @@ def _from_django_validation(exc: DjangoValidationError) -> exceptions.APIExcepti
 
 MESSAGES = {
     "validation_error": "Some fields are invalid.",
+    "permission_denied": "You may not do this.",
 }
 
 
@@ -113,7 +116,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         exc = _from_django_validation(exc)
     elif isinstance(exc, AccessDenied | DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied(str(exc) or None)
+        exc = exceptions.PermissionDenied(MESSAGES["permission_denied"])
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)

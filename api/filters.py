@@ -17,6 +17,8 @@ from django.db.models import QuerySet
 from rest_framework import filters, serializers
 from rest_framework.request import Request
 
+from .fields import EARLIEST_DATE, LATEST_DATE
+
 TYPES = {"string", "integer", "boolean", "date", "choice"}
 
 
@@ -47,7 +49,10 @@ class Filter:
                     raise ValueError
                 return (raw.lower() == "true") != self.negate
             if self.type == "date":
-                return dt.date.fromisoformat(raw)
+                day = dt.date.fromisoformat(raw)
+                if not EARLIEST_DATE <= day <= LATEST_DATE:  # the edge of the calendar overflows
+                    raise ValueError
+                return day
         except ValueError as exc:
             raise serializers.ValidationError(
                 {name: [serializers.ErrorDetail(f"Not a valid {self.type}: {raw!r}.", code="invalid")]}

@@ -40,7 +40,8 @@ from wellness_fund.models import (
     WellnessFund,
 )
 
-from .fields import MoneyField, money_json
+from .actions import run_action
+from .fields import DateField, MoneyField, money_json
 from .filters import Filter
 from .postaward import FundRollupActions
 from .serializers import ScopedPrimaryKeyField, StrictSerializer
@@ -115,6 +116,13 @@ def _m(value: Decimal, currency: str) -> dict[str, str] | None:
     return money_json(Money(value, currency))
 
 
+def in_fund_currency(attrs: dict[str, Any], fund: WellnessFund) -> dict[str, Any]:
+    """``attrs`` when its amount is in the fund's currency (the fund keeps its books in one)."""
+    if str(attrs["amount"].currency) != fund.currency:
+        raise serializers.ValidationError({"amount": f"The fund keeps its books in {fund.currency}."})
+    return attrs
+
+
 class FundCreateSerializer(StrictSerializer):
     code = serializers.SlugField(max_length=50)
     name = serializers.CharField(max_length=255)
@@ -131,8 +139,8 @@ class FundCreateSerializer(StrictSerializer):
 
 
 class PeriodCloseSerializer(StrictSerializer):
-    start = serializers.DateField()
-    end = serializers.DateField()
+    start = DateField()
+    end = DateField()
 
 
 class FiscalPeriodOut(serializers.ModelSerializer):
@@ -161,20 +169,14 @@ class FundViewSet(FundRollupActions, ListCreateRetrieveViewSet):
 
     @extend_schema(request=FundCreateSerializer, responses={201: FundSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        incoming = FundCreateSerializer(data=request.data, context={"request": request})
-        incoming.is_valid(raise_exception=True)
-        fund = services.fund_create(actor=request.user, **incoming.validated_data)
-        return Response(FundSerializer(self.get_queryset().get(pk=fund.pk)).data, status=status.HTTP_201_CREATED)
+        return run_action(self, request, services.fund_create, input=FundCreateSerializer, output=FundSerializer,
+                          reread=True, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PeriodCloseSerializer, responses={201: FiscalPeriodOut})
     @action(detail=True, methods=["post"], url_path="close-period")
     def close_period(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        fund = self.get_object()
-        access.require(request.user, "change", fund)  # the service acts for whoever calls it
-        incoming = PeriodCloseSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        period = services.fiscal_period_close(actor=request.user, fund=fund, **incoming.validated_data)
-        return Response(FiscalPeriodOut(period).data, status=status.HTTP_201_CREATED)
+        return run_action(self, request, services.fiscal_period_close, target="fund", input=PeriodCloseSerializer,
+                          output=FiscalPeriodOut, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[OpenApiParameter("as_of", dt.date, description="Balances at the end of this "
                                                                              "day (default: all postings).")],
@@ -248,10 +250,8 @@ class RestrictionViewSet(ListCreateRetrieveViewSet):
 
     @extend_schema(request=RestrictionCreateSerializer, responses={201: RestrictionSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        incoming = RestrictionCreateSerializer(data=request.data, context={"request": request})
-        incoming.is_valid(raise_exception=True)
-        restriction = services.restriction_create(actor=request.user, **incoming.validated_data)
-        return Response(RestrictionSerializer(restriction).data, status=status.HTTP_201_CREATED)
+        return run_action(self, request, services.restriction_create, input=RestrictionCreateSerializer,
+                          output=RestrictionSerializer, status=status.HTTP_201_CREATED)
 
 
 class FundingSourceSerializer(serializers.ModelSerializer):
@@ -292,10 +292,8 @@ class FundingSourceViewSet(ListCreateRetrieveViewSet):
 
     @extend_schema(request=FundingSourceCreateSerializer, responses={201: FundingSourceSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        incoming = FundingSourceCreateSerializer(data=request.data, context={"request": request})
-        incoming.is_valid(raise_exception=True)
-        source = services.funding_source_create(actor=request.user, **incoming.validated_data)
-        return Response(FundingSourceSerializer(source).data, status=status.HTTP_201_CREATED)
+        return run_action(self, request, services.funding_source_create, input=FundingSourceCreateSerializer,
+                          output=FundingSourceSerializer, status=status.HTTP_201_CREATED)
 
 
 class ReceiptSerializer(serializers.ModelSerializer):
@@ -310,9 +308,12 @@ class ReceiptSerializer(serializers.ModelSerializer):
 class ReceiptRecordSerializer(StrictSerializer):
     funding_source = ScopedPrimaryKeyField(queryset=FundingSource.objects.all())
     amount = MoneyField()
-    received_on = serializers.DateField()
+    received_on = DateField()
     reference = serializers.CharField(max_length=120, help_text="The payer's reference (unique per source).")
     memo = serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return in_fund_currency(attrs, attrs["funding_source"].fund)
 
 
 class ReceiptViewSet(ListCreateRetrieveViewSet):
@@ -329,15 +330,8 @@ class ReceiptViewSet(ListCreateRetrieveViewSet):
 
     @extend_schema(request=ReceiptRecordSerializer, responses={201: ReceiptSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        incoming = ReceiptRecordSerializer(data=request.data, context={"request": request})
-        incoming.is_valid(raise_exception=True)
-        data = dict(incoming.validated_data)
-        amount: Money = data.pop("amount")
-        fund = data["funding_source"].fund
-        if str(amount.currency) != fund.currency:
-            raise serializers.ValidationError({"amount": f"The fund keeps its books in {fund.currency}."})
-        receipt = services.receipt_record(actor=request.user, amount=amount.amount, **data)
-        return Response(ReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
+        return run_action(self, request, services.receipt_record, input=ReceiptRecordSerializer,
+                          output=ReceiptSerializer, status=status.HTTP_201_CREATED)
 
 
 # --- ledger ------------------------------------------------------------------------------
@@ -364,7 +358,7 @@ class LedgerTransactionSerializer(serializers.ModelSerializer):
 
 
 class ReverseSerializer(StrictSerializer):
-    on = serializers.DateField(help_text="Posting date of the reversal (an open period, not before the original).")
+    on = DateField(help_text="Posting date of the reversal (an open period, not before the original).")
     memo = serializers.CharField(max_length=255, required=False, allow_blank=True)
 
 
@@ -389,14 +383,9 @@ class LedgerTransactionViewSet(ReadOnlyViewSet):
     @extend_schema(request=ReverseSerializer, responses={201: LedgerTransactionSerializer})
     @action(detail=True, methods=["post"])
     def reverse(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        original = self.get_object()
-        access.require(request.user, "change", original)  # the service acts for whoever calls it
-        incoming = ReverseSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        tx = services.transaction_reverse(actor=request.user, transaction_to_reverse=original,
-                                          **incoming.validated_data)
-        return Response(LedgerTransactionSerializer(self.get_queryset().get(pk=tx.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        return run_action(self, request, services.transaction_reverse, target="transaction_to_reverse",
+                          input=ReverseSerializer, output=LedgerTransactionSerializer, reread=True,
+                          status=status.HTTP_201_CREATED)
 
 
 # --- contribution agreements ---------------------------------------------------------------
@@ -418,7 +407,7 @@ class AgreementSerializer(serializers.ModelSerializer):
 
 
 class AgreementCloseSerializer(StrictSerializer):
-    ends_on = serializers.DateField()
+    ends_on = DateField()
 
 
 class AgreementViewSet(ReadOnlyViewSet):
@@ -436,11 +425,8 @@ class AgreementViewSet(ReadOnlyViewSet):
     @extend_schema(request=AgreementCloseSerializer, responses={200: AgreementSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        agreement = self.get_object()
-        incoming = AgreementCloseSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        closed = services.agreement_close(actor=request.user, agreement=agreement, **incoming.validated_data)
-        return Response(AgreementSerializer(closed).data)
+        return run_action(self, request, services.agreement_close, target="agreement", input=AgreementCloseSerializer,
+                          output=AgreementSerializer)
 
 
 # --- statements and payments ---------------------------------------------------------------
@@ -466,8 +452,11 @@ class StatementSerializer(serializers.ModelSerializer):
 
 class StatementIssueSerializer(StrictSerializer):
     agreement = ScopedPrimaryKeyField(queryset=ContributionAgreement.objects.all())
-    period_start = serializers.DateField()
+    period_start = DateField()
     shareable_revenue = MoneyField(required=False, allow_zero=True)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"shareable_revenue": Decimal(0), **super().service_kwargs()}
 
 
 class StatementViewSet(ListCreateRetrieveViewSet):
@@ -485,14 +474,8 @@ class StatementViewSet(ListCreateRetrieveViewSet):
 
     @extend_schema(request=StatementIssueSerializer, responses={201: StatementSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        incoming = StatementIssueSerializer(data=request.data, context={"request": request})
-        incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
-        revenue: Money | None = data.get("shareable_revenue")
-        statement = services.statement_issue(
-            actor=request.user, agreement=data["agreement"], period_start=data["period_start"],
-            shareable_revenue=revenue.amount if revenue is not None else Decimal(0))
-        return Response(StatementSerializer(statement).data, status=status.HTTP_201_CREATED)
+        return run_action(self, request, services.statement_issue, input=StatementIssueSerializer,
+                          output=StatementSerializer, status=status.HTTP_201_CREATED)
 
 
 class PaymentSerializer(serializers.ModelSerializer):
@@ -508,9 +491,12 @@ class PaymentRecordSerializer(StrictSerializer):
     agreement = ScopedPrimaryKeyField(queryset=ContributionAgreement.objects.all())
     statement = ScopedPrimaryKeyField(queryset=ContributionStatement.objects.all(), required=False)
     amount = MoneyField()
-    received_on = serializers.DateField()
+    received_on = DateField()
     bank_reference = serializers.CharField(max_length=120)
     income_year = serializers.IntegerField(required=False, min_value=1990, max_value=2200)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return in_fund_currency(attrs, attrs["agreement"].fund)
 
 
 class PaymentViewSet(ListCreateRetrieveViewSet):
@@ -528,12 +514,5 @@ class PaymentViewSet(ListCreateRetrieveViewSet):
 
     @extend_schema(request=PaymentRecordSerializer, responses={201: PaymentSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        incoming = PaymentRecordSerializer(data=request.data, context={"request": request})
-        incoming.is_valid(raise_exception=True)
-        data = dict(incoming.validated_data)
-        amount: Money = data.pop("amount")
-        agreement = data["agreement"]
-        if str(amount.currency) != agreement.fund.currency:
-            raise serializers.ValidationError({"amount": f"The fund keeps its books in {agreement.fund.currency}."})
-        payment = services.contribution_payment_record(actor=request.user, amount=amount.amount, **data)
-        return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+        return run_action(self, request, services.contribution_payment_record, input=PaymentRecordSerializer,
+                          output=PaymentSerializer, status=status.HTTP_201_CREATED)

@@ -1,9 +1,10 @@
-"""After the award: tranche release and payment, grantee reports, amendments, close-out, roll-ups.
+"""After the award: tranche release and payment, grantee reports, roll-ups (amendments and
+close-out are actions of the award, ``api/awards.py``).
 
-Thin: input is parsed here and handed to ``grants.services`` (disbursements, reports,
-amendments, close-out); reads go through ``grants.selectors`` (report detail, roll-ups).
-Who may act is decided there: the fund administrator of the fund's ACH releases, pays,
-reviews reports, amends and closes; the grantee's CBO staff write and submit reports.
+Thin: input is parsed here and handed to ``grants.services`` (disbursements, reports); reads go
+through ``grants.selectors`` (report detail, roll-ups). Who may act is decided there: the fund
+administrator of the fund's ACH releases, pays and reviews reports; the grantee's CBO staff write
+and submit reports.
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ from rest_framework.response import Response
 
 from grants import services
 from grants.models import (
-    AgendaItem,
-    Amendment,
     Disbursement,
     ReportSchedule,
     ReportStatus,
@@ -34,9 +33,10 @@ from grants.selectors import reports as report_selectors
 from grants.selectors import rollups
 from organizations import access
 
-from .fields import MoneyField, WholeNumberField, money_json
+from .actions import run_action
+from .fields import DateField, MoneyField, WholeNumberField, line_amounts, money_json
 from .filters import Filter
-from .serializers import ScopedPrimaryKeyField, StrictSerializer
+from .serializers import StrictSerializer
 from .views import ReadOnlyViewSet
 
 DECIMAL = r"^-?\d{1,12}(\.\d{1,2})?$"
@@ -44,15 +44,6 @@ DECIMAL = r"^-?\d{1,12}(\.\d{1,2})?$"
 
 def _m(value: Decimal | None, currency: str = "USD") -> dict[str, str] | None:
     return None if value is None else money_json(Money(value, currency))
-
-
-def _line_amounts(value: dict[str, Money]) -> dict[int, Decimal]:
-    out: dict[int, Decimal] = {}
-    for key, amount in value.items():
-        if not str(key).isdigit() or len(str(key)) > 4:
-            raise serializers.ValidationError(f"{key!r} is not a budget line number.")
-        out[int(key)] = amount.amount
-    return out
 
 
 # --- tranches and disbursements ------------------------------------------------------------
@@ -88,9 +79,15 @@ class DisbursementSerializer(serializers.ModelSerializer):
 
 
 class DisbursementRecordSerializer(StrictSerializer):
-    paid_on = serializers.DateField()
+    paid_on = DateField()
     amount = MoneyField(help_text="The tranche's amount.")
     payment_reference = serializers.CharField(max_length=120, help_text="Bank transfer or check number.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        tranche: Tranche = self.context["object"]
+        if str(attrs["amount"].currency) != str(tranche.amount.currency):
+            raise serializers.ValidationError({"amount": f"The award is in {tranche.amount.currency}."})
+        return attrs
 
 
 class TrancheViewSet(ReadOnlyViewSet):
@@ -105,26 +102,18 @@ class TrancheViewSet(ReadOnlyViewSet):
         return access.scoped(self.request.user, "view", Tranche.objects.all()) \
             .select_related("requires_report", "disbursement").order_by("award_id", "number", "id")
 
-    def _respond(self, tranche: Tranche) -> Response:
-        return Response(TrancheSerializer(self.get_queryset().get(pk=tranche.pk)).data)
-
     @extend_schema(request=None, responses={200: TrancheSerializer})
     @action(detail=True, methods=["post"])
     def release(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._respond(services.tranche_release(actor=request.user, tranche=self.get_object()))
+        return run_action(self, request, services.tranche_release, target="tranche", output=TrancheSerializer,
+                          reread=True)
 
     @extend_schema(request=DisbursementRecordSerializer, responses={201: DisbursementSerializer})
     @action(detail=True, methods=["post"])
     def disburse(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        tranche = self.get_object()
-        incoming = DisbursementRecordSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = dict(incoming.validated_data)
-        amount: Money = data.pop("amount")
-        if str(amount.currency) != str(tranche.amount.currency):
-            raise serializers.ValidationError({"amount": f"The award is in {tranche.amount.currency}."})
-        paid = services.disbursement_record(actor=request.user, tranche=tranche, amount=amount.amount, **data)
-        return Response(DisbursementSerializer(paid).data, status=status.HTTP_201_CREATED)
+        return run_action(self, request, services.disbursement_record, target="tranche",
+                          input=DisbursementRecordSerializer, output=DisbursementSerializer,
+                          status=status.HTTP_201_CREATED)
 
 
 # --- grantee reports -------------------------------------------------------------------------
@@ -207,7 +196,7 @@ class ReportDraftSerializer(StrictSerializer):
                                    required=False, help_text="Dimension -> {category: people}; replaces all.")
 
     def validate_expenditures(self, value: dict[str, Money]) -> dict[int, Decimal]:
-        return _line_amounts(value)
+        return line_amounts(value)
 
 
 class ReviewCommentSerializer(StrictSerializer):
@@ -253,20 +242,17 @@ class GranteeReportViewSet(ReadOnlyViewSet, mixins.UpdateModelMixin):
                 for s in page]
         return self.get_paginated_response(ReportRowSerializer(rows, many=True).data)
 
-    def _detail(self, schedule: ReportSchedule) -> Response:
-        return Response(_detail_json(report_selectors.report_detail(user=self.request.user, pk=schedule.pk)))
+    def _detail(self, schedule: ReportSchedule) -> dict[str, Any]:
+        return _detail_json(report_selectors.report_detail(user=self.request.user, pk=schedule.pk))
 
     @extend_schema(responses={200: ReportDetailSerializer})
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._detail(self.get_object())
+        return Response(self._detail(self.get_object()))
 
     @extend_schema(request=ReportDraftSerializer, responses={200: ReportDetailSerializer})
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        schedule = self.get_object()
-        incoming = ReportDraftSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        services.report_save_draft(actor=request.user, schedule=schedule, **incoming.validated_data)
-        return self._detail(schedule)
+        return run_action(self, request, services.report_save_draft, target="schedule", input=ReportDraftSerializer,
+                          output=self._detail, reply_with_object=True)
 
     @extend_schema(exclude=True)
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # PUT is not offered
@@ -275,102 +261,19 @@ class GranteeReportViewSet(ReadOnlyViewSet, mixins.UpdateModelMixin):
     @extend_schema(request=None, responses={200: ReportDetailSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._detail(services.report_submit(actor=request.user, schedule=self.get_object()))
+        return run_action(self, request, services.report_submit, target="schedule", output=self._detail)
 
     @extend_schema(request=ReviewCommentSerializer, responses={200: ReportDetailSerializer})
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        schedule = self.get_object()
-        incoming = ReviewCommentSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        return self._detail(services.report_accept(actor=request.user, schedule=schedule, **incoming.validated_data))
+        return run_action(self, request, services.report_accept, target="schedule", input=ReviewCommentSerializer,
+                          output=self._detail)
 
     @extend_schema(request=RevisionRequestSerializer, responses={200: ReportDetailSerializer})
     @action(detail=True, methods=["post"], url_path="request-revision")
     def request_revision(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        schedule = self.get_object()
-        incoming = RevisionRequestSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        return self._detail(services.report_return(actor=request.user, schedule=schedule, **incoming.validated_data))
-
-
-# --- amendments and close-out (actions of /api/awards/{id}/) --------------------------------
-
-
-class AmendmentSerializer(serializers.ModelSerializer):
-    amount_change = MoneyField()
-    kind = serializers.CharField(help_text="reallocation, extension or amount change.")
-    before = serializers.JSONField(help_text="The award's terms before the amendment.")
-    after = serializers.JSONField(help_text="The award's terms after it.")
-
-    class Meta:
-        model = Amendment
-        fields = ["id", "award", "number", "kind", "reason", "board_item", "amount_change", "before", "after",
-                  "effective_on", "created_at"]
-        read_only_fields = fields
-
-
-class ReallocateSerializer(StrictSerializer):
-    lines = serializers.DictField(child=MoneyField(allow_zero=True), allow_empty=False,
-                                  help_text="Budget line number -> new amount (they add up to the award).")
-    reason = serializers.CharField(max_length=5000)
-
-    def validate_lines(self, value: dict[str, Money]) -> dict[int, Decimal]:
-        return _line_amounts(value)
-
-
-class ExtendSerializer(StrictSerializer):
-    period_end = serializers.DateField(help_text="New end of the award period (later than the current one).")
-    reason = serializers.CharField(max_length=5000)
-
-
-class ChangeAmountSerializer(ReallocateSerializer):
-    amount = MoneyField(help_text="The new award amount.")
-    board_item = ScopedPrimaryKeyField(queryset=AgendaItem.objects.all(), required=False, allow_null=True,
-                                       help_text="The passed board motion behind an increase.")
-    on = serializers.DateField(required=False, help_text="Effective date (default: today).")
-
-
-class CloseOutSerializer(StrictSerializer):
-    on = serializers.DateField(required=False, help_text="Posting date of the returns (default: today).")
-
-
-class AwardPostAwardActions:
-    """Amendments of an accepted award (the fund administrator); close-out is in api/grants.py."""
-
-    def _amended(self, amendment: Amendment) -> Response:
-        return Response(AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=ReallocateSerializer, responses={201: AmendmentSerializer})
-    @action(detail=True, methods=["post"])
-    def reallocate(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        award = self.get_object()  # type: ignore[attr-defined]
-        incoming = ReallocateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        return self._amended(services.amendment_reallocate(actor=request.user, award=award,
-                                                           **incoming.validated_data))
-
-    @extend_schema(request=ExtendSerializer, responses={201: AmendmentSerializer})
-    @action(detail=True, methods=["post"])
-    def extend(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        award = self.get_object()  # type: ignore[attr-defined]
-        incoming = ExtendSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        return self._amended(services.amendment_extend(actor=request.user, award=award, **incoming.validated_data))
-
-    @extend_schema(request=ChangeAmountSerializer, responses={201: AmendmentSerializer})
-    @action(detail=True, methods=["post"], url_path="change-amount")
-    def change_amount(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        award = self.get_object()  # type: ignore[attr-defined]
-        incoming = ChangeAmountSerializer(data=request.data, context={"request": request})
-        incoming.is_valid(raise_exception=True)
-        data = dict(incoming.validated_data)
-        amount: Money = data.pop("amount")
-        if str(amount.currency) != str(award.amount.currency):
-            raise serializers.ValidationError({"amount": f"The award is in {award.amount.currency}."})
-        return self._amended(services.amendment_change_amount(actor=request.user, award=award,
-                                                              amount=amount.amount, **data))
-
+        return run_action(self, request, services.report_return, target="schedule",
+                          input=RevisionRequestSerializer, output=self._detail)
 
 
 # --- roll-ups ----------------------------------------------------------------------------------

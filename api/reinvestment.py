@@ -1,4 +1,5 @@
-"""Plan financial years, member months, policies, obligations and direct investments.
+"""Plan financial years, policies, obligations and direct investments (member months:
+``api/member_months.py``).
 
 Thin: each endpoint parses input and calls ``reinvestment.services`` or
 reads through its selectors; the rules (who may, what is valid, what follows) live there.
@@ -6,13 +7,11 @@ reads through its selectors; the rules (who may, what is valid, what follows) li
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from moneyed import Money
 from rest_framework import mixins, serializers, status
@@ -26,7 +25,6 @@ from reinvestment import selectors, services
 from reinvestment.models import (
     DirectInvestment,
     FinancialYearStatus,
-    MemberMonth,
     Obligation,
     ObligationStatus,
     PlanFinancialYear,
@@ -34,9 +32,9 @@ from reinvestment.models import (
     SocialDriverDomain,
 )
 
-from .fields import MoneyField, money_json
+from .actions import run_action
+from .fields import DateField, MoneyField, money_json
 from .filters import Filter
-from .parsers import CSVTextParser, LimitedMultiPartParser
 from .serializers import ScopedPrimaryKeyField, StrictSerializer
 from .views import ListCreateRetrieveViewSet, ReadOnlyViewSet
 
@@ -44,12 +42,8 @@ PROGRESS = ["on_track", "at_risk", "shortfall", "met"]
 PLANS = Organization.objects.filter(kind=OrganizationKind.PLAN)
 
 
-def _plan_field(**kwargs: Any) -> ScopedPrimaryKeyField:
+def plan_field(**kwargs: Any) -> ScopedPrimaryKeyField:
     return ScopedPrimaryKeyField(queryset=PLANS, help_text="Id of the plan (an organization).", **kwargs)
-
-
-def _amount(value: Money | None) -> Decimal | None:
-    return None if value is None else value.amount
 
 
 # --- financial years -----------------------------------------------------------------------
@@ -63,14 +57,23 @@ class FinancialYearSerializer(serializers.ModelSerializer):
     mlr_denominator = MoneyField(allow_null=True)
     gross_premium = MoneyField(allow_null=True)
     quality_measures_missed = serializers.ListField(child=serializers.CharField())
+    line_of_business = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    mlr_rebate_reinvested = MoneyField(allow_null=True)
+    mlr_rebate_returned = MoneyField(allow_null=True)
+    applicable_policies = serializers.SerializerMethodField(
+        help_text="Codes of the policies that apply to this year (the ones compute-obligation accepts).")
 
     class Meta:
         model = PlanFinancialYear
-        fields = ["id", "plan", "income_year", "currency", "status", "total_revenue", "net_income",
-                  "pretax_income", "mlr_numerator", "mlr_denominator", "gross_premium",
+        fields = ["id", "plan", "income_year", "line_of_business", "currency", "status", "total_revenue",
+                  "net_income", "pretax_income", "mlr_numerator", "mlr_denominator", "gross_premium",
+                  "mlr_rebate_reinvested", "mlr_rebate_returned",
                   "quality_standards_met", "quality_measures_missed", "supersedes", "amendment_reason",
-                  "submitted_at", "locked_at", "created_at"]
+                  "submitted_at", "locked_at", "created_at", "applicable_policies"]
         read_only_fields = fields
+
+    def get_applicable_policies(self, year: PlanFinancialYear) -> list[str]:
+        return [p.code for p in selectors.applicable_policies(year)]
 
 
 class FiguresSerializer(StrictSerializer):
@@ -80,30 +83,43 @@ class FiguresSerializer(StrictSerializer):
     mlr_numerator = MoneyField(required=False, allow_null=True, allow_zero=True)
     mlr_denominator = MoneyField(required=False, allow_null=True)
     gross_premium = MoneyField(required=False, allow_null=True, allow_zero=True)
+    mlr_rebate_reinvested = MoneyField(required=False, allow_null=True, allow_zero=True,
+                                       help_text="Of an MLR rebate the plan may keep: the part reinvested.")
+    mlr_rebate_returned = MoneyField(required=False, allow_null=True, allow_zero=True,
+                                     help_text="Of an MLR rebate the plan may keep: the part returned.")
     quality_standards_met = serializers.BooleanField(required=False)
     quality_measures_missed = serializers.ListField(
         child=serializers.CharField(max_length=40), required=False, max_length=50)
 
     MONEY = ("total_revenue", "net_income", "pretax_income", "mlr_numerator", "mlr_denominator",
-             "gross_premium")
+             "gross_premium", "mlr_rebate_reinvested", "mlr_rebate_returned")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         currencies = {str(v.currency) for k, v in attrs.items() if k in self.MONEY and v is not None}
         if len(currencies) > 1:
             raise serializers.ValidationError("Give every amount of a year in one currency.")
         attrs["_currency"] = currencies.pop() if currencies else None
+        year: PlanFinancialYear | None = self.context.get("object")
+        if year is not None:
+            _same_currency(year, attrs["_currency"])
         return attrs
 
-    def figures(self) -> dict[str, Any]:
-        return {k: (_amount(v) if k in self.MONEY else v)
-                for k, v in self.validated_data.items() if not k.startswith("_")}
+    def service_kwargs(self) -> dict[str, Any]:
+        return {k: v for k, v in super().service_kwargs().items() if not k.startswith("_")}
 
 
 class FinancialYearCreateSerializer(FiguresSerializer):
-    plan = _plan_field()
+    plan = plan_field()
     income_year = serializers.IntegerField(min_value=1990, max_value=2200)
+    line_of_business = serializers.CharField(
+        max_length=30, required=False,
+        help_text="Code of the line of business, e.g. medi-cal, covered-california, calpers-hmo; "
+                  "default: the plan's state's Medicaid line.")
     total_revenue = MoneyField(allow_zero=True)
     net_income = MoneyField(allow_zero=True, allow_negative=True)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {**super().service_kwargs(), "currency": self.validated_data["_currency"]}
 
 
 class FinancialYearAmendSerializer(FiguresSerializer):
@@ -138,6 +154,15 @@ class CountyFinancialsSerializer(StrictSerializer):
             seen.add(row["county"].fips)
         return value
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        for currency in {str(r[k].currency) for r in attrs["counties"] for k in ("revenue", "net_income")}:
+            _same_currency(self.context["object"], currency)
+        return attrs
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"figures": {r["county"]: (r["revenue"].amount, r["net_income"].amount)
+                            for r in self.validated_data["counties"]}}
+
 
 class CountyFinancialOut(serializers.Serializer):
     county = serializers.CharField(source="county.fips")
@@ -153,6 +178,9 @@ def _same_currency(year: PlanFinancialYear, currency: str | None) -> None:
 
 class ComputeObligationSerializer(StrictSerializer):
     policy = serializers.CharField(max_length=30, help_text="Policy code, e.g. CA-DHCS.")
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"policy_code": self.validated_data["policy"]}
 
 
 class ObligationSerializer(serializers.ModelSerializer):
@@ -184,29 +212,15 @@ class FinancialYearViewSet(ListCreateRetrieveViewSet, mixins.UpdateModelMixin):
         return access.scoped(self.request.user, "view", PlanFinancialYear.objects.all()) \
             .order_by("-income_year", "-id")
 
-    def _respond(self, year: PlanFinancialYear, code: int = status.HTTP_200_OK) -> Response:
-        return Response(FinancialYearSerializer(year).data, status=code)
-
     @extend_schema(request=FinancialYearCreateSerializer, responses={201: FinancialYearSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        incoming = FinancialYearCreateSerializer(data=request.data, context={"request": request})
-        incoming.is_valid(raise_exception=True)
-        figures = incoming.figures()
-        plan, income_year = figures.pop("plan"), figures.pop("income_year")
-        year = services.financial_year_create(
-            actor=request.user, plan=plan, income_year=income_year,
-            currency=incoming.validated_data["_currency"], **figures,
-        )
-        return self._respond(year, status.HTTP_201_CREATED)
+        return run_action(self, request, services.financial_year_create, input=FinancialYearCreateSerializer,
+                          output=FinancialYearSerializer, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=FinancialYearUpdateSerializer, responses={200: FinancialYearSerializer})
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        year = self.get_object()
-        incoming = FinancialYearUpdateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        _same_currency(year, incoming.validated_data["_currency"])
-        return self._respond(services.financial_year_update(actor=request.user, financial_year=year,
-                                                            **incoming.figures()))
+        return run_action(self, request, services.financial_year_update, target="financial_year",
+                          input=FinancialYearUpdateSerializer, output=FinancialYearSerializer)
 
     @extend_schema(exclude=True)
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # PUT is not offered
@@ -215,183 +229,33 @@ class FinancialYearViewSet(ListCreateRetrieveViewSet, mixins.UpdateModelMixin):
     @extend_schema(request=CountyFinancialsSerializer, responses={200: CountyFinancialOut(many=True)})
     @action(detail=True, methods=["post"], url_path="county-financials")
     def county_financials(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        year = self.get_object()
-        incoming = CountyFinancialsSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        rows = incoming.validated_data["counties"]
-        for currency in {str(r[k].currency) for r in rows for k in ("revenue", "net_income")}:
-            _same_currency(year, currency)
-        saved = services.county_financials_set(
-            actor=request.user, financial_year=year,
-            figures={r["county"]: (r["revenue"].amount, r["net_income"].amount) for r in rows})
-        return Response(CountyFinancialOut(saved, many=True).data)
+        return run_action(self, request, services.county_financials_set, target="financial_year",
+                          input=CountyFinancialsSerializer, output=lambda saved: CountyFinancialOut(saved, many=True).data)
 
     @extend_schema(request=None, responses={200: FinancialYearSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._respond(services.financial_year_submit(actor=request.user, financial_year=self.get_object()))
+        return run_action(self, request, services.financial_year_submit, target="financial_year",
+                          output=FinancialYearSerializer)
 
     @extend_schema(request=None, responses={200: FinancialYearSerializer})
     @action(detail=True, methods=["post"])
     def lock(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._respond(services.financial_year_lock(actor=request.user, financial_year=self.get_object()))
+        return run_action(self, request, services.financial_year_lock, target="financial_year",
+                          output=FinancialYearSerializer)
 
     @extend_schema(request=FinancialYearAmendSerializer, responses={201: FinancialYearSerializer})
     @action(detail=True, methods=["post"])
     def amend(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        year = self.get_object()
-        incoming = FinancialYearAmendSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        _same_currency(year, incoming.validated_data["_currency"])
-        figures = incoming.figures()
-        reason = figures.pop("reason")
-        new = services.financial_year_amend(actor=request.user, financial_year=year, reason=reason, **figures)
-        return self._respond(new, status.HTTP_201_CREATED)
+        return run_action(self, request, services.financial_year_amend, target="financial_year",
+                          input=FinancialYearAmendSerializer, output=FinancialYearSerializer,
+                          status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ComputeObligationSerializer, responses={200: ObligationSerializer})
     @action(detail=True, methods=["post"], url_path="compute-obligation")
     def compute_obligation(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        year = self.get_object()
-        incoming = ComputeObligationSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        obligation = services.obligation_compute(
-            actor=request.user, financial_year=year, policy_code=incoming.validated_data["policy"])
-        return Response(ObligationSerializer(obligation).data)
-
-
-# --- member months -------------------------------------------------------------------------
-
-
-class MemberMonthSerializer(serializers.ModelSerializer):
-    county = serializers.SlugRelatedField(slug_field="fips", read_only=True)
-
-    class Meta:
-        model = MemberMonth
-        fields = ["id", "plan", "county", "month", "member_months"]
-        read_only_fields = fields
-
-
-class MemberMonthRowSerializer(StrictSerializer):
-    county = serializers.CharField(max_length=80, help_text="FIPS code or county name.")
-    month = serializers.RegexField(r"^\d{4}-\d{2}(-01)?$", help_text="YYYY-MM (or the 1st: YYYY-MM-01).")
-    member_months = serializers.IntegerField(min_value=0, max_value=2_000_000_000)
-
-
-class MemberMonthImportSerializer(StrictSerializer):
-    plan = _plan_field()
-    year = serializers.IntegerField(min_value=1990, max_value=2200)
-    rows = MemberMonthRowSerializer(many=True, allow_empty=False, max_length=5000)
-
-
-class ImportRowSerializer(serializers.Serializer):
-    index = serializers.IntegerField(help_text="Position of the row in the request (from 0).")
-    ok = serializers.BooleanField()
-    message = serializers.CharField()
-
-
-class MemberMonthImportResultSerializer(serializers.Serializer):
-    written = serializers.IntegerField(help_text="Rows that changed (new or a different count).")
-    rows = ImportRowSerializer(many=True)
-
-
-class MemberMonthUploadSerializer(StrictSerializer):
-    file = serializers.FileField(help_text="CSV with the header plan,county,month,member_months.")
-
-
-class UploadParamsSerializer(StrictSerializer):
-    plan = _plan_field()
-    year = serializers.IntegerField(min_value=1990, max_value=2200, help_text="Income year of the rows.")
-
-
-class CSVRowOut(serializers.Serializer):
-    line = serializers.IntegerField(help_text="Line of the CSV (the header is line 1).")
-    ok = serializers.BooleanField()
-    message = serializers.CharField()
-
-
-class MemberMonthUploadResultSerializer(serializers.Serializer):
-    written = serializers.IntegerField(help_text="Rows that changed (new or a different count).")
-    rows = CSVRowOut(many=True)
-
-
-def _csv_text(request: Request) -> str:
-    """The CSV of an upload: a text/csv body, or the ``file`` part of a multipart form."""
-    if isinstance(request.data, str):
-        return request.data
-    incoming = MemberMonthUploadSerializer(data=request.data)
-    incoming.is_valid(raise_exception=True)
-    raw = incoming.validated_data["file"].read()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise serializers.ValidationError({"file": ["The file is not UTF-8 text."]}) from exc
-
-
-class MemberMonthViewSet(ReadOnlyViewSet):
-    """Enrollment by county and month; replaced in bulk by an import (all rows or none)."""
-
-    serializer_class = MemberMonthSerializer
-    filter_fields = {
-        "plan": Filter("plan_id", "integer"),
-        "county": Filter("county__fips", description="County FIPS code."),
-        "year": Filter("month__year", "integer", minimum=1, maximum=9999),
-    }
-    ordering_fields = ["month", "member_months"]
-
-    def get_queryset(self) -> Any:
-        return access.scoped(self.request.user, "view", MemberMonth.objects.all()) \
-            .select_related("county").order_by("month", "county__name", "id")
-
-    @extend_schema(request=MemberMonthImportSerializer, responses={200: MemberMonthImportResultSerializer})
-    @action(detail=False, methods=["post"], url_path="import")
-    def import_rows(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        incoming = MemberMonthImportSerializer(data=request.data, context={"request": request})
-        incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
-        plan = data["plan"]
-        rows = [{"plan": plan.code, "county": r["county"], "month": r["month"][:7],
-                 "member_months": str(r["member_months"])} for r in data["rows"]]
-        try:
-            report = services.member_months_import(actor=request.user, plan=plan, year=data["year"], rows=rows)
-        except services.MemberMonthImportError as exc:
-            raise serializers.ValidationError({"rows": {
-                str(r.line - 2): [serializers.ErrorDetail(r.message, code="invalid")]
-                for r in exc.report.errors
-            }}) from exc
-        return Response({"written": report.written,
-                         "rows": [{"index": r.line - 2, "ok": r.ok, "message": r.message} for r in report.rows]})
-
-    @extend_schema(
-        parameters=[OpenApiParameter("plan", int, required=True, description="Id of the plan."),
-                    OpenApiParameter("year", int, required=True, description="Income year of the rows.")],
-        request={"multipart/form-data": MemberMonthUploadSerializer, "text/csv": OpenApiTypes.STR},
-        responses={200: MemberMonthUploadResultSerializer},
-        description="Upload a member-month CSV (see the import rules): every row is checked; if any row is "
-                    "bad nothing is written and the error lists each bad line under ``lines.<n>``.",
-    )
-    @action(detail=False, methods=["post"], url_path="upload",
-            parser_classes=[LimitedMultiPartParser, CSVTextParser])
-    def upload(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        params = UploadParamsSerializer(data=request.query_params, context={"request": request})
-        params.is_valid(raise_exception=True)
-        plan, year = params.validated_data["plan"], params.validated_data["year"]
-        try:
-            rows = services.read_csv(_csv_text(request))
-        except csv.Error as exc:  # NUL bytes, a field over the csv module's size limit...
-            raise serializers.ValidationError({"file": [f"The file is not readable CSV: {exc}."]}) from exc
-        try:
-            report = services.member_months_import(actor=request.user, plan=plan, year=year, rows=rows)
-        except services.MemberMonthImportError as exc:
-            if not exc.report.errors:
-                raise serializers.ValidationError({"file": ["The file has no rows."]}) from exc
-            error = serializers.ValidationError({"lines": {
-                str(r.line): [serializers.ErrorDetail(r.message, code="invalid")] for r in exc.report.errors
-            }})
-            error.message = f"{len(exc.report.errors)} of {len(exc.report.rows)} rows are invalid; " \
-                            "nothing was written."  # type: ignore[attr-defined]
-            raise error from exc
-        return Response({"written": report.written,
-                         "rows": [{"line": r.line, "ok": r.ok, "message": r.message} for r in report.rows]})
+        return run_action(self, request, services.obligation_compute, target="financial_year",
+                          input=ComputeObligationSerializer, output=ObligationSerializer)
 
 
 # --- policies ------------------------------------------------------------------------------
@@ -580,7 +444,7 @@ class DirectInvestmentSerializer(serializers.ModelSerializer):
 
 
 class DirectInvestmentCreateSerializer(StrictSerializer):
-    plan = _plan_field()
+    plan = plan_field()
     payee = serializers.SlugRelatedField(
         slug_field="code", queryset=Organization.objects.filter(is_active=True),
         help_text="Code of the community organization paid.")
@@ -588,12 +452,17 @@ class DirectInvestmentCreateSerializer(StrictSerializer):
     county = serializers.SlugRelatedField(slug_field="fips", queryset=County.objects.all(),
                                           help_text="County FIPS code.")
     domain = serializers.ChoiceField(choices=SocialDriverDomain.choices)
-    paid_on = serializers.DateField()
+    paid_on = DateField()
     amount = MoneyField()
     cha_chip_aligned = serializers.BooleanField()
     cac_consulted = serializers.BooleanField()
     income_year = serializers.IntegerField(required=False, allow_null=True, min_value=1990, max_value=2200)
     policy_code = serializers.CharField(required=False, allow_blank=True, max_length=30)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = super().service_kwargs()
+        data["currency"] = str(self.validated_data["amount"].currency)
+        return data
 
 
 class DirectInvestmentViewSet(ListCreateRetrieveViewSet):
@@ -614,10 +483,5 @@ class DirectInvestmentViewSet(ListCreateRetrieveViewSet):
 
     @extend_schema(request=DirectInvestmentCreateSerializer, responses={201: DirectInvestmentSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        incoming = DirectInvestmentCreateSerializer(data=request.data, context={"request": request})
-        incoming.is_valid(raise_exception=True)
-        data = dict(incoming.validated_data)
-        amount: Money = data.pop("amount")
-        investment = services.direct_investment_record(
-            actor=request.user, amount=amount.amount, currency=str(amount.currency), **data)
-        return Response(DirectInvestmentSerializer(investment).data, status=status.HTTP_201_CREATED)
+        return run_action(self, request, services.direct_investment_record, input=DirectInvestmentCreateSerializer,
+                          output=DirectInvestmentSerializer, status=status.HTTP_201_CREATED)

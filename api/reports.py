@@ -4,6 +4,10 @@ A run is requested with a document kind and its parameters; a worker generates i
 and the run's ``progress`` (percent) and ``status`` tell a client when its
 ``artifact`` is ready to download. Everything goes through ``reporting.services``
 and ``reporting.selectors`` (which check access and the stored file's SHA-256).
+
+A request names its subject in its parameters (a plan, a fund, an award, a meeting). A subject
+the caller cannot see is a 404, the same whether it belongs to another organization or does not
+exist at all, before anything about it is looked at (its years, its state) or written.
 """
 
 from __future__ import annotations
@@ -13,19 +17,43 @@ from typing import Any
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import renderers, serializers, status
+from rest_framework import exceptions, renderers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from grants.models import Award, Meeting
+from organizations import access
+from organizations.actors import Actor
+from organizations.models import Organization, OrganizationKind
 from reporting import selectors, services
+from reporting.kinds import document_kind
 from reporting.models import ReportArtifact, ReportKind, ReportRun, RunStatus
+from wellness_fund.models import WellnessFund
 
+from .actions import run_action
 from .filters import Filter
 from .serializers import StrictSerializer
 from .views import ListCreateRetrieveViewSet, ReadOnlyViewSet
 
 PARTS = ["pdf", "json", "zip"]
+
+#: The parameter naming the subject of each kind of report: (parameter, what it names, looked up by).
+SUBJECTS: dict[str, tuple[str, Any, str]] = {
+    "community-reinvestment": ("plan", Organization.objects.filter(kind=OrganizationKind.PLAN), "code"),
+    "fund-statement": ("fund", WellnessFund.objects.all(), "code"),
+    "award-letter": ("award", Award.objects.all(), "pk"),
+    "minutes": ("meeting", Meeting.objects.all(), "pk"),
+}
+
+
+def _request_report(*, actor: Actor, kind: str, params: dict[str, Any]) -> ReportRun:
+    """Queue the run, once the caller is known to see its subject (else a 404, see above)."""
+    clean = document_kind(kind).normalize(params)  # the parameters' form only: reads nothing
+    name, subjects, field = SUBJECTS[kind]
+    if not access.scoped(actor, "view", subjects.all()).filter(**{field: clean[name]}).exists():
+        raise exceptions.NotFound()
+    return services.report_request(actor=actor, kind=kind, params=params)
 
 
 class ReportRunSerializer(serializers.ModelSerializer):
@@ -60,11 +88,9 @@ class ReportRunViewSet(ListCreateRetrieveViewSet):
 
     @extend_schema(request=ReportRunRequestSerializer, responses={202: ReportRunSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        incoming = ReportRunRequestSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        run = services.report_request(actor=request.user, **incoming.validated_data)
-        return Response(ReportRunSerializer(run).data, status=status.HTTP_202_ACCEPTED,
-                        headers={"Location": f"/api/report-runs/{run.pk}/"})
+        return run_action(self, request, _request_report, input=ReportRunRequestSerializer,
+                          output=ReportRunSerializer, status=status.HTTP_202_ACCEPTED,
+                          headers=lambda run: {"Location": f"/api/report-runs/{run.pk}/"})
 
 
 class ReportArtifactSerializer(serializers.ModelSerializer):
@@ -89,6 +115,15 @@ class AttestationOut(serializers.Serializer):
     title = serializers.CharField()
     attested_at = serializers.DateTimeField()
     final_sha256 = serializers.CharField()
+
+
+class AttestIn(StrictSerializer):
+    """The officer confirms by typing their full name and job title as on file."""
+
+    typed_name = serializers.CharField(max_length=255, required=False, allow_blank=True,
+                                       help_text="Your full name, as on file.")
+    typed_title = serializers.CharField(max_length=255, required=False, allow_blank=True,
+                                        help_text="Your job title, as on file.")
 
 
 class FilingOut(serializers.Serializer):
@@ -137,14 +172,14 @@ class ReportArtifactViewSet(ReadOnlyViewSet):
         response["Digest"] = f"sha-256={download.sha256}"
         return response
 
-    @extend_schema(request=None, responses={201: AttestationOut})
+    @extend_schema(request=AttestIn, responses={201: AttestationOut})
     @action(detail=True, methods=["post"])
     def attest(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        attestation = services.report_attest(actor=request.user, artifact=self.get_object())
-        return Response(AttestationOut(attestation).data, status=status.HTTP_201_CREATED)
+        return run_action(self, request, services.report_attest, target="artifact", input=AttestIn,
+                          output=AttestationOut, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={201: FilingOut})
     @action(detail=True, methods=["post"], url_path="file")
     def file_report(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        filing = services.report_file(actor=request.user, artifact=self.get_object())
-        return Response(FilingOut(filing).data, status=status.HTTP_201_CREATED)
+        return run_action(self, request, services.report_file, target="artifact", output=FilingOut,
+                          status=status.HTTP_201_CREATED)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from moneyed import Money
 from rest_framework import serializers
 
 
@@ -40,6 +41,11 @@ class StrictSerializer(serializers.Serializer):
                     {k: [serializers.ErrorDetail("Unknown field.", code="unknown_field")] for k in unknown}
                 )
         return super().to_internal_value(data)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The validated data as the service's keyword arguments: money as its Decimal amount
+        (a serializer whose service wants something else says so by overriding this)."""
+        return {k: (v.amount if isinstance(v, Money) else v) for k, v in self.validated_data.items()}
 
 
 class ErrorFieldSerializer(serializers.Serializer):

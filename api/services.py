@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +25,7 @@ from django.utils import timezone
 
 from audit.services import record, snapshot
 from organizations import access
+from organizations.actors import Actor, SystemActor, User
 
 from .models import ApiToken
 
@@ -39,10 +39,13 @@ def hash_secret(raw: str) -> str:
 
 
 def token_create(
-    *, actor: Any, name: str, expires_at: dt.datetime | None = None
+    *, actor: Actor, name: str, expires_at: dt.datetime | None = None
 ) -> tuple[ApiToken, str]:
-    """Create a token for ``actor`` itself; returns the row and the secret (shown once)."""
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+    """Create a token for ``actor`` itself; returns the row and the secret (shown once).
+
+    A token is a person's own: a system actor gets ``AccessDenied``.
+    """
+    if not isinstance(actor, User) or not actor.is_active:
         raise access.AccessDenied("Only a signed-in, active user creates API tokens.")
     name = (name or "").strip()
     if not name:
@@ -69,10 +72,11 @@ def token_create(
     return token, raw
 
 
-def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
-    """Revoke ``token`` now. Only its owner or a site administrator may; twice is an error."""
-    if not (getattr(actor, "is_authenticated", False)
-            and (actor.pk == token.user_id or access.is_site_admin(actor))):
+def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
+    """Revoke ``token`` now. Only its owner, a site administrator or a system actor (an operator's
+    command) may; twice is an error."""
+    owner = isinstance(actor, User) and actor.pk == token.user_id
+    if not owner and not isinstance(actor, SystemActor) and not access.is_site_admin(actor):
         raise access.AccessDenied("Only the token's owner revokes it.")
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().get(pk=token.pk)
@@ -115,6 +119,10 @@ def token_authenticate(raw: str) -> ApiToken:
         raise TokenRejected("token_expired", "The API token has expired.")
     if not token.user.is_active:
         raise TokenRejected("invalid_token", "The API token's user is inactive.")
+    changed = token.user.password_changed_at
+    if changed is not None and token.created_at < changed:
+        raise TokenRejected("token_revoked", "The API token was created before the password was changed; "
+                                             "create a new one.")
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from . import selectors, services
+from .actions import run_action
 from .filters import Filter
 from .models import ApiToken
 from .serializers import StrictSerializer
@@ -62,14 +63,16 @@ class ApiTokenViewSet(ListCreateRetrieveViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if isinstance(request.auth, ApiToken):
             raise exceptions.PermissionDenied("Create API tokens from a signed-in browser session.")
-        incoming = ApiTokenCreateSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        token, raw = services.token_create(actor=request.user, **incoming.validated_data)
-        data = ApiTokenCreatedSerializer(token).data | {"token": raw}
-        return Response(data, status=status.HTTP_201_CREATED)
+        return run_action(self, request, services.token_create, input=ApiTokenCreateSerializer,
+                          output=_created, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: ApiTokenSerializer})
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        token = services.token_revoke(actor=request.user, token=self.get_object())
-        return Response(ApiTokenSerializer(token).data)
+        return run_action(self, request, services.token_revoke, target="token", output=ApiTokenSerializer)
+
+
+def _created(created: tuple[ApiToken, str]) -> dict[str, Any]:
+    """The new token with its secret, shown this once."""
+    token, raw = created
+    return ApiTokenCreatedSerializer(token).data | {"token": raw}

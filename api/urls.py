@@ -5,13 +5,18 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from . import (
+    applications,
+    awards,
     commongrants,
     funds,
-    grants,
+    meetings,
+    member_months,
+    opportunities,
     organizations,
     postaward,
     reinvestment,
     reports,
+    reviews,
     tokens,
     views,
 )
@@ -25,7 +30,7 @@ router.register("organizations", organizations.OrganizationViewSet, basename="or
 router.register("memberships", organizations.MembershipViewSet, basename="membership")
 router.register("counties", organizations.CountyViewSet, basename="county")
 router.register("financial-years", reinvestment.FinancialYearViewSet, basename="financial-year")
-router.register("member-months", reinvestment.MemberMonthViewSet, basename="member-month")
+router.register("member-months", member_months.MemberMonthViewSet, basename="member-month")
 router.register("policies", reinvestment.PolicyViewSet, basename="policy")
 router.register("obligations", reinvestment.ObligationViewSet, basename="obligation")
 router.register("direct-investments", reinvestment.DirectInvestmentViewSet, basename="direct-investment")
@@ -37,15 +42,15 @@ router.register("ledger-transactions", funds.LedgerTransactionViewSet, basename=
 router.register("contribution-agreements", funds.AgreementViewSet, basename="contribution-agreement")
 router.register("contribution-statements", funds.StatementViewSet, basename="contribution-statement")
 router.register("contribution-payments", funds.PaymentViewSet, basename="contribution-payment")
-router.register("opportunities", grants.OpportunityViewSet, basename="opportunity")
-router.register("applications", grants.ApplicationViewSet, basename="application")
-router.register("awards", grants.AwardViewSet, basename="award")
+router.register("opportunities", opportunities.OpportunityViewSet, basename="opportunity")
+router.register("applications", applications.ApplicationViewSet, basename="application")
+router.register("awards", awards.AwardViewSet, basename="award")
 router.register("tranches", postaward.TrancheViewSet, basename="tranche")
 router.register("grantee-reports", postaward.GranteeReportViewSet, basename="grantee-report")
-router.register("review-assignments", grants.ReviewAssignmentViewSet, basename="review-assignment")
-router.register("governing-bodies", grants.GoverningBodyViewSet, basename="governing-body")
-router.register("meetings", grants.MeetingViewSet, basename="meeting")
-router.register("agenda-items", grants.AgendaItemViewSet, basename="agenda-item")
+router.register("review-assignments", reviews.ReviewAssignmentViewSet, basename="review-assignment")
+router.register("governing-bodies", meetings.GoverningBodyViewSet, basename="governing-body")
+router.register("meetings", meetings.MeetingViewSet, basename="meeting")
+router.register("agenda-items", meetings.AgendaItemViewSet, basename="agenda-item")
 router.register("report-runs", reports.ReportRunViewSet, basename="report-run")
 router.register("report-artifacts", reports.ReportArtifactViewSet, basename="report-artifact")
 

@@ -3,8 +3,9 @@
 Every service that writes takes ``actor: Actor`` (``organizations.actors.Actor`` narrows the
 person to the project's ``User``). A person is checked against the access registry
 (``organizations.access``); a ``SystemActor`` is trusted code that never runs on behalf of a
-request: the Celery beat, data migrations, management commands and the demo loader. It is
-named, so the audit trail says which part of the system wrote.
+request: the Celery beat, report workers, data migrations, management commands, the demo
+loader and the sign-in guard. It is named, so the audit trail says which part of the system
+wrote (its audit label is ``str(actor)``, e.g. ``system:beat``).
 """
 
 from __future__ import annotations
@@ -44,3 +45,5 @@ DEMO = SystemActor("demo")
 COMMAND = SystemActor("command")
 #: Benchmarks and test setup that build data without a person behind it.
 SETUP = SystemActor("setup")
+#: The sign-in guard, recording failed attempts and lockouts of a username nobody proved to own.
+SIGN_IN = SystemActor("sign-in")

@@ -1,13 +1,20 @@
-"""Writing audit events. Every service that writes calls ``record`` in its transaction."""
+"""Writing audit events. Every service that writes calls ``record`` in its transaction.
+
+This is the bottom layer: it imports no other app of the project. Who acted is an
+``AuditActor`` (a user, or a named ``SystemActor`` from ``audit.actors``); the organization an
+event belongs to, when the caller does not name it, comes from the resolver the organizations
+app registers at start-up (``set_organization_resolver``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
@@ -15,7 +22,13 @@ from django.utils import timezone
 from djmoney.models.fields import CurrencyField, MoneyField
 from moneyed import Money
 
+from .actors import SystemActor
 from .models import AuditEvent
+
+#: Who acted: a person (any user model) or a named part of the system.
+AuditActor = AbstractBaseUser | SystemActor
+#: Answers "which organization does this object belong to?" (None when it belongs to none).
+OrganizationResolver = Callable[[models.Model], models.Model | None]
 
 
 def to_jsonable(value: Any) -> Any:
@@ -57,29 +70,41 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
     return data
 
 
-def _organization_of(obj: models.Model | None) -> Any:
-    from organizations.models import Organization
-
-    if obj is None:
-        return None
-    if isinstance(obj, Organization):
-        return obj
-    for attr in ("organization", "plan", "ach", "applicant", "owner"):
-        candidate = getattr(obj, attr, None)
-        if isinstance(candidate, Organization):
-            return candidate
+def _no_organization(obj: models.Model) -> models.Model | None:
     return None
+
+
+_organization_resolver: OrganizationResolver = _no_organization
+
+
+def set_organization_resolver(resolver: OrganizationResolver) -> None:
+    """Install how an event's organization is found from its object (``organizations`` does, at start-up)."""
+    global _organization_resolver
+    _organization_resolver = resolver
+
+
+def _organization_of(obj: models.Model | None) -> models.Model | None:
+    return None if obj is None else _organization_resolver(obj)
+
+
+def actor_fields(actor: AuditActor) -> tuple[AbstractBaseUser | None, str]:
+    """(user, label) of an event: the user and their username, or no user and ``system:<name>``."""
+    if isinstance(actor, SystemActor):
+        return None, str(actor)
+    if isinstance(actor, AbstractBaseUser):
+        return actor, actor.get_username()
+    raise TypeError(f"An audit event needs a user or a named system actor, not {actor!r}.")
 
 
 def record(
     *,
-    actor: Any,
+    actor: AuditActor,
     action: str,
     obj: models.Model | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     reason: str = "",
-    organization: Any = None,
+    organization: models.Model | None = None,
 ) -> AuditEvent:
     """Append one audit event. Must run inside the transaction of the write it describes."""
     if not transaction.get_connection().in_atomic_block:
@@ -91,13 +116,14 @@ def record(
 
 
 def _event_fields(
-    *, actor: Any, action: str, obj: models.Model | None, before: Any, after: Any, reason: str, organization: Any
+    *, actor: AuditActor, action: str, obj: models.Model | None, before: Any, after: Any, reason: str,
+    organization: models.Model | None,
 ) -> dict[str, Any]:
     """The column values of one audit event (shared by ``record`` and ``record_bulk``)."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user, label = actor_fields(actor)
     return {
         "actor": user,
-        "actor_label": user.get_username() if user else (str(actor) if actor else ""),
+        "actor_label": label,
         "action": action,
         "content_type": ContentType.objects.get_for_model(obj) if obj is not None else None,
         "object_id": str(obj.pk) if obj is not None and obj.pk is not None else "",
@@ -111,11 +137,11 @@ def _event_fields(
 
 def record_bulk(
     *,
-    actor: Any,
+    actor: AuditActor,
     action: str,
     objs: Sequence[models.Model],
     afters: Sequence[dict[str, Any] | None] | None = None,
-    organization: Any = None,
+    organization: models.Model | None = None,
 ) -> int:
     """Append one audit event per object of a bulk write, in one statement; returns how many.
 
@@ -147,7 +173,7 @@ def record_bulk(
         f"COPY {connection.ops.quote_name(AuditEvent._meta.db_table)} ({columns}) FROM STDIN"  # noqa: S608
     ) as copy:
         for row in rows:
-            values = []
+            values: list[Any] = []
             for f in fields:
                 if f.name == "occurred_at":
                     values.append(now)
@@ -160,12 +186,15 @@ def record_bulk(
     return len(rows)
 
 
-def record_create(*, actor: Any, action: str, obj: models.Model, reason: str = "", **kw: Any) -> AuditEvent:
-    return record(actor=actor, action=action, obj=obj, after=snapshot(obj), reason=reason, **kw)
+def record_create(
+    *, actor: AuditActor, action: str, obj: models.Model, reason: str = "", organization: models.Model | None = None
+) -> AuditEvent:
+    return record(actor=actor, action=action, obj=obj, after=snapshot(obj), reason=reason,
+                  organization=organization)
 
 
 def audited_update(
-    *, actor: Any, action: str, obj: models.Model, reason: str = "", **changes: Any
+    *, actor: AuditActor, action: str, obj: models.Model, reason: str = "", **changes: Any
 ) -> models.Model:
     """Apply ``changes`` to ``obj``, validate, save and audit before/after of the changed fields."""
     with transaction.atomic():

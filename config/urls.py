@@ -23,6 +23,7 @@ urlpatterns = [
     path("reports/", include("reporting.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("operations.urls")),
 ]
 
 if settings.DEBUG:

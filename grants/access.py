@@ -6,13 +6,17 @@
   the fund's opportunities, submitted applications (never drafts), reviews,
   governing bodies and meetings; fund administrators change them.
 * A reviewer with a conflict (declared, or from a recorded affiliation) loses
-  access to that application: the registry cannot express a per-person
-  exclusion, so ``grants.selectors`` applies it on top of ``access.scoped``
-  (``applications_visible`` / ``application_get``) and services refuse.
+  access to that application, its budget lines and attachments, and the other
+  reviewers' assignments and scores on it (their own assignment stays visible
+  to them): one ``exclude`` rule registered here, so pages, the API and
+  services all apply it through ``access.scoped`` / ``access.can``.
 """
 
-from django.db.models import Q
+from typing import Any
 
+from django.db.models import Q, QuerySet
+
+from organizations import access
 from organizations.access import grant, register
 from organizations.models import Role
 
@@ -21,6 +25,7 @@ from .models import (
     AgendaItem,
     Amendment,
     Application,
+    AssignmentStatus,
     Attachment,
     Attendance,
     Award,
@@ -56,6 +61,24 @@ CBO = {Role.CBO_STAFF}
 
 OPEN = Q(status="open")
 
+
+def _conflicted_applications(user: Any) -> QuerySet[ReviewAssignment]:
+    """Ids of the applications ``user`` has a review conflict on (as a subquery)."""
+    return ReviewAssignment.objects.filter(reviewer_id=user.pk, status=AssignmentStatus.CONFLICTED) \
+        .values("application_id")
+
+
+def _hide_conflicted(path: str, own: str | None = None) -> access.Exclusion:
+    """Hide rows whose application (at ``path``) the user has a conflict on, except the user's own
+    (``own``: the path to the reviewer's id)."""
+    def exclusion(user: Any) -> Q:
+        hidden = Q(**{f"{path}__in": _conflicted_applications(user)})
+        if own is not None:
+            hidden &= ~Q(**{own: user.pk})
+        return hidden
+    return exclusion
+
+
 register(
     FundingOpportunity,
     grant("fund__ach", view=ACH_READERS, change=ACH_WRITERS),
@@ -73,6 +96,7 @@ register(
     Application,
     grant("applicant", view=CBO, change=CBO, submit=CBO),
     grant("opportunity__fund__ach", condition=~Q(status="draft"), view=ACH_READERS, change=ACH_WRITERS),
+    exclude=_hide_conflicted("pk"),
 )
 for model in (BudgetLine, Attachment):
     register(
@@ -80,10 +104,13 @@ for model in (BudgetLine, Attachment):
         grant("application__applicant", view=CBO, change=CBO),
         grant("application__opportunity__fund__ach", condition=~Q(application__status="draft"),
               view=ACH_READERS),
+        exclude=_hide_conflicted("application"),
     )
 
-register(ReviewAssignment, grant("application__opportunity__fund__ach", view=ACH_READERS, change=ACH_WRITERS))
-register(Score, grant("assignment__application__opportunity__fund__ach", view=ACH_READERS))
+register(ReviewAssignment, grant("application__opportunity__fund__ach", view=ACH_READERS, change=ACH_WRITERS),
+         exclude=_hide_conflicted("application", own="reviewer_id"))
+register(Score, grant("assignment__application__opportunity__fund__ach", view=ACH_READERS),
+         exclude=_hide_conflicted("assignment__application", own="assignment__reviewer_id"))
 
 register(VotingRule, grant("", match="any", view=ACH_READERS))
 register(GoverningBody, grant("ach", view=ACH_READERS, change=ACH_WRITERS))

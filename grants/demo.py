@@ -78,7 +78,7 @@ APPLICATIONS: list[dict[str, Any]] = [
                                "culturally relevant sessions on asthma, diabetes, screenings and diet "
                                "in Spanish and English across the valley.",
             "target_populations": "Latino farmworker families; Spanish-speaking adults with diabetes risk",
-            "domains": ["health_care_access_quality", "food"],
+            "domains": ["health_care", "food"],
         },
         "budget": [("personnel", "Promotores stipends (17 core x 12 months)", "24000.00"),
                    ("supplies", "Glucometers, teaching kits and healthy-cooking supplies", "9000.00"),
@@ -95,7 +95,7 @@ APPLICATIONS: list[dict[str, Any]] = [
             "project_summary": "Pharmacists meet clients in barbershops to check blood pressure, adjust "
                                "medication with their doctors and follow up monthly.",
             "target_populations": "Black men aged 35 and over",
-            "domains": ["health_care_access_quality", "social_community_context"],
+            "domains": ["health_care", "social_community"],
         },
         "budget": [("contractual", "Pharmacist hours in partner barbershops", "18000.00"),
                    ("participant_support", "Barbershop stipends", "5000.00"),
@@ -113,7 +113,7 @@ APPLICATIONS: list[dict[str, Any]] = [
                                "ideally three, well-child visits in their first 120 days; the goal is to halve "
                                "the disparity.",
             "target_populations": "Black families with newborns",
-            "domains": ["health_care_access_quality", "social_community_context"],
+            "domains": ["health_care", "social_community"],
         },
         "budget": [("personnel", "Detailers (2 FTE)", "24000.00"),
                    ("other", "Family transportation vouchers", "6000.00")],
@@ -169,7 +169,7 @@ def _decided_call(fund: WellnessFund, u: dict[str, User], county: County) -> Non
                     "screenings and follow-up.",
         total_budget="100000.00", award_min="10000.00", award_max="50000.00",
         opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(hours=1),
-        counties=[county], domains=["health_care_access_quality", "food", "social_community_context"],
+        counties=[county], domains=["health_care", "food", "social_community"],
         eligibility_questions=QUESTIONS, rubric=RUBRIC, reporting=REPORTING,
     )
     services.opportunity_open(actor=u["fundadmin"], opportunity=opportunity)
@@ -238,7 +238,7 @@ def _open_call(fund: WellnessFund, u: dict[str, User], county: County) -> None:
                     "the community college.",
         total_budget="120000.00", award_min="15000.00", award_max="60000.00",
         opens_at=now - dt.timedelta(days=3), closes_at=now + dt.timedelta(days=60),
-        counties=[county], domains=["education", "economic_stability", "health_care_access_quality"],
+        counties=[county], domains=["education", "economic_stability", "health_care"],
         eligibility_questions=QUESTIONS, rubric=RUBRIC, reporting=REPORTING,
     )
     services.opportunity_open(actor=u["fundadmin"], opportunity=opportunity)

@@ -7,10 +7,10 @@ checks a person's memberships.
 
 from __future__ import annotations
 
-from audit.actors import BEAT, COMMAND, DEMO, MIGRATION, SETUP, WORKER, SystemActor
+from audit.actors import BEAT, COMMAND, DEMO, MIGRATION, SETUP, SIGN_IN, WORKER, SystemActor
 
 from .models import User
 
 Actor = User | SystemActor
 
-__all__ = ["BEAT", "COMMAND", "DEMO", "MIGRATION", "SETUP", "WORKER", "Actor", "SystemActor", "User"]
+__all__ = ["BEAT", "COMMAND", "DEMO", "MIGRATION", "SETUP", "SIGN_IN", "WORKER", "Actor", "SystemActor", "User"]

@@ -4,13 +4,14 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from .actors import COMMAND, Actor
 from .models import User
 
 
-def acting_user(username: str | None) -> User | None:
-    """The active user named by ``--user``, or None (the system) when no name is given."""
+def acting_user(username: str | None) -> Actor:
+    """The active user named by ``--user``, or ``COMMAND`` (the operator's command) when none is given."""
     if not username:
-        return None
+        return COMMAND
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
         raise CommandError(f"No active user {username!r}.")

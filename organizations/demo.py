@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from . import services
+from .actors import DEMO
 from .models import County, Organization, Role, User
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -36,7 +37,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
 ]
 
 #: username -> (first, last, title, organization code, roles)
-USERS: list[tuple[str, str, str, str, str, list[str]]] = [
+USERS: list[tuple[str, str, str, str, str, list[Role]]] = [
     ("finance", "Fiona", "Nguyen", "Director of Finance", "demo-plan", [Role.PLAN_FINANCE]),
     ("compliance", "Carlos", "Ramírez", "Chief Compliance Officer", "demo-plan", [Role.PLAN_COMPLIANCE]),
     ("fundadmin", "Alma", "Torres", "Wellness Fund Administrator", "demo-ach-1", [Role.FUND_ADMIN]),
@@ -60,7 +61,7 @@ def load(stdout: Any = None) -> dict[str, Any]:
             if org is None:
                 counties = list(County.objects.filter(state="CA", name__in=spec["counties"]))
                 org = services.organization_create(
-                    actor=None,
+                    actor=DEMO,
                     code=spec["code"],
                     kind=spec["kind"],
                     legal_name=spec["legal_name"],
@@ -74,7 +75,7 @@ def load(stdout: Any = None) -> dict[str, Any]:
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = services.user_create(
-                    actor=None,
+                    actor=DEMO,
                     username=username,
                     email=f"{username}@demo.example",
                     password=DEMO_PASSWORD,
@@ -83,11 +84,11 @@ def load(stdout: Any = None) -> dict[str, Any]:
                     title=title,
                 )
             for role in roles:
-                services.membership_grant(actor=None, user=user, organization=orgs[org_code], role=role)
+                services.membership_grant(actor=DEMO, user=user, organization=orgs[org_code], role=role)
             users[username] = user
         if not User.objects.filter(username="admin").exists():
             services.user_create(
-                actor=None, username="admin", email="admin@demo.example", password=DEMO_PASSWORD,
+                actor=DEMO, username="admin", email="admin@demo.example", password=DEMO_PASSWORD,
                 superuser=True, first_name="Site", last_name="Administrator",
             )
     return {"organizations": orgs, "users": users}

@@ -10,19 +10,22 @@ LOCKED = _("Too many failed sign-in attempts. Please wait a few minutes and try 
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
-    """Django's sign-in form with a lockout, and one message for every refusal."""
+    """Django's sign-in form with a lockout (per username and per client address), and one
+    message for every refusal."""
 
     error_messages = {"invalid_login": INVALID, "inactive": INVALID, "locked": LOCKED}
 
     def clean(self):  # type: ignore[no-untyped-def]
         username = self.cleaned_data.get("username") or ""
         password = self.cleaned_data.get("password")
-        if username and lockout.locked_until(username):
+        address = lockout.client_address(self.request)
+        if lockout.address_blocked(address) or (username and lockout.locked_until(username)):
             raise forms.ValidationError(self.error_messages["locked"], code="locked")
         if username is not None and password:
             self.user_cache = authenticate(self.request, username=username, password=password)
             if self.user_cache is None or not self.user_cache.is_active:
-                if lockout.register_failure(username):
+                blocked = lockout.register_address_failure(address)
+                if lockout.register_failure(username) or blocked:
                     raise forms.ValidationError(self.error_messages["locked"], code="locked")
                 raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
             lockout.register_success(username)

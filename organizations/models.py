@@ -5,20 +5,44 @@ with one role. What a user may see or do follows from those rows alone; the
 rules live in ``organizations/access.py``.
 """
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class User(AbstractUser):
-    """A person who signs in. ``email`` is unique so password reset is unambiguous."""
+    """A person who signs in. ``email`` is unique so password reset is unambiguous.
+
+    ``password_changed_at`` is set whenever a new password is saved (change, reset, admin,
+    ``changepassword``; not when Django merely re-hashes the same password): API tokens
+    created before it stop working, and a sign-in lock on the username is lifted.
+    """
 
     email = models.EmailField("email address", unique=True)
     title = models.CharField(max_length=120, blank=True, help_text="Job title, shown on attestations.")
+    password_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # ``set_password`` leaves the raw password in ``_password`` until the save; Django's
+        # re-hash on sign-in clears it first, so only a new password is counted here.
+        changed = getattr(self, "_password", None) is not None
+        if changed:
+            self.password_changed_at = timezone.now()
+            fields = kwargs.get("update_fields")
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "password_changed_at"}
+        super().save(*args, **kwargs)
+        if changed:
+            from .lockout import password_changed
+
+            password_changed(self.username)
 
 
 class County(models.Model):
@@ -161,6 +185,18 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username}: {self.failures} failed"
+
+
+class AddressThrottle(models.Model):
+    """Failed sign-in attempts from one client address in the current window
+    (``LOGIN_ADDRESS_WINDOW_MINUTES`` from the first failure), whatever the usernames tried."""
+
+    address = models.CharField(max_length=45, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.address}: {self.failures} failed"
 
 
 class AffiliationKind(models.TextChoices):

@@ -1,5 +1,11 @@
-"""Writes for organizations and memberships; each one audited in its transaction."""
+"""Writes for organizations and memberships; each one audited in its transaction.
 
+Organizations, people and memberships are the site administrator's to change (the
+admin site and the demo loader call these with the administrator or a system actor);
+an affiliation is declared by the person or recorded by a fund administrator.
+"""
+
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -8,12 +14,14 @@ from django.db import transaction
 from audit.services import record, snapshot
 
 from . import access
-from .models import ROLES_BY_KIND, County, Membership, Organization, User
+from .access import require_site_admin
+from .actors import Actor, SystemActor
+from .models import ROLES_BY_KIND, Affiliation, County, Membership, Organization, Role, User
 
 
 def organization_create(
     *,
-    actor: Any,
+    actor: Actor,
     code: str,
     kind: str,
     legal_name: str,
@@ -22,6 +30,7 @@ def organization_create(
     jurisdiction: str = "",
     counties: list[County] | None = None,
 ) -> Organization:
+    require_site_admin(actor)
     with transaction.atomic():
         org = Organization(
             code=code,
@@ -40,8 +49,9 @@ def organization_create(
     return org
 
 
-def membership_grant(*, actor: Any, user: User, organization: Organization, role: str) -> Membership:
+def membership_grant(*, actor: Actor, user: User, organization: Organization, role: str) -> Membership:
     """Give ``user`` a role in ``organization`` (the role must fit the organization's kind)."""
+    require_site_admin(actor)
     if role not in ROLES_BY_KIND.get(organization.kind, set()):
         raise ValidationError(
             {"role": f"Role {role!r} does not exist in a {organization.get_kind_display()}."}
@@ -63,7 +73,8 @@ def membership_grant(*, actor: Any, user: User, organization: Organization, role
     return membership
 
 
-def membership_revoke(*, actor: Any, membership: Membership) -> Membership:
+def membership_revoke(*, actor: Actor, membership: Membership) -> Membership:
+    require_site_admin(actor)
     with transaction.atomic():
         before = snapshot(membership)
         membership.is_active = False
@@ -79,9 +90,10 @@ USER_AUDIT_FIELDS = ["username", "email", "first_name", "last_name", "title", "i
 
 
 def user_create(
-    *, actor: Any, username: str, email: str, password: str | None, superuser: bool = False, **profile: Any
+    *, actor: Actor, username: str, email: str, password: str | None, superuser: bool = False, **profile: Any
 ) -> User:
     """Create a person who can sign in (the password is hashed and never audited)."""
+    require_site_admin(actor)
     with transaction.atomic():
         user = User(username=username, email=email, is_staff=superuser, is_superuser=superuser, **profile)
         user.set_password(password) if password else user.set_unusable_password()
@@ -93,25 +105,23 @@ def user_create(
 
 def affiliation_record(
     *,
-    actor: Any,
+    actor: Actor,
     user: User,
     organization: Organization,
     kind: str,
-    since: Any = None,
-    until: Any = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
     notes: str = "",
-) -> Any:
+) -> Affiliation:
     """Record that ``user`` is tied to ``organization`` (for conflict-of-interest checks).
 
     Declared by the person themself, or recorded by a fund administrator of an
-    organization the person belongs to (``actor=None`` for the system).
+    organization the person belongs to (or a site administrator, or a system actor).
     """
-    from .models import Affiliation, Role
-
-    if actor is not None and getattr(actor, "pk", None) != user.pk and not access.is_site_admin(actor):
+    if not isinstance(actor, SystemActor) and actor.pk != user.pk and not access.is_site_admin(actor):
         admin_of = access.organizations_with_role(actor, Role.FUND_ADMIN)
         if not Membership.objects.filter(user=user, organization_id__in=admin_of, is_active=True).exists():
-            raise access.AccessDenied(f"{actor} may not record affiliations of {user}.")
+            raise access.AccessDenied("You may not record affiliations of this person.")
     with transaction.atomic():
         affiliation = Affiliation(
             user=user, organization=organization, kind=kind, since=since, until=until, notes=notes

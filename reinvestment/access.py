@@ -1,7 +1,7 @@
 """Who may reach reinvestment records.
 
 A plan's finance staff view and change its financial years, member months, obligations,
-credits and direct investments; its compliance officers view them; a regulator views
+credits, their allocations and direct investments; its compliance officers view them; a regulator views
 those of plans in its jurisdiction. Everyone else: nothing (404).
 """
 
@@ -11,6 +11,7 @@ from organizations.models import Role
 from .models import (
     CountyFinancial,
     DirectInvestment,
+    FulfilmentAllocation,
     MemberMonth,
     Obligation,
     ObligationAllocation,
@@ -27,6 +28,7 @@ for model, path in [
     (MemberMonth, "plan"),
     (Obligation, "plan"),
     (ObligationCredit, "plan"),
+    (FulfilmentAllocation, "plan"),
     (DirectInvestment, "plan"),
     (ObligationAllocation, "obligation__plan"),
     (CountyFinancial, "financial_year__plan"),

@@ -10,13 +10,18 @@ from audit.admin import AuditedModelAdmin
 from audit.admin import ReadOnlyModelAdmin as ReadOnlyAdmin
 
 from .models import (
+    AllocationRule,
     DirectInvestment,
+    FulfilmentAllocation,
+    LineOfBusiness,
     MemberMonth,
     Obligation,
     ObligationCredit,
     PlanFinancialYear,
+    PolicyApplicability,
     PolicyBracket,
     PolicyEarmark,
+    PolicyTermSource,
     ReinvestmentPolicy,
 )
 
@@ -31,6 +36,20 @@ class EarmarkInline(admin.TabularInline):
     extra = 0
 
 
+class ApplicabilityInline(admin.TabularInline):
+    """Where the version applies: jurisdiction + line of business, with the source saying so."""
+
+    model = PolicyApplicability
+    extra = 0
+
+
+class TermSourceInline(admin.TabularInline):
+    """The source of each term; ``unverified`` marks a term no source document confirms."""
+
+    model = PolicyTermSource
+    extra = 0
+
+
 @admin.register(ReinvestmentPolicy)
 class ReinvestmentPolicyAdmin(AuditedModelAdmin):
     """Add a new version rather than editing one: a version used by a frozen obligation is read-only."""
@@ -38,7 +57,7 @@ class ReinvestmentPolicyAdmin(AuditedModelAdmin):
     list_display = ("code", "version", "jurisdiction", "basis", "effective_from_year", "effective_to_year")
     list_filter = ("jurisdiction", "basis")
     search_fields = ("code", "name")
-    inlines = [BracketInline, EarmarkInline]
+    inlines = [ApplicabilityInline, BracketInline, EarmarkInline, TermSourceInline]
 
     def _used(self, obj: Any) -> bool:
         return obj is not None and obj.obligations.exclude(status="current").exists()
@@ -50,12 +69,18 @@ class ReinvestmentPolicyAdmin(AuditedModelAdmin):
         return super().has_delete_permission(request, obj) and (obj is None or not obj.obligations.exists())
 
 
+@admin.register(LineOfBusiness)
+class LineOfBusinessAdmin(AuditedModelAdmin):
+    """Reference data; a line used by a financial year or a policy cannot be deleted (protected)."""
+
+    list_display = ("code", "name", "jurisdiction", "medicaid", "position")
 
 
 @admin.register(PlanFinancialYear)
 class PlanFinancialYearAdmin(ReadOnlyAdmin):
-    list_display = ("plan", "income_year", "status", "total_revenue", "net_income", "supersedes")
-    list_filter = ("status", "income_year")
+    list_display = ("plan", "income_year", "line_of_business", "status", "total_revenue", "net_income",
+                    "supersedes")
+    list_filter = ("status", "income_year", "line_of_business")
 
 
 @admin.register(MemberMonth)
@@ -72,8 +97,23 @@ class ObligationAdmin(ReadOnlyAdmin):
 
 @admin.register(ObligationCredit)
 class ObligationCreditAdmin(ReadOnlyAdmin):
-    list_display = ("plan", "income_year", "county", "source", "reference", "credited_on", "amount")
+    list_display = ("plan", "income_year", "county", "source", "reference", "credited_on", "amount",
+                    "reversed_on")
     list_filter = ("source", "income_year")
+
+
+@admin.register(FulfilmentAllocation)
+class FulfilmentAllocationAdmin(ReadOnlyAdmin):
+    """Written by the services only (recording, the automatic rule, plan finance re-allocating)."""
+
+    list_display = ("plan", "obligation", "credit", "county", "amount", "rule", "reason")
+
+
+@admin.register(AllocationRule)
+class AllocationRuleAdmin(AuditedModelAdmin):
+    """Which kinds of payment count toward obligations of a basis: add a new version to change it."""
+
+    list_display = ("basis", "version", "qualifying_sources", "priority", "verified")
 
 
 @admin.register(DirectInvestment)

@@ -16,7 +16,8 @@ No database, no rounding except ``money.round_cents``. The steps:
    basis is not positive.
 
 Separately, **MLR remittance** when ``mlr_remittance_required`` and the MLR is below
-``mlr_minimum``: ``(minimum - MLR) x MLR denominator``, rounded to cents.
+``mlr_minimum``: ``(minimum - MLR) x MLR denominator``, rounded to cents. When the MLR
+figures are not entered the remittance is not computed and its line says "MLR not entered".
 
 Bad inputs raise ``ValidationError`` naming the field: negative revenue, net income
 above revenue, a currency other than the policy's, a missing input the basis needs.
@@ -30,7 +31,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from money import CENT, round_cents
+from money import CENT, format_usd, round_cents
 
 ZERO = Decimal("0")
 BASIS_LABELS = {
@@ -141,13 +142,9 @@ def percent(rate: Decimal) -> str:
 
 
 def dollars(amount: Decimal) -> str:
-    """$1,234.50; amounts finer than a cent are shown exactly (never rounded for display)."""
-    sign = "-" if amount < 0 else ""
-    amount = abs(amount)
-    if amount == amount.quantize(CENT):
-        return f"{sign}${amount.quantize(CENT):,}"
-    whole, _, frac = format(amount.normalize(), "f").partition(".")
-    return f"{sign}${int(whole):,}.{frac}"
+    """$1,234.50 by ``money.format_usd``; amounts finer than a cent are shown exactly
+    (never rounded for display)."""
+    return format_usd(amount, exact=True)
 
 
 INPUT_LABELS = {
@@ -305,8 +302,11 @@ def _mlr_shortfall(minimum: Decimal, inputs: FinancialInputs) -> tuple[Decimal, 
 
 def _mlr_remittance(terms: PolicyTerms, inputs: FinancialInputs) -> tuple[Decimal, list[Line]]:
     zero = ZERO.quantize(CENT)
-    if not terms.mlr_remittance_required or terms.mlr_minimum is None or inputs.mlr_denominator is None:
+    if not terms.mlr_remittance_required or terms.mlr_minimum is None:
         return zero, []
+    if inputs.mlr_denominator is None:
+        return zero, [Line(f"MLR not entered: the remittance below the {percent(terms.mlr_minimum)} minimum "
+                           "is not computed until the MLR numerator and denominator are entered", zero)]
     shortfall, how = _mlr_shortfall(terms.mlr_minimum, inputs)
     if shortfall <= 0:
         return zero, [Line(f"MLR meets the {percent(terms.mlr_minimum)} minimum: no remittance = $0.00", zero)]

@@ -1,6 +1,7 @@
 """Demo data (idempotent): demo-plan's income years 2024 and 2025 under CA-DHCS.
 
-* 2024: locked, its obligation frozen; direct investments under way (in progress).
+* 2024: locked (with its audited statement), its obligation frozen; direct investments under
+  way (in progress).
 * 2025: submitted, its obligation still recomputed when figures change; quality
   standards missed on one measure and an MLR below 85% (so a remittance is shown).
 * Member months for every month of both years in Imperial, Riverside and San Diego.
@@ -12,8 +13,10 @@ import datetime
 from decimal import Decimal
 from typing import Any, TypedDict
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
+from organizations.actors import DEMO
 from organizations.models import County, Organization
 
 from . import services
@@ -45,6 +48,10 @@ YEARS: dict[int, dict[str, Any]] = {
         "quality_measures_missed": ["w30-6"], "lock": False,
     },
 }
+
+#: Stands in for the audited financial statement uploaded with a locked demo year.
+DEMO_STATEMENT = b"%%PDF-1.4\n%% Demo audited financial statement, income year %d\n"
+
 
 class DemoInvestment(TypedDict):
     payee: str
@@ -92,7 +99,7 @@ def load() -> dict[str, Any]:
         years = {}
         for income_year, spec in YEARS.items():
             if not MemberMonth.objects.filter(plan=plan, month__year=income_year).exists():
-                services.member_months_import(actor=None, plan=plan, year=income_year,
+                services.member_months_import(actor=DEMO, plan=plan, year=income_year,
                                               rows=_member_month_rows(income_year))
             year = (
                 PlanFinancialYear.objects.filter(plan=plan, income_year=income_year)
@@ -100,13 +107,16 @@ def load() -> dict[str, Any]:
             )
             if year is None:
                 figures = {k: v for k, v in spec.items() if k != "lock"}
-                year = services.financial_year_create(actor=None, plan=plan, income_year=income_year, **figures)
+                if spec["lock"]:  # a locked year carries its audited statement (reports need it)
+                    figures["source_document"] = ContentFile(
+                        DEMO_STATEMENT % income_year, name=f"audited-statement-{income_year}.pdf")
+                year = services.financial_year_create(actor=DEMO, plan=plan, income_year=income_year, **figures)
             if not Obligation.objects.filter(financial_year=year, policy_code=POLICY).exists():
-                services.obligation_compute(actor=None, financial_year=year, policy_code=POLICY)
+                services.obligation_compute(actor=DEMO, financial_year=year, policy_code=POLICY)
             if year.status == FinancialYearStatus.DRAFT:
-                services.financial_year_submit(actor=None, financial_year=year)
+                services.financial_year_submit(actor=DEMO, financial_year=year)
             if spec["lock"] and year.status == FinancialYearStatus.SUBMITTED:
-                services.financial_year_lock(actor=None, financial_year=year)
+                services.financial_year_lock(actor=DEMO, financial_year=year)
             years[income_year] = year
         counties = {c.name: c for c in County.objects.filter(state="CA", name__in=ENROLLMENT)}
         for inv in DIRECT_INVESTMENTS:
@@ -116,7 +126,7 @@ def load() -> dict[str, Any]:
             ).exists():
                 continue
             services.direct_investment_record(
-                actor=None, plan=plan, payee=payee, purpose=inv["purpose"], county=counties[inv["county"]],
+                actor=DEMO, plan=plan, payee=payee, purpose=inv["purpose"], county=counties[inv["county"]],
                 domain=inv["domain"], paid_on=inv["paid_on"], amount=inv["amount"],
                 cha_chip_aligned=inv["cha_chip_aligned"], cac_consulted=inv["cac_consulted"],
                 income_year=2024,

@@ -1,7 +1,9 @@
 """Reads of reinvestment data for pages, the API, commands and reports (plain data out).
 
-Fulfilment of an obligation = the sum of the plan's credits for its income year
-(credits tagged with another policy code excluded), counted up to ``as_of``.
+Fulfilment of an obligation = the sum of its allocations (``FulfilmentAllocation``: parts
+of credits, each counted toward exactly one obligation), counted up to ``as_of`` by the
+credit date. What a plan's credits have not allocated is shown as unallocated
+(``fulfilment_totals_for_plan``, ``unallocated_credits_for_plan``).
 
 **Status rule** (terms are data on the policy version):
 
@@ -20,16 +22,24 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_noop
 
 from money import round_cents
 from organizations.models import Organization
 
+from .applicability import applicability_problem as applicability_problem
+from .applicability import applicable_policies as applicable_policies
+from .applicability import attestation_problems as attestation_problems
+from .applicability import default_line_of_business as default_line_of_business
+from .applicability import lines_of_business as lines_of_business
+from .applicability import lines_of_business_for as lines_of_business_for
 from .calculation import Bracket, PolicyTerms, Threshold
 from .models import (
     DirectInvestment,
     FinancialYearStatus,
+    FulfilmentAllocation,
     MemberMonth,
     Obligation,
     ObligationCredit,
@@ -169,18 +179,66 @@ def member_months_by_county(*, plan: Organization, year: int) -> dict[Any, int]:
 # --- obligations and fulfilment -------------------------------------------------------------
 
 
-def _credits_of(obligation: Obligation) -> QuerySet[ObligationCredit]:
-    return ObligationCredit.objects.filter(
-        plan_id=obligation.plan_id, income_year=obligation.income_year
-    ).filter(Q(policy_code="") | Q(policy_code=obligation.policy_code))
+_MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=16, decimal_places=2)
+
+
+def fulfilled_sum(as_of: datetime.date | None = None) -> Coalesce:
+    """Annotation: the sum of an obligation's allocations (credited up to ``as_of``), zero when none."""
+    allocations = FulfilmentAllocation.objects.filter(obligation_id=OuterRef("pk"))
+    if as_of is not None:
+        allocations = allocations.filter(credited_on__lte=as_of)
+    total = allocations.order_by().values("obligation_id").annotate(s=Sum("amount")).values("s")
+    return Coalesce(Subquery(total, output_field=_MONEY), Value(ZERO), output_field=_MONEY)
+
+
+def allocations_for_obligation(
+    obligation: Obligation, as_of: datetime.date | None = None
+) -> QuerySet[FulfilmentAllocation]:
+    """The allocations behind an obligation's fulfilment with their credits, oldest first (one query)."""
+    qs = (
+        FulfilmentAllocation.objects.filter(obligation=obligation)
+        .select_related("county", "credit", "credit__payee").order_by("credited_on", "id")
+    )
+    return qs.filter(credited_on__lte=as_of) if as_of is not None else qs
 
 
 def credits_for_obligation(
     obligation: Obligation, as_of: datetime.date | None = None
 ) -> QuerySet[ObligationCredit]:
-    """The credits behind an obligation's fulfilment, oldest first (one query)."""
-    qs = _credits_of(obligation).select_related("county", "payee").order_by("credited_on", "id")
+    """The credits with a part allocated to an obligation, oldest first, each with ``allocated``
+    (the part counted toward it) (one query)."""
+    qs = (
+        ObligationCredit.objects.filter(allocations__obligation=obligation)
+        .annotate(allocated=Sum("allocations__amount", filter=Q(allocations__obligation=obligation)))
+        .select_related("county", "payee").order_by("credited_on", "id")
+    )
     return qs.filter(credited_on__lte=as_of) if as_of is not None else qs
+
+
+def fulfilment_totals_for_plan(plan: Organization) -> dict[str, Decimal]:
+    """What the plan paid (credits not reversed), how much of it is allocated, and what is left
+    unallocated (two queries)."""
+    row = ObligationCredit.objects.filter(plan=plan, reversed_on__isnull=True).aggregate(
+        paid=Coalesce(Sum("amount"), Value(ZERO), output_field=_MONEY),
+    )
+    allocated = FulfilmentAllocation.objects.filter(plan=plan).aggregate(
+        s=Coalesce(Sum("amount"), Value(ZERO), output_field=_MONEY))["s"]
+    return {"paid": row["paid"], "allocated": allocated, "unallocated": row["paid"] - allocated}
+
+
+def unallocated_credits_for_plan(plan: Organization) -> list[dict[str, Any]]:
+    """The plan's credits with money not allocated to any obligation, oldest first (one query)."""
+    rows = (
+        ObligationCredit.objects.filter(plan=plan, reversed_on__isnull=True)
+        .annotate(allocated=Coalesce(Sum("allocations__amount"), Value(ZERO), output_field=_MONEY))
+        .filter(allocated__lt=F("amount")).select_related("county").order_by("credited_on", "id")
+    )
+    return [
+        {"id": c.pk, "source": c.source, "reference": c.reference, "county": c.county.name,
+         "income_year": c.income_year, "credited_on": c.credited_on, "amount": c.amount.amount,
+         "allocated": c.allocated, "unallocated": c.amount.amount - c.allocated}  # type: ignore[attr-defined]
+        for c in rows
+    ]
 
 
 def direct_investments_for_plan(plan: Organization, income_year: int | None = None) -> QuerySet[DirectInvestment]:
@@ -190,38 +248,28 @@ def direct_investments_for_plan(plan: Organization, income_year: int | None = No
 
 
 def obligations_for_plan(plan: Organization) -> QuerySet[Obligation]:
-    """A plan's live obligations with ``fulfilled_amount`` (all credits to date), one query."""
-    fulfilled = (
-        ObligationCredit.objects.filter(plan_id=OuterRef("plan_id"), income_year=OuterRef("income_year"))
-        .filter(Q(policy_code="") | Q(policy_code=OuterRef("policy_code")))
-        .order_by().values("plan_id").annotate(s=Sum("amount")).values("s")
-    )
+    """A plan's live obligations with ``fulfilled_amount`` (the sum of their allocations), one query."""
     return (
         Obligation.objects.filter(plan=plan, status__in=LIVE)
         .select_related("policy", "financial_year")
-        .annotate(fulfilled_amount=Coalesce(
-            Subquery(fulfilled, output_field=DecimalField(max_digits=16, decimal_places=2)),
-            Value(ZERO), output_field=DecimalField(max_digits=16, decimal_places=2),
-        ))
+        .annotate(fulfilled_amount=fulfilled_sum())
         .order_by("-income_year", "policy_code")
     )
 
 
 def unmet_income_years_on(*, plan: Organization, on: datetime.date) -> list[int]:
-    """Income years (oldest first) whose investment window contains ``on`` and whose
-    obligations are not yet met by the credits recorded so far (two queries)."""
-    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for year, total in Obligation.objects.filter(
-        plan=plan, status__in=LIVE, window_start__lte=on, window_end__gte=on
-    ).values_list("income_year", "total"):
-        totals[year] += total
-    if not totals:
-        return []
-    credited = dict(
-        ObligationCredit.objects.filter(plan=plan, income_year__in=list(totals))
-        .values("income_year").annotate(s=Sum("amount")).order_by().values_list("income_year", "s")
-    )
-    return sorted(y for y, total in totals.items() if credited.get(y, ZERO) < total)
+    """Income years (oldest first) with a live obligation whose investment window contains ``on``
+    and whose allocations do not yet add up to its total (one query)."""
+    return sorted(set(
+        Obligation.objects.filter(plan=plan, status__in=LIVE, window_start__lte=on, window_end__gte=on)
+        .annotate(fulfilled_amount=fulfilled_sum()).filter(fulfilled_amount__lt=F("total"))
+        .values_list("income_year", flat=True)
+    ))
+
+
+#: How each status ``obligation_status`` returns reads (English; a page shows ``gettext(label)``).
+FULFILMENT_LABELS = {"met": gettext_noop("Met"), "on_track": gettext_noop("On track"),
+                     "at_risk": gettext_noop("At risk"), "shortfall": gettext_noop("Shortfall")}
 
 
 def obligation_status(
@@ -239,21 +287,24 @@ def obligation_status(
     return "on_track" if fulfilled >= total * elapsed * pace else "at_risk"
 
 
-def _matches(earmark: dict[str, Any], credit: ObligationCredit) -> bool:
-    if earmark.get("domains") and credit.domain not in earmark["domains"]:
+def _matches(earmark: dict[str, Any], allocation: FulfilmentAllocation) -> bool:
+    if earmark.get("domains") and allocation.domain not in earmark["domains"]:
         return False
-    return not earmark.get("requires_cha_chip_alignment") or credit.cha_chip_aligned
+    return not earmark.get("requires_cha_chip_alignment") or allocation.cha_chip_aligned
 
 
 def obligation_summary(obligation: Obligation, as_of: datetime.date) -> dict[str, Any]:
     """Everything a page or report shows about one obligation as of a date, as plain data.
 
-    Queries: allocations with counties (1), credits with counties (1); the policy terms
+    Queries: county allocation with counties (1), fulfilment allocations with counties (1); the policy terms
     come from the obligation's own snapshot, so a frozen obligation shows the terms it was
     computed with.
     """
     allocations = list(obligation.allocations.select_related("county").order_by("county__name"))
-    credits = list(credits_for_obligation(obligation, as_of))
+    credits = list(
+        FulfilmentAllocation.objects.filter(obligation=obligation, credited_on__lte=as_of)
+        .select_related("county").order_by("credited_on", "id")
+    )
     total = obligation.total.amount
     fulfilled = sum((c.amount.amount for c in credits), ZERO)
     by_county: dict[int, Decimal] = defaultdict(lambda: ZERO)
@@ -318,7 +369,7 @@ def obligation_summary(obligation: Obligation, as_of: datetime.date) -> dict[str
 
 
 def obligation_rows(*, plan: Organization, as_of: datetime.date) -> list[dict[str, Any]]:
-    """A plan's live obligations as plain rows for a dashboard: required, fulfilled (all credits
+    """A plan's live obligations as plain rows for a dashboard: required, fulfilled (its allocations
     to date), remaining, deadline and status by the rule of ``obligation_status`` (one query)."""
     rows = []
     for o in obligations_for_plan(plan):

@@ -10,15 +10,24 @@ failed before its row was written is overwritten, not duplicated.
 Versions: new inputs for the same document give version N+1; old versions and
 their files stay (artifact rows are append-only).
 
-Attestation (plan compliance officer only, once per plan and income year)
-re-reads the data, refuses when it no longer matches the draft version, and
-stores the final PDF (no DRAFT watermark, the officer's name, title and time on
-the attestation page) with its SHA-256. Filing marks a final report as filed to
-the regulator, who can then download it.
+Attestation (plan compliance officer only, once per plan and income year) needs
+the income year to be final (every live financial year of it locked, with its
+audited statement uploaded) and the officer to type their full name and title as
+on file; it re-reads the data, refuses when it no longer matches the draft
+version, and stores the final PDF (no DRAFT watermark, the officer's name, title
+and time on the attestation page) with its SHA-256. Filing marks a final report
+as filed to the regulator, who can then download it; it is refused when the year
+is no longer final (amended since).
+
+Who acts: a request needs the kind's requesting role at the document's organization;
+the worker generates (and records progress and failures) as ``WORKER``, on behalf of the
+requester already checked; attesting and filing are a compliance officer's own acts, so a
+system actor may not do them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -33,12 +42,14 @@ from django.utils import timezone
 
 from audit.services import record, record_create, snapshot
 from organizations import access
+from organizations.actors import Actor, User
 from organizations.models import Organization
+from reinvestment.applicability import attestation_problems, attested_years
 
 from .access import ATTEST_ROLES, REQUEST_ROLES
-from .kinds import DocumentKind, document_kind, params_key
+from .data import Attestation, plain
+from .kinds import GENERATOR_VERSION, DocumentKind, document_kind, params_key
 from .models import ReportArtifact, ReportAttestation, ReportFiling, ReportRun, RunStatus
-from .render import GENERATOR_VERSION, render_pdf, render_twin
 from .twin import canonical_json
 from .twin import inputs_hash as _hash
 
@@ -46,14 +57,14 @@ from .twin import inputs_hash as _hash
 VOLATILE_KEYS = frozenset({"as_of"})
 
 
-def inputs_hash(data: dict[str, Any]) -> str:
-    """Hash of the data a document is rendered from, less the volatile keys."""
-    return _hash({k: v for k, v in data.items() if k not in VOLATILE_KEYS})
+def inputs_hash(data: Any) -> str:
+    """Hash of the data a document is rendered from (its dataclass), less the volatile keys."""
+    return _hash({k: v for k, v in plain(data).items() if k not in VOLATILE_KEYS})
 
 RUN_FIELDS = ["status", "progress", "error", "attempts", "artifact", "started_at", "finished_at"]
 
 
-def report_request(*, actor: Any, kind: str, params: dict[str, Any], enqueue: bool = True) -> ReportRun:
+def report_request(*, actor: Actor, kind: str, params: dict[str, Any], enqueue: bool = True) -> ReportRun:
     """Queue a run generating ``kind`` with ``params``; the worker starts after commit
     (``enqueue=False``: the caller runs ``report_generate`` itself, e.g. the demo loader).
 
@@ -65,45 +76,52 @@ def report_request(*, actor: Any, kind: str, params: dict[str, Any], enqueue: bo
     dk = document_kind(kind)
     clean = dk.normalize(params)
     organization = dk.resolve(clean)
-    if actor is not None:
-        access.require_role(actor, organization, *REQUEST_ROLES[kind])
+    access.require_role(actor, organization, *REQUEST_ROLES[kind])
+    clean = dk.completed(clean)
     with transaction.atomic():
         run = ReportRun.objects.create(kind=kind, organization=organization, params=clean,
                                        params_key=params_key(clean),
-                                       requested_by=actor if getattr(actor, "is_authenticated", False) else None)
+                                       requested_by=actor if isinstance(actor, User) else None)
         record_create(actor=actor, action="report_run.request", obj=run)
         if enqueue:
             report_run_execute.delay_on_commit(run.pk)
     return run
 
 
-def _update_run(run: ReportRun, action: str, **changes: Any) -> None:
+def _require_generator(actor: Actor, run: ReportRun) -> None:
+    """Generating a run is the worker's (or a person who may request that kind there)."""
+    access.require_role(actor, run.organization, *REQUEST_ROLES[run.kind])
+
+
+def _update_run(run: ReportRun, action: str, *, actor: Actor, **changes: Any) -> None:
     before = snapshot(run, RUN_FIELDS)
     for name, value in changes.items():
         setattr(run, name, value)
     run.save(update_fields=list(changes))
-    record(actor=None, action=action, obj=run, before=before, after=snapshot(run, RUN_FIELDS))
+    record(actor=actor, action=action, obj=run, before=before, after=snapshot(run, RUN_FIELDS))
 
 
-def report_run_progress(*, run_id: int, progress: int) -> None:
+def report_run_progress(*, actor: Actor, run_id: int, progress: int) -> None:
     """Record progress (percent) of a running run in its own transaction, so readers see it."""
     with transaction.atomic():
-        run = ReportRun.objects.select_for_update().get(pk=run_id)
+        run = ReportRun.objects.select_for_update(of=("self",)).select_related("organization").get(pk=run_id)
+        _require_generator(actor, run)
         if run.status == RunStatus.RUNNING and progress > run.progress:
-            _update_run(run, "report_run.progress", progress=progress)
+            _update_run(run, "report_run.progress", actor=actor, progress=progress)
 
 
-def report_run_fail(*, run_id: int, error: str) -> ReportRun:
+def report_run_fail(*, actor: Actor, run_id: int, error: str) -> ReportRun:
     """Mark a run failed with ``error`` (unless it already finished)."""
     with transaction.atomic():
-        run = ReportRun.objects.select_for_update().get(pk=run_id)
+        run = ReportRun.objects.select_for_update(of=("self",)).select_related("organization").get(pk=run_id)
+        _require_generator(actor, run)
         if run.status != RunStatus.DONE:
-            _update_run(run, "report_run.fail", status=RunStatus.FAILED, error=error[:4000] or "failed",
+            _update_run(run, "report_run.fail", actor=actor, status=RunStatus.FAILED, error=error[:4000] or "failed",
                         finished_at=timezone.now())
     return run
 
 
-def _idempotency_key(kind: str, key: str, data_hash: str, attestation: dict[str, Any] | None) -> str:
+def _idempotency_key(kind: str, key: str, data_hash: str, attestation: str | None) -> str:
     material = canonical_json([kind, key, data_hash, GENERATOR_VERSION, attestation])
     return hashlib.sha256(material.encode()).hexdigest()
 
@@ -115,12 +133,12 @@ def _store(name: str, content: bytes) -> str:
 
 
 def _render_and_store(*, dk: DocumentKind, organization: Any, params: dict[str, Any], key: str,
-                      data: dict[str, Any], data_hash: str, idem: str, version: int, final: bool,
+                      data: Any, data_hash: str, idem: str, version: int, final: bool,
                       generated_at: dt.datetime) -> ReportArtifact:
     report_id = dk.report_id(params, version)
-    pdf = render_pdf(dk.kind, data, report_id=report_id, version=version, generated_at=generated_at,
-                     draft=dk.attestable and not final)
-    twin_json, twin_zip = render_twin(dk.kind, data)
+    pdf, twin = dk.render(data, report_id=report_id, version=version, generated_at=generated_at,
+                          draft=dk.attestable and not final)
+    twin_json, twin_zip = twin.json, twin.zip
     base = f"reports/{dk.kind}/{idem[:2]}/{idem}"
     artifact = ReportArtifact(
         kind=dk.kind, organization=organization, params=params, params_key=key, version=version,
@@ -137,17 +155,18 @@ def _render_and_store(*, dk: DocumentKind, organization: Any, params: dict[str, 
     return artifact
 
 
-def report_generate(*, run_id: int) -> ReportArtifact:
+def report_generate(*, actor: Actor, run_id: int) -> ReportArtifact:
     """Generate (or find) the artifact of a run; safe to call again for the same run."""
     with transaction.atomic():
-        run = ReportRun.objects.select_for_update().get(pk=run_id)
+        run = ReportRun.objects.select_for_update(of=("self",)).select_related("organization").get(pk=run_id)
+        _require_generator(actor, run)
         if run.status == RunStatus.DONE and run.artifact_id:
             return run.artifact  # type: ignore[return-value]
-        _update_run(run, "report_run.start", status=RunStatus.RUNNING, progress=5, error="",
+        _update_run(run, "report_run.start", actor=actor, status=RunStatus.RUNNING, progress=5, error="",
                     attempts=run.attempts + 1, started_at=timezone.now())
     dk = document_kind(run.kind)
     data = dk.collect(run.params)
-    report_run_progress(run_id=run_id, progress=40)
+    report_run_progress(actor=actor, run_id=run_id, progress=40)
     data_hash = inputs_hash(data)
     idem = _idempotency_key(run.kind, run.params_key, data_hash, None)
     artifact = ReportArtifact.objects.filter(idempotency_key=idem).first()
@@ -163,23 +182,49 @@ def report_generate(*, run_id: int) -> ReportArtifact:
                     dk=dk, organization=run.organization, params=run.params, key=run.params_key,
                     data=data, data_hash=data_hash, idem=idem, version=(latest or 0) + 1, final=False,
                     generated_at=timezone.localtime())
-                record_create(actor=None, action="report_artifact.create", obj=artifact)
+                record_create(actor=actor, action="report_artifact.create", obj=artifact)
     with transaction.atomic():
         run = ReportRun.objects.select_for_update().get(pk=run_id)
-        _update_run(run, "report_run.done", status=RunStatus.DONE, progress=100, artifact=artifact,
+        _update_run(run, "report_run.done", actor=actor, status=RunStatus.DONE, progress=100, artifact=artifact,
                     error="", finished_at=timezone.now())
     return artifact
 
 
-def report_attest(*, actor: Any, artifact: ReportArtifact) -> ReportAttestation:
+def _typed(value: str) -> str:
+    """A typed confirmation compared without regard to case or runs of spaces."""
+    return " ".join((value or "").split()).casefold()
+
+
+def _filing_gate(artifact: ReportArtifact, *, doing: str) -> dict[str, Any]:
+    """What the report rests on; ValidationError (naming each problem) unless every live
+    financial year of the plan's income year is locked and carries its audited statement."""
+    plan, year = artifact.organization, artifact.params.get("year")
+    if not isinstance(year, int):
+        return {}
+    problems = attestation_problems(plan=plan, income_year=year)
+    if problems:
+        raise ValidationError({"artifact": [f"{artifact.report_id} cannot be {doing} yet.", *problems]})
+    return {"plan": plan.code, "income_year": year,
+            "financial_years": attested_years(plan=plan, income_year=year)}
+
+
+def report_attest(*, actor: Actor, artifact: ReportArtifact, typed_name: str = "",
+                  typed_title: str = "") -> ReportAttestation:
     """Attest a draft version as the plan's compliance officer; stores the signed final PDF.
 
-    Refused (ValidationError, nothing written) when the document is not attestable,
-    is already attested, or its data changed since the draft; AccessDenied without
-    the compliance role.
+    The officer confirms by typing their full name and job title as on file (``typed_name``,
+    ``typed_title``; case and spacing aside). The income year must be final: every live
+    financial year of the plan for the report's year locked, with its audited statement.
+
+    Refused (ValidationError, nothing written) when the document is not attestable, the
+    typed confirmation is missing or does not match, the income year is not locked or has
+    no audited statement, a version of it is already attested, or its data changed since
+    the draft; AccessDenied without the compliance role. The audit event of the attestation
+    states what was attested: the draft and final versions with their SHA-256 and the
+    locked financial years (with their audited statements) the report rests on.
     """
     dk = document_kind(artifact.kind)
-    if not getattr(actor, "is_authenticated", False):
+    if not isinstance(actor, User):
         raise access.AccessDenied("Only a signed-in compliance officer may attest a report.")
     access.require_role(actor, artifact.organization, *ATTEST_ROLES)
     if not dk.attestable:
@@ -190,13 +235,25 @@ def report_attest(*, actor: Any, artifact: ReportArtifact) -> ReportAttestation:
     title = (getattr(actor, "title", "") or "").strip()
     if not name or not title:
         raise ValidationError({"title": "The attesting officer needs a full name and a job title on file."})
+    errors = {}
+    if not _typed(typed_name):
+        errors["typed_name"] = "Type your full name to confirm the attestation."
+    elif _typed(typed_name) != _typed(name):
+        errors["typed_name"] = "The name typed is not the full name on file for your account."
+    if not _typed(typed_title):
+        errors["typed_title"] = "Type your job title to confirm the attestation."
+    elif _typed(typed_title) != _typed(title):
+        errors["typed_title"] = "The title typed is not the job title on file for your account."
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
-        draft = ReportArtifact.objects.select_for_update().get(pk=artifact.pk)
+        draft = ReportArtifact.objects.select_for_update().select_related("organization").get(pk=artifact.pk)
         existing = ReportAttestation.objects.filter(kind=draft.kind, params_key=draft.params_key).first()
         if existing is not None:
             raise ValidationError({"artifact": (
                 f"{draft.get_kind_display()} {draft.params_key} was already attested "
                 f"(version {existing.draft.version}) by {existing.name} on {existing.attested_at:%Y-%m-%d}.")})
+        rests_on = _filing_gate(draft, doing="attested")
         data = dk.collect(draft.params)
         data_hash = inputs_hash(data)
         if data_hash != draft.inputs_hash:
@@ -204,9 +261,9 @@ def report_attest(*, actor: Any, artifact: ReportArtifact) -> ReportAttestation:
                 f"The data changed since {draft.report_id} was generated; generate a new version "
                 "and attest that one.")})
         attested_at = timezone.localtime()
-        attestation_data = {"name": name, "title": title, "attested_at": attested_at}
-        data["attestation"] = attestation_data
-        idem = _idempotency_key(draft.kind, draft.params_key, data_hash, canonical_json(attestation_data))
+        signature = Attestation(name=name, title=title, attested_at=attested_at)
+        data = dataclasses.replace(data, attestation=signature)
+        idem = _idempotency_key(draft.kind, draft.params_key, data_hash, canonical_json(signature))
         final = _render_and_store(
             dk=dk, organization=draft.organization, params=draft.params, key=draft.params_key, data=data,
             data_hash=data_hash, idem=idem, version=draft.version, final=True, generated_at=attested_at)
@@ -214,21 +271,30 @@ def report_attest(*, actor: Any, artifact: ReportArtifact) -> ReportAttestation:
         attestation = ReportAttestation.objects.create(
             draft=draft, final=final, kind=draft.kind, params_key=draft.params_key, attested_by=actor,
             name=name, title=title, attested_at=attested_at, final_sha256=final.sha256)
-        record_create(actor=actor, action="report.attest", obj=attestation, organization=draft.organization)
+        record(actor=actor, action="report.attest", obj=attestation, organization=draft.organization,
+               after=snapshot(attestation) | {"attested": {
+                   "statement": (f"{name}, {title}, attests {draft.report_id} (version {draft.version}, "
+                                 f"draft SHA-256 {draft.sha256}; final SHA-256 {final.sha256})."),
+                   "draft_report_id": draft.report_id, "version": draft.version, "draft_sha256": draft.sha256,
+                   "final_sha256": final.sha256, "inputs_hash": data_hash, **rests_on,
+                   "confirmed_by_typing": {"name": typed_name.strip(), "title": typed_title.strip()},
+               }})
     return attestation
 
 
-def report_file(*, actor: Any, artifact: ReportArtifact) -> ReportFiling:
+def report_file(*, actor: Actor, artifact: ReportArtifact) -> ReportFiling:
     """File an attested final report with the regulator (plan compliance officer only, once)."""
-    if not getattr(actor, "is_authenticated", False):
+    if not isinstance(actor, User):
         raise access.AccessDenied("Only a signed-in compliance officer may file a report.")
     access.require_role(actor, artifact.organization, *ATTEST_ROLES)
     if not artifact.is_final:
         raise ValidationError({"artifact": f"{artifact.report_id} is a draft: attest it before filing."})
     with transaction.atomic():
-        final = ReportArtifact.objects.select_for_update().get(pk=artifact.pk)
+        final = ReportArtifact.objects.select_for_update().select_related("organization").get(pk=artifact.pk)
         if ReportFiling.objects.filter(artifact=final).exists():
             raise ValidationError({"artifact": f"{final.report_id} was already filed."})
+        # The year must still be final (an amendment since the attestation reopens it).
+        _filing_gate(final, doing="filed")
         filing = ReportFiling.objects.create(artifact=final, filed_by=actor, filed_at=timezone.now())
         record_create(actor=actor, action="report.file", obj=filing, organization=final.organization)
     return filing

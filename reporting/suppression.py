@@ -16,7 +16,7 @@ def suppress(rows: Sequence[tuple[str, int]], threshold: int) -> list[dict[str, 
     """``[(label, count)]`` -> ``[{"label", "count"}]`` with small cells set to None."""
     if threshold < 1:
         raise ValueError("The suppression threshold is at least 1 person.")
-    out = [{"label": label, "count": count} for label, count in rows]
+    out: list[dict[str, Any]] = [{"label": label, "count": count} for label, count in rows]
     small = [r for r in out if 0 < r["count"] < threshold]
     for r in small:
         r["count"] = None

@@ -6,6 +6,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 
 from config.celery_app import TRANSIENT_ERRORS, TransientTask, app
+from organizations.actors import WORKER
 
 from .services import report_generate, report_run_fail
 
@@ -24,18 +25,18 @@ def _message(exc: BaseException) -> str:
 def report_run_execute(self, run_id: int) -> int | None:  # type: ignore[no-untyped-def]
     """Generate run ``run_id``; transient errors retry with backoff, others fail the run."""
     try:
-        return report_generate(run_id=run_id).pk
+        return report_generate(actor=WORKER, run_id=run_id).pk
     except TRANSIENT_ERRORS as exc:
         if self.request.retries >= self.max_retries:
-            report_run_fail(run_id=run_id, error=f"Gave up after {self.request.retries + 1} attempts: "
+            report_run_fail(actor=WORKER, run_id=run_id, error=f"Gave up after {self.request.retries + 1} attempts: "
                                                  f"{_message(exc)}")
         raise
     except SoftTimeLimitExceeded:
-        report_run_fail(run_id=run_id, error=f"Time limit of {SOFT_TIME_LIMIT} seconds exceeded.")
+        report_run_fail(actor=WORKER, run_id=run_id, error=f"Time limit of {SOFT_TIME_LIMIT} seconds exceeded.")
         return None
     except ValidationError as exc:
-        report_run_fail(run_id=run_id, error=_message(exc))
+        report_run_fail(actor=WORKER, run_id=run_id, error=_message(exc))
         return None
     except Exception as exc:
-        report_run_fail(run_id=run_id, error=_message(exc))
+        report_run_fail(actor=WORKER, run_id=run_id, error=_message(exc))
         raise

@@ -12,22 +12,23 @@ import hashlib
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from organizations import access
 from organizations.models import Role
-from reinvestment.views import plan_for
 from web import tables
-from web.forms import add_service_errors
+from web.actions import submit_form
+from web.forms import general_errors
 from web.nav import NavItem, register
+from web.requests import AuthenticatedRequest
+from web.scoping import plan_for
 from web.tables import Column
 
 from . import services
@@ -44,7 +45,7 @@ MAX_VERIFY_BYTES = 50 * 1024 * 1024
 
 @require_GET
 @login_required
-def download(request: HttpRequest, artifact_id: int, part: str = "pdf") -> HttpResponse:
+def download(request: AuthenticatedRequest, artifact_id: int, part: str = "pdf") -> HttpResponse:
     try:
         file = artifact_download(user=request.user, artifact_id=artifact_id, part=part)
     except ValidationError as exc:
@@ -80,7 +81,7 @@ class RequestForm(forms.Form):
     year = forms.IntegerField(label=_("Income year"), min_value=1990, max_value=2200)
 
 
-def _compliance_page(request: HttpRequest, org: Any, form: RequestForm, status: int = 200) -> HttpResponse:
+def _compliance_page(request: AuthenticatedRequest, org: Any, form: RequestForm, status: int = 200) -> HttpResponse:
     waiting = awaiting_attestation(user=request.user, organization=org)
     runs = report_run_list(user=request.user).filter(organization=org).order_by("-created_at", "-pk")[:10]
     return render(request, "reporting/compliance.html", {
@@ -90,7 +91,7 @@ def _compliance_page(request: HttpRequest, org: Any, form: RequestForm, status: 
 
 
 @login_required
-def compliance(request: HttpRequest, plan: str) -> HttpResponse:
+def compliance(request: AuthenticatedRequest, plan: str) -> HttpResponse:
     """Reports waiting for attestation, recent runs and the form requesting a new version."""
     org = plan_for(request, plan, PLAN_ROLES)
     return _compliance_page(request, org, RequestForm())
@@ -98,20 +99,19 @@ def compliance(request: HttpRequest, plan: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_new(request: HttpRequest, plan: str) -> HttpResponse:
+def report_new(request: AuthenticatedRequest, plan: str) -> HttpResponse:
     """Request a Community Reinvestment Report; the run page shows its progress."""
     org = plan_for(request, plan, PLAN_ROLES)
     form = RequestForm(request.POST)
     if form.is_valid():
-        try:
+        def request_report() -> str:
             run = services.report_request(actor=request.user, kind=CRR,
                                           params={"plan": org.code, "year": form.cleaned_data["year"]})
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except access.AccessDenied as exc:
-            raise Http404("Not found") from exc
-        else:
-            return redirect("reporting:run", run.pk)
+            return reverse("reporting:run", args=[run.pk])
+
+        response = submit_form(request, form, request_report)
+        if response is not None:
+            return response
     return _compliance_page(request, org, form, status=400)
 
 
@@ -126,70 +126,85 @@ def _progress(run: Any) -> dict[str, Any]:
 
 
 @login_required
-def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_detail(request: AuthenticatedRequest, run_id: int) -> HttpResponse:
     run = report_run_get(user=request.user, run_id=run_id)
     return render(request, "reporting/run.html", _progress(run))
 
 
 @login_required
-def run_status(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_status(request: AuthenticatedRequest, run_id: int) -> HttpResponse:
     """The progress partial htmx polls until the run is done or failed."""
     run = report_run_get(user=request.user, run_id=run_id)
     return render(request, "reporting/_progress.html", _progress(run))
 
 
 @login_required
-def artifact_detail(request: HttpRequest, artifact_id: int) -> HttpResponse:
+def artifact_detail(request: AuthenticatedRequest, artifact_id: int) -> HttpResponse:
     """One version: its hash, downloads (PDF, JSON twin, zip) and the next step (attest or file)."""
     artifact = artifact_get(user=request.user, artifact_id=artifact_id)
     return _artifact_page(request, artifact)
 
 
-def _artifact_page(request: HttpRequest, artifact: Any, error: str = "", status: int = 200) -> HttpResponse:
+class AttestForm(forms.Form):
+    """The officer confirms by typing their full name and job title (the service compares them)."""
+
+    typed_name = forms.CharField(label=_("Your full name"), required=False, max_length=255)
+    typed_title = forms.CharField(label=_("Your job title"), required=False, max_length=255)
+
+
+def _artifact_page(request: AuthenticatedRequest, artifact: Any, *, attest_form: forms.Form | None = None,
+                   error: str = "", status: int = 200) -> HttpResponse:
     org = artifact.organization
     officer = access.has_role(request.user, org, *ATTEST_ROLES)
     attestation = getattr(artifact, "attestation", None)
     attested_as = getattr(artifact, "attestation_of", None)
+    can_attest = officer and not artifact.is_final and attestation is None
+    if can_attest and attest_form is not None:
+        error = ""  # the attestation form shows its own errors
     return render(request, "reporting/artifact.html", {
         "artifact": artifact, "state": _state(artifact), "error": error,
         "attestation": attestation, "attested_as": attested_as,
         "filing": getattr(artifact, "filing", None),
-        "can_attest": officer and not artifact.is_final and attestation is None,
+        "can_attest": can_attest,
+        "attest_form": attest_form or AttestForm(),
         "can_file": officer and artifact.is_final and getattr(artifact, "filing", None) is None,
         "plan_staff": access.has_role(request.user, org, *PLAN_ROLES),
     }, status=status)
 
 
-def _artifact_action(request: HttpRequest, artifact_id: int, action: Any) -> Any:
+@login_required
+@require_POST
+def artifact_attest(request: AuthenticatedRequest, artifact_id: int) -> HttpResponse:
     artifact = artifact_get(user=request.user, artifact_id=artifact_id)
-    try:
-        return artifact, action(artifact), ""
-    except ValidationError as exc:
-        return artifact, None, " ".join(exc.messages)
-    except access.AccessDenied as exc:
-        raise Http404("Not found") from exc
+    form = AttestForm(request.POST)
+    if form.is_valid():
+        def attest() -> str:
+            attestation = services.report_attest(actor=request.user, artifact=artifact,
+                                                 typed_name=form.cleaned_data["typed_name"],
+                                                 typed_title=form.cleaned_data["typed_title"])
+            return reverse("reporting:artifact", args=[attestation.final_id])
+
+        response = submit_form(request, form, attest, general=True,
+                               success=_("Attested. The final report is ready to file."))
+        if response is not None:
+            return response
+    return _artifact_page(request, artifact, attest_form=form, error=general_errors(form),
+                          status=400)
 
 
 @login_required
 @require_POST
-def artifact_attest(request: HttpRequest, artifact_id: int) -> HttpResponse:
-    artifact, attestation, error = _artifact_action(
-        request, artifact_id, lambda a: services.report_attest(actor=request.user, artifact=a))
-    if attestation is None:
-        return _artifact_page(request, artifact, error=error, status=400)
-    messages.success(request, _("Attested. The final report is ready to file."))
-    return redirect("reporting:artifact", attestation.final_id)
+def artifact_file(request: AuthenticatedRequest, artifact_id: int) -> HttpResponse:
+    """A bare button: the service's refusal is the page's message."""
+    artifact = artifact_get(user=request.user, artifact_id=artifact_id)
+    button = forms.Form(request.POST)
 
+    def file() -> str:
+        services.report_file(actor=request.user, artifact=artifact)
+        return reverse("reporting:artifact", args=[artifact.pk])
 
-@login_required
-@require_POST
-def artifact_file(request: HttpRequest, artifact_id: int) -> HttpResponse:
-    artifact, filing, error = _artifact_action(
-        request, artifact_id, lambda a: services.report_file(actor=request.user, artifact=a))
-    if filing is None:
-        return _artifact_page(request, artifact, error=error, status=400)
-    messages.success(request, _("Filed with the regulator."))
-    return redirect("reporting:artifact", artifact.pk)
+    return submit_form(request, button, file, success=_("Filed with the regulator.")) or _artifact_page(
+        request, artifact, error=general_errors(button), status=400)
 
 
 class HistoryFilter(forms.Form):
@@ -208,7 +223,7 @@ def _filter_state(rows: Any, state: str) -> Any:
 
 
 @login_required
-def history(request: HttpRequest, plan: str) -> HttpResponseBase:
+def history(request: AuthenticatedRequest, plan: str) -> HttpResponseBase:
     """Every version of the plan's reports with its SHA-256."""
     org = plan_for(request, plan, PLAN_ROLES)
     form = HistoryFilter(request.GET or None)
@@ -236,7 +251,7 @@ class FiledFilter(forms.Form):
 
 
 @login_required
-def filed(request: HttpRequest) -> HttpResponseBase:
+def filed(request: AuthenticatedRequest) -> HttpResponseBase:
     """Filed reports of plans in the regulator's jurisdiction (only filed ones are in scope)."""
     if not access.organizations_with_role(request.user, Role.REGULATOR) and not access.is_site_admin(request.user):
         raise Http404("Not found")
@@ -258,7 +273,7 @@ class VerifyForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedRequest) -> HttpResponse:
     """Upload a PDF: say which archived report and version it is, or that it matches none."""
     if not access.organizations_with_role(request.user, Role.REGULATOR, *PLAN_ROLES) \
             and not access.is_site_admin(request.user):

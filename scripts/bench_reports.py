@@ -39,14 +39,13 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from reporting.kinds import KINDS  # noqa: E402
-from reporting.render import render_pdf, render_twin  # noqa: E402
+from reporting.kinds import KINDS, render_pdf, render_twin  # noqa: E402
 
 NOW = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)
 TRACE_MEMORY = False  # --trace-memory: also measure Python allocations (a separate, slower pass)
 
 
-def _render(kind: str, data: dict[str, Any]) -> bytes:
+def _render(kind: str, data: Any) -> bytes:
     return render_pdf(kind, data, report_id="BENCH-1", version=1, generated_at=NOW, draft=True)
 
 

@@ -6,5 +6,6 @@ export DJANGO_SETTINGS_MODULE=config.settings.local
 python manage.py migrate --noinput
 python manage.py load_demo
 echo
-echo "==> open http://127.0.0.1:8000/ and sign in with one of the logins above"
-exec python manage.py runserver 127.0.0.1:8000
+PORT="${PORT:-8000}"
+echo "==> open http://127.0.0.1:${PORT}/ and sign in with one of the logins above"
+exec python manage.py runserver "127.0.0.1:${PORT}"

@@ -14,14 +14,34 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: Fixtures that start a process, and the marker a test using one must carry (so ``-m`` selects
+#: exactly the tests that start it).
+PROCESS_FIXTURE_MARKERS = {"celery_worker_process": "celery_worker"}
+
+
+def unmarked_process_tests(items: list[pytest.Item]) -> list[str]:
+    """The tests that use a process-starting fixture without that fixture's marker."""
+    return [
+        f"{item.nodeid} uses {fixture} but is not marked @pytest.mark.{marker}"
+        for item in items
+        for fixture, marker in PROCESS_FIXTURE_MARKERS.items()
+        if fixture in getattr(item, "fixturenames", ()) and item.get_closest_marker(marker) is None
+    ]
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Give every transactional test a serialized rollback.
+    """Refuse a test that starts a worker without its marker; give every transactional test a
+    serialized rollback.
 
     A transactional test ends by emptying every table, including the rows that
     migrations seed (counties, reinvestment policies, voting rules). Serialized
     rollback puts them back, so every test sees a freshly migrated database
     whatever ran before it.
     """
+    unmarked = unmarked_process_tests(items)
+    if unmarked:
+        raise pytest.UsageError("tests without the marker of the process they start:\n  "
+                                + "\n  ".join(unmarked))
     for item in items:
         marker = item.get_closest_marker("django_db")
         uses_fixture = {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))

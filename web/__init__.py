@@ -1,7 +1,7 @@
 """The shared web kit every page uses.
 
-* ``money``: ``format_usd`` ($1,234,567.89, never a float) and ``MoneyAmountField``
-  (a form field that parses with ``money.parse_amount``);
+* ``money``: ``MoneyAmountField``, the form field for amounts typed in the user's
+  language (shown with the top-level ``money.format_usd``, parsed with ``money.parse_amount``);
 * ``tables``: sortable, filterable, paginated tables with a CSV export of the same rows;
 * ``once``: once-only form tokens, so a double-submitted form does its work once;
 * ``charts``: server-rendered, accessible bar charts (inline SVG plus a data table);

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils import formats
 
-from .money import format_usd, to_decimal
+from money import format_usd, to_decimal
 
 #: Layout of the SVG, in SVG user units (the SVG scales to its container).
 BAR_HEIGHT = 24

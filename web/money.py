@@ -1,61 +1,23 @@
-"""Money on web pages: shown as ``$1,234,567.89`` and entered as text, never as a float.
+"""Money typed on web pages: a text box whose cleaned value is a ``Decimal`` with two places.
 
-``format_usd`` accepts ``Money``, ``Decimal``, ``int`` or a numeric string and refuses
-``float`` (a float has already lost cents). Negative amounts read ``-$1.00``. Amounts with
-more than two decimal places are rounded with ``money.round_cents`` (half up),
-the project's only rounding.
-
-``MoneyAmountField`` is a form field whose cleaned value is a ``Decimal`` with two places,
-parsed by ``money.parse_amount`` (commas and a leading ``$`` allowed).
+``MoneyAmountField`` accepts what a person writes in their language (``1,234.56`` or
+``$1,234.56`` in English; ``1.234,56`` or ``1234,56`` in Spanish; the plain ``1234.56``
+in both), turns it into the one money grammar with ``money.canonical_amount`` and parses
+it with ``money.parse_amount``. Showing money is ``money.format_usd`` (the ``usd`` filter).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from moneyed import Money
 
-from money import parse_amount, round_cents
-
-
-def to_decimal(value: Any) -> Decimal:
-    """An exact ``Decimal`` from ``Money``/``Decimal``/``int``/numeric string; ``float`` is refused."""
-    if isinstance(value, float) or isinstance(value, bool):
-        raise TypeError("Money is never a float; pass a Decimal, Money, int or string.")
-    if isinstance(value, Money):
-        return Decimal(value.amount)
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, str):
-        try:
-            return Decimal(value.strip().replace(",", ""))
-        except InvalidOperation as exc:
-            raise ValueError(f"{value!r} is not an amount") from exc
-    raise TypeError(f"Cannot show {type(value).__name__} as money.")
-
-
-def format_usd(value: Any) -> str:
-    """``$1,234,567.89``; negative ``-$1.00``; ``None`` or ``""`` gives ``""``."""
-    if value is None or value == "":
-        return ""
-    amount = round_cents(to_decimal(value))
-    if not amount.is_finite():
-        raise ValueError("Not a finite amount")
-    sign = "-" if amount < 0 else ""
-    return f"{sign}${abs(amount):,.2f}"
-
-
-def plain_amount(value: Any) -> str:
-    """The exact amount as a plain string for CSV and data attributes: ``1234567.89``."""
-    if value is None or value == "":
-        return ""
-    return str(round_cents(to_decimal(value)))
+from money import canonical_amount, parse_amount, plain_amount
 
 
 class MoneyAmountInput(forms.TextInput):
@@ -66,15 +28,12 @@ class MoneyAmountInput(forms.TextInput):
         super().__init__(attrs=base | (attrs or {}))
 
 
-#: The largest amount a ``MoneyField(max_digits=16, decimal_places=2)`` column holds.
-MAX_AMOUNT = Decimal("99999999999999.99")
-
-
 class MoneyAmountField(forms.Field):
-    """A money amount typed as text (``1,234.50`` or ``$1,234.50``) cleaned to a ``Decimal``.
+    """A money amount typed as text (``1,234.50``, ``$1,234.50``; ``1.234,50`` in Spanish)
+    cleaned to a ``Decimal``.
 
     ``allow_zero``/``allow_negative`` are passed to ``parse_amount``. Errors name the problem
-    (not a number, fractions of a cent, zero, negative) and are translated.
+    (not an amount, fractions of a cent, too large, zero, negative) and are translated.
     """
 
     widget = MoneyAmountInput
@@ -99,33 +58,21 @@ class MoneyAmountField(forms.Field):
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
-        if isinstance(value, float) or not isinstance(value, str | int | Decimal):
+        if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
-        cleaned = str(value).strip().replace(" ", "")
-        if cleaned == "":
-            return None
-        if len(cleaned) > 30:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if isinstance(value, str):
+            if value.strip() == "":
+                return None
+            try:
+                value = canonical_amount(value, language=get_language())
+            except ValidationError:
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         try:
-            candidate = Decimal(cleaned.replace(",", "").removeprefix("$"))
-        except InvalidOperation:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if not candidate.is_finite():
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        if abs(candidate) > MAX_AMOUNT:
-            raise ValidationError(self.error_messages["too_large"], code="too_large")
-        if candidate != candidate.quantize(Decimal("0.01")):
-            raise ValidationError(self.error_messages["cents"], code="cents")
-        if candidate < 0 and not self.allow_negative:
-            raise ValidationError(self.error_messages["negative"], code="negative")
-        if candidate == 0 and not self.allow_zero:
-            raise ValidationError(self.error_messages["zero"], code="zero")
-        try:
-            return parse_amount(
-                cleaned, allow_zero=self.allow_zero, allow_negative=self.allow_negative
-            )
-        except ValidationError:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+            return parse_amount(value, allow_zero=self.allow_zero, allow_negative=self.allow_negative)
+        except ValidationError as exc:
+            code = exc.error_dict["amount"][0].code or "invalid"
+            code = code if code in self.error_messages else "invalid"
+            raise ValidationError(self.error_messages[code], code=code) from None
 
     def validate(self, value: Any) -> None:
         if value is None and self.required:

@@ -96,3 +96,83 @@ def dashboard_links(user: Any, organization_code: str, roles: set[str]) -> list[
         if href:
             links.append(Link(str(item.label), href, str(item.description)))
     return links
+
+
+#: How many entries the header shows side by side before the rest go under "More".
+HEADER_LIMIT = 6
+
+
+@dataclass(frozen=True)
+class Menu:
+    """The header navigation of one user: entries side by side, then the rest under "More"."""
+
+    primary: list[Link]
+    more: list[Link]
+
+    @property
+    def links(self) -> list[Link]:
+        return self.primary + self.more
+
+
+def _memberships(user: Any) -> list[tuple[str, str, str]]:
+    """(organization code, organization name, role) of the user's active memberships, cached on the user."""
+    cached = getattr(user, "_nav_memberships", None)
+    if cached is None:
+        from organizations.selectors import memberships_of
+
+        cached = [(m.organization.code, str(m.organization), m.role)
+                  for m in memberships_of(user).order_by("organization__legal_name", "role")]
+        user._nav_memberships = cached
+    return cached
+
+
+def header_links(user: Any) -> list[Link]:
+    """Every page the user's roles use, in menu order: pages tied to one organization once per
+    organization where the user holds one of the page's roles (named after the organization when
+    there are several)."""
+    if not (user and user.is_authenticated):
+        return []
+    admin = access.is_site_admin(user)
+    org_roles = {role for item in items() if item.in_menu and item.org_kwarg for role in item.roles}
+    # The organizations' codes cost a query: only for users holding a role with such pages.
+    memberships = _memberships(user) if access.organizations_with_role(user, *org_roles) else []
+    links: list[Link] = []
+    seen: set[str] = set()
+    for item in items():
+        if not item.in_menu:
+            continue
+        if not item.org_kwarg:
+            if admin or access.organizations_with_role(user, *item.roles):
+                href = _href(item)
+                if href and href not in seen:
+                    seen.add(href)
+                    links.append(Link(str(item.label), href, str(item.description)))
+            continue
+        orgs: dict[str, str] = {}
+        for code, name, role in memberships:
+            if role in item.roles:
+                orgs.setdefault(code, name)
+        for code, name in orgs.items():
+            href = _href(item, code)
+            if href and href not in seen:
+                seen.add(href)
+                label = str(item.label) if len(orgs) == 1 else f"{item.label} · {name}"
+                links.append(Link(label, href, str(item.description)))
+    return links
+
+
+def header_menu(user: Any, limit: int = HEADER_LIMIT) -> Menu:
+    """``header_links`` split for the header: ``limit`` entries side by side, the rest under "More"."""
+    links = header_links(user)
+    if len(links) <= limit:
+        return Menu(links, [])
+    return Menu(links[: limit - 1], links[limit - 1:])
+
+
+def section_for(links: list[Link], path: str) -> Link | None:
+    """The entry whose page holds ``path`` (its address is the longest prefix of it), for breadcrumbs."""
+    best: Link | None = None
+    for link in links:
+        if path.startswith(link.href) and (best is None or len(link.href) > len(best.href)):
+            best = link
+    return best

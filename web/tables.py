@@ -38,7 +38,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import formats, timezone
 from moneyed import Money
 
-from .money import format_usd, plain_amount
+from money import format_usd, plain_amount
 
 #: The formats a column may use.
 KINDS = ("text", "money", "number", "date", "datetime")

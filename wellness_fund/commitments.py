@@ -1,39 +1,43 @@
 """Commitments: the services the grants app uses to commit, pay out and release award money.
 
-Postings (per restriction; ``reference`` names the grant-side record, e.g. "grants.award:12"):
+Every posting is one balanced transaction of two legs in one restriction; ``reference``
+names the grant-side record (e.g. "grants.award:12"). ``POSTINGS`` is the table below
+as data, and ``post`` the one function that follows it: lock the fund, check, post.
 
-=================  ===========================  ==========================
-service            debit                        credit
-=================  ===========================  ==========================
-award_commit       awards committed (expense)   awards payable (liability)
-award_deobligate   awards payable               awards committed
-tranche_disburse   awards payable               cash
-unspent_return     cash                         awards returned (income)
-=================  ===========================  ==========================
+=================  ===========================  ==========================  ===========================
+kind               debit                        credit                      at most
+=================  ===========================  ==========================  ===========================
+award_commit       awards committed (expense)   awards payable (liability)  available to award
+award_deobligate   awards payable               awards committed            committed, not yet disbursed
+tranche_disburse   awards payable               cash                        committed, not yet disbursed
+unspent_return     cash                         awards returned (income)    disbursed, not yet returned
+=================  ===========================  ==========================  ===========================
 
 Available to award = received - committed + returned (de-obligations reduce committed).
-``award_commit`` locks the fund row (select_for_update, ordered by pk) and then checks the
-available balance in the same transaction, so two commitments racing for the same money
-cannot both pass. Disbursements and de-obligations never exceed what is committed and not
-yet paid for that reference; returns never exceed what was paid out and not yet returned.
+``post`` locks the fund row (select_for_update, ordered by pk) and then checks the ceiling
+in the same transaction, so two commitments racing for the same money cannot both pass.
+A commitment dated ``on`` needs the money both as of ``on`` and over all postings (money
+dated later must not fund it, and money already committed later must stay covered).
 
-Acting users: ``actor`` may be ``None`` (system, demo) or a user holding fund_admin,
-board_chair or board_member in the fund's ACH (site administrators too); anyone else gets
-``AccessDenied``. Amounts are positive Decimals (or Money in the fund's currency); bad
+Acting users: ``actor`` is a named system actor (demo loader, setup) or a user holding
+fund_admin, board_chair or board_member in the fund's ACH (site administrators too); anyone
+else gets ``AccessDenied``. Amounts are positive Decimals (or Money in the fund's currency); bad
 input raises ``ValidationError`` and posts nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from moneyed import Money
 
 from organizations import access
+from organizations.actors import Actor
 from organizations.models import Role
 
 from .models import (
@@ -61,14 +65,79 @@ class InsufficientFundsError(ValidationError):
     """The restriction does not hold enough uncommitted money for the commitment."""
 
 
-def _check(*, actor: Any, fund: WellnessFund, restriction: Restriction, reference: str, on: dt.date) -> None:
-    if actor is not None:
-        access.require_role(actor, fund.ach, *FUND_ROLES)
+class Ceiling(enum.Enum):
+    """What a posting may not exceed (the table's last column)."""
+
+    AVAILABLE = "available to award"
+    UNDISBURSED = "committed and not yet disbursed"
+    UNRETURNED = "disbursed and not yet returned"
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One row of the table: the accounts debited and credited, and the ceiling checked first."""
+
+    debit: AccountRole
+    credit: AccountRole
+    ceiling: Ceiling
+
+
+POSTINGS: dict[TransactionKind, Posting] = {
+    TransactionKind.AWARD_COMMIT: Posting(AccountRole.AWARDS_COMMITTED, AccountRole.AWARDS_PAYABLE, Ceiling.AVAILABLE),
+    TransactionKind.AWARD_DEOBLIGATE: Posting(AccountRole.AWARDS_PAYABLE, AccountRole.AWARDS_COMMITTED,
+                                              Ceiling.UNDISBURSED),
+    TransactionKind.TRANCHE_DISBURSE: Posting(AccountRole.AWARDS_PAYABLE, AccountRole.CASH, Ceiling.UNDISBURSED),
+    TransactionKind.UNSPENT_RETURN: Posting(AccountRole.CASH, AccountRole.AWARDS_RETURNED, Ceiling.UNRETURNED),
+}
+
+
+def _check(*, actor: Actor, fund: WellnessFund, restriction: Restriction, reference: str, on: dt.date) -> None:
+    access.require_role(actor, fund.ach, *FUND_ROLES)
     if restriction.fund_id != fund.pk:
         raise ValidationError({"restriction": f"Restriction {restriction.code} belongs to another fund."})
     if not reference or not reference.strip():
         raise ValidationError({"reference": "A reference to the award is required."})
     check_open_date(fund=fund, on=on)
+
+
+def _check_ceiling(
+    ceiling: Ceiling, value: Decimal, *, fund: WellnessFund, restriction: Restriction, reference: str, on: dt.date
+) -> None:
+    if ceiling is Ceiling.AVAILABLE:
+        available = min(
+            available_amount(fund=fund, restriction=restriction, as_of=on),
+            available_amount(fund=fund, restriction=restriction),
+        )
+        if value > available:
+            raise InsufficientFundsError(
+                {"amount": f"{value} {fund.currency} exceeds the {available} {fund.currency} "
+                           f"{ceiling.value} in {restriction.code}."}
+            )
+        return
+    parts = reference_components(reference=reference, restriction=restriction)
+    limit = parts.undisbursed if ceiling is Ceiling.UNDISBURSED else parts.disbursed - parts.returned
+    if value > limit:
+        raise ValidationError({"amount": f"{value} exceeds the {limit} {ceiling.value} for {reference}."})
+
+
+def post(
+    kind: TransactionKind, *, actor: Actor, fund: WellnessFund, restriction: Restriction, amount: Decimal,
+    reference: str, on: dt.date, memo: str = "",
+) -> LedgerTransaction:
+    """Post ``amount`` of ``restriction`` as ``kind`` (a row of ``POSTINGS``); refused above its ceiling."""
+    posting = POSTINGS[kind]
+    value = fund_amount(amount, fund=fund)
+    with transaction.atomic():
+        fund = lock_fund(fund)
+        _check(actor=actor, fund=fund, restriction=restriction, reference=reference, on=on)
+        _check_ceiling(posting.ceiling, value, fund=fund, restriction=restriction, reference=reference, on=on)
+        return transaction_post(
+            actor=actor, fund=fund, kind=kind, posted_on=on, reference=reference, memo=memo,
+            legs=[
+                Leg(account_for(fund=fund, role=posting.debit, restriction=restriction), LegSide.DEBIT, value),
+                Leg(account_for(fund=fund, role=posting.credit, restriction=restriction), LegSide.CREDIT, value),
+            ],
+        )
 
 
 def available_to_award(*, fund: WellnessFund, restriction: Restriction, as_of: dt.date | None = None) -> Money:
@@ -77,113 +146,41 @@ def available_to_award(*, fund: WellnessFund, restriction: Restriction, as_of: d
 
 
 def award_commit(
-    *, actor: Any, fund: WellnessFund, restriction: Restriction, amount: Decimal, reference: str,
+    *, actor: Actor, fund: WellnessFund, restriction: Restriction, amount: Decimal, reference: str,
     on: dt.date, memo: str = "",
 ) -> LedgerTransaction:
     """Commit ``amount`` of ``restriction`` to an award; refused above the available balance."""
-    value = fund_amount(amount, fund=fund)
-    with transaction.atomic():
-        fund = lock_fund(fund)
-        _check(actor=actor, fund=fund, restriction=restriction, reference=reference, on=on)
-        # Money dated after ``on`` must not fund a commitment dated ``on``, and money already
-        # committed later must stay covered: both figures must allow it.
-        available = min(
-            available_amount(fund=fund, restriction=restriction, as_of=on),
-            available_amount(fund=fund, restriction=restriction),
-        )
-        if value > available:
-            raise InsufficientFundsError(
-                {"amount": f"{value} {fund.currency} exceeds the {available} {fund.currency} available "
-                           f"to award in {restriction.code}."}
-            )
-        return transaction_post(
-            actor=actor, fund=fund, kind=TransactionKind.AWARD_COMMIT, posted_on=on, reference=reference,
-            memo=memo,
-            legs=[
-                Leg(account_for(fund=fund, role=AccountRole.AWARDS_COMMITTED, restriction=restriction),
-                    LegSide.DEBIT, value),
-                Leg(account_for(fund=fund, role=AccountRole.AWARDS_PAYABLE, restriction=restriction),
-                    LegSide.CREDIT, value),
-            ],
-        )
+    return post(TransactionKind.AWARD_COMMIT, actor=actor, fund=fund, restriction=restriction, amount=amount,
+                reference=reference, on=on, memo=memo)
 
 
 def award_deobligate(
-    *, actor: Any, fund: WellnessFund, restriction: Restriction, amount: Decimal, reference: str,
+    *, actor: Actor, fund: WellnessFund, restriction: Restriction, amount: Decimal, reference: str,
     on: dt.date, memo: str = "",
 ) -> LedgerTransaction:
     """Release ``amount`` of a commitment not yet paid out back to the available balance."""
-    value = fund_amount(amount, fund=fund)
-    with transaction.atomic():
-        fund = lock_fund(fund)
-        _check(actor=actor, fund=fund, restriction=restriction, reference=reference, on=on)
-        parts = reference_components(reference=reference, restriction=restriction)
-        if value > parts.undisbursed:
-            raise ValidationError(
-                {"amount": f"{value} exceeds the {parts.undisbursed} committed and not yet disbursed for {reference}."}
-            )
-        return transaction_post(
-            actor=actor, fund=fund, kind=TransactionKind.AWARD_DEOBLIGATE, posted_on=on, reference=reference,
-            memo=memo,
-            legs=[
-                Leg(account_for(fund=fund, role=AccountRole.AWARDS_PAYABLE, restriction=restriction),
-                    LegSide.DEBIT, value),
-                Leg(account_for(fund=fund, role=AccountRole.AWARDS_COMMITTED, restriction=restriction),
-                    LegSide.CREDIT, value),
-            ],
-        )
+    return post(TransactionKind.AWARD_DEOBLIGATE, actor=actor, fund=fund, restriction=restriction, amount=amount,
+                reference=reference, on=on, memo=memo)
 
 
 def tranche_disburse(
-    *, actor: Any, fund: WellnessFund, restriction: Restriction, amount: Decimal, reference: str,
+    *, actor: Actor, fund: WellnessFund, restriction: Restriction, amount: Decimal, reference: str,
     on: dt.date, memo: str = "", bank_reference: str = "",
 ) -> LedgerTransaction:
-    """Pay out a tranche of a commitment (never more than committed and not yet paid)."""
-    value = fund_amount(amount, fund=fund)
-    with transaction.atomic():
-        fund = lock_fund(fund)
-        _check(actor=actor, fund=fund, restriction=restriction, reference=reference, on=on)
-        parts = reference_components(reference=reference, restriction=restriction)
-        if value > parts.undisbursed:
-            raise ValidationError(
-                {"amount": f"{value} exceeds the {parts.undisbursed} committed and not yet disbursed for {reference}."}
-            )
-        text = memo if not bank_reference else f"{memo} [bank {bank_reference}]".strip()
-        return transaction_post(
-            actor=actor, fund=fund, kind=TransactionKind.TRANCHE_DISBURSE, posted_on=on, reference=reference,
-            memo=text[:255],
-            legs=[
-                Leg(account_for(fund=fund, role=AccountRole.AWARDS_PAYABLE, restriction=restriction),
-                    LegSide.DEBIT, value),
-                Leg(account_for(fund=fund, role=AccountRole.CASH, restriction=restriction), LegSide.CREDIT, value),
-            ],
-        )
+    """Pay out a tranche of a commitment (never more than committed and not yet paid); the bank's
+    reference is kept in the memo (cut to 255 characters)."""
+    text = memo if not bank_reference else f"{memo} [bank {bank_reference}]".strip()
+    return post(TransactionKind.TRANCHE_DISBURSE, actor=actor, fund=fund, restriction=restriction, amount=amount,
+                reference=reference, on=on, memo=text[:255])
 
 
 def unspent_return(
-    *, actor: Any, fund: WellnessFund, restriction: Restriction, amount: Decimal, reference: str,
+    *, actor: Actor, fund: WellnessFund, restriction: Restriction, amount: Decimal, reference: str,
     on: dt.date, memo: str = "",
 ) -> LedgerTransaction:
     """Record unspent award money paid back by the grantee (at most what was paid out, net of returns)."""
-    value = fund_amount(amount, fund=fund)
-    with transaction.atomic():
-        fund = lock_fund(fund)
-        _check(actor=actor, fund=fund, restriction=restriction, reference=reference, on=on)
-        parts = reference_components(reference=reference, restriction=restriction)
-        outstanding = parts.disbursed - parts.returned
-        if value > outstanding:
-            raise ValidationError(
-                {"amount": f"{value} exceeds the {outstanding} disbursed and not yet returned for {reference}."}
-            )
-        return transaction_post(
-            actor=actor, fund=fund, kind=TransactionKind.UNSPENT_RETURN, posted_on=on, reference=reference,
-            memo=memo,
-            legs=[
-                Leg(account_for(fund=fund, role=AccountRole.CASH, restriction=restriction), LegSide.DEBIT, value),
-                Leg(account_for(fund=fund, role=AccountRole.AWARDS_RETURNED, restriction=restriction),
-                    LegSide.CREDIT, value),
-            ],
-        )
+    return post(TransactionKind.UNSPENT_RETURN, actor=actor, fund=fund, restriction=restriction, amount=amount,
+                reference=reference, on=on, memo=memo)
 
 
 def committed_for(*, reference: str) -> Money:

@@ -18,9 +18,11 @@ from typing import Any
 
 from django.db import transaction
 
+from organizations.actors import DEMO
 from organizations.models import County, Organization
 
 from . import services
+from .dates import first_day_months_later
 from .models import (
     ContributionAgreement,
     ContributionStatement,
@@ -29,7 +31,6 @@ from .models import (
     Restriction,
     WellnessFund,
 )
-from .services.contributions import _add_months
 
 YEAR = 2025
 
@@ -76,14 +77,14 @@ def _fund(spec: dict[str, Any]) -> WellnessFund:
     fund = WellnessFund.objects.filter(code=spec["code"]).first()
     if fund is None:
         fund = services.fund_create(
-            actor=None, code=spec["code"], name=spec["name"], ach=Organization.objects.get(code=spec["ach"]),
+            actor=DEMO, code=spec["code"], name=spec["name"], ach=Organization.objects.get(code=spec["ach"]),
             counties=County.objects.filter(state="CA", name__in=spec["counties"]),
             governing_body_name=spec["governing_body"], fiscal_year_start_month=7,
         )
     for r in spec["restrictions"]:
         if not Restriction.objects.filter(fund=fund, code=r["code"]).exists():
             services.restriction_create(
-                actor=None, fund=fund, code=r["code"], name=r["name"], kind=r["kind"], purpose=r.get("purpose", ""),
+                actor=DEMO, fund=fund, code=r["code"], name=r["name"], kind=r["kind"], purpose=r.get("purpose", ""),
                 county=County.objects.get(state="CA", name=r["county"]) if r.get("county") else None,
             )
     return fund
@@ -94,12 +95,12 @@ def _other_sources(fund: WellnessFund, spec: dict[str, Any]) -> None:
         source = FundingSource.objects.filter(fund=fund, code=s["code"]).first()
         if source is None:
             source = services.funding_source_create(
-                actor=None, fund=fund, code=s["code"], name=s["name"], kind=s["kind"],
+                actor=DEMO, fund=fund, code=s["code"], name=s["name"], kind=s["kind"],
                 restriction=Restriction.objects.get(fund=fund, code=s["restriction"]),
             )
         for day, amount, ref in s["receipts"]:
             if not OtherReceipt.objects.filter(funding_source=source, reference=ref).exists():
-                services.receipt_record(actor=None, funding_source=source, amount=Decimal(amount),
+                services.receipt_record(actor=DEMO, funding_source=source, amount=Decimal(amount),
                                         received_on=dt.date.fromisoformat(day), reference=ref)
 
 
@@ -108,11 +109,11 @@ def _agreement(fund: WellnessFund, spec: dict[str, Any], plan: Organization) -> 
     agreement = ContributionAgreement.objects.filter(fund=fund, code=a["code"]).first()
     if agreement is None:
         source = FundingSource.objects.filter(fund=fund, code="demo-plan").first() or services.funding_source_create(
-            actor=None, fund=fund, code="demo-plan", name="Golden Valley Health Plan contributions",
+            actor=DEMO, fund=fund, code="demo-plan", name="Golden Valley Health Plan contributions",
             kind="plan_contribution", contributor=plan,
         )
         agreement = services.agreement_create(
-            actor=None, fund=fund, plan=plan, funding_source=source, code=a["code"], basis=a["basis"],
+            actor=DEMO, fund=fund, plan=plan, funding_source=source, code=a["code"], basis=a["basis"],
             frequency=a["frequency"], starts_on=dt.date(YEAR, 1, 1), pmpm_rate=a["pmpm_rate"],
             revenue_share_percent=a["revenue_share_percent"], due_days_after_period=30,
         )
@@ -122,7 +123,7 @@ def _agreement(fund: WellnessFund, spec: dict[str, Any], plan: Organization) -> 
         statement = ContributionStatement.objects.filter(agreement=agreement, period_start=start).first()
         if statement is None:
             statement = services.statement_issue(
-                actor=None, agreement=agreement, period_start=start,
+                actor=DEMO, agreement=agreement, period_start=start,
                 shareable_revenue=a["shareable_revenue"] if a["revenue_share_percent"] else Decimal(0),
             )
         if index == len(starts) - 1:
@@ -131,8 +132,8 @@ def _agreement(fund: WellnessFund, spec: dict[str, Any], plan: Organization) -> 
         if index == 1:
             amount -= Decimal("1250.00")  # one short payment, shown as a variance
         services.contribution_payment_record(
-            actor=None, agreement=agreement, amount=amount,
-            received_on=_add_months(statement.period_end, 1) + dt.timedelta(days=9),
+            actor=DEMO, agreement=agreement, amount=amount,
+            received_on=first_day_months_later(statement.period_end, 1) + dt.timedelta(days=9),
             bank_reference=f"GVHP-{agreement.code}-{start:%Y%m}", statement=statement,
         )
 

@@ -466,7 +466,12 @@ class ContributionStatementLine(models.Model):
 
 
 class ContributionPayment(models.Model):
-    """A contribution received from a plan, posted to the ledger and credited to its obligation."""
+    """A contribution received from a plan, posted to the ledger and credited to its obligation.
+
+    Append-only (a PostgreSQL trigger refuses UPDATE and DELETE): no column may change once
+    recorded, because no service needs one to. A mistaken payment is corrected by reversing its
+    ledger transaction (``contribution_payment_reverse``), which leaves this row as it was.
+    """
 
     agreement = models.ForeignKey(ContributionAgreement, on_delete=models.PROTECT, related_name="payments")
     statement = models.ForeignKey(ContributionStatement, on_delete=models.PROTECT, related_name="payments")
@@ -493,7 +498,11 @@ class ContributionPayment(models.Model):
 
 
 class OtherReceipt(models.Model):
-    """Money received from a non-plan source (public health, philanthropy...)."""
+    """Money received from a non-plan source (public health, philanthropy...).
+
+    Append-only (a PostgreSQL trigger refuses UPDATE and DELETE): no column may change once
+    recorded; a mistaken receipt is corrected by reversing its ledger transaction.
+    """
 
     funding_source = models.ForeignKey(FundingSource, on_delete=models.PROTECT, related_name="receipts")
     amount = MoneyField(max_digits=16, decimal_places=2, default_currency="USD")

@@ -35,13 +35,16 @@ INSTALLED_APPS = [
     "notifications",
     "wellness_fund",
     "reinvestment",
+    "community",
     "grants",
     "reporting",
     "api",
     "web",
+    "operations",
 ]
 
 MIDDLEWARE = [
+    "operations.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -93,6 +96,12 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login lockout (organizations/lockout.py): failures before lock, lock length in minutes.
 LOGIN_LOCKOUT_THRESHOLD = env.int("LOGIN_LOCKOUT_THRESHOLD", default=5)
 LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+# ... and per client address: failures within the window (minutes) before the address is refused
+# until the window ends; the address is REMOTE_ADDR unless LOGIN_CLIENT_ADDRESS_HEADER names the
+# header the proxy in front sets (e.g. X-Forwarded-For; its last address is used).
+LOGIN_ADDRESS_THRESHOLD = env.int("LOGIN_ADDRESS_THRESHOLD", default=20)
+LOGIN_ADDRESS_WINDOW_MINUTES = env.int("LOGIN_ADDRESS_WINDOW_MINUTES", default=15)
+LOGIN_CLIENT_ADDRESS_HEADER = env("LOGIN_CLIENT_ADDRESS_HEADER", default="")
 
 # Sessions expire after 8 hours (seconds) and when the browser closes.
 # https://docs.djangoproject.com/en/5.2/topics/http/sessions/#browser-length-sessions-vs-persistent-sessions
@@ -137,13 +146,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # only what is due today under unique keys, so running hourly sends each once.
     "grants-report-reminders": {"task": "grants.send_report_reminders", "schedule": 60 * 60},  # seconds
     "grants-fund-admin-digest": {"task": "grants.send_fund_admin_digest", "schedule": 60 * 60},  # seconds
+    # The worker heartbeat /readyz reads (operations/health.py).
+    "operations-heartbeat": {"task": "operations.heartbeat", "schedule": 20},  # seconds
 }
+#: /readyz wants a worker heartbeat at most this old (seconds).
+WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=60)
 
 #: Demo data loaders, run in order by ``manage.py load_demo``; each is idempotent.
 DEMO_LOADERS = [
     "organizations.demo.load",
     "reinvestment.demo.load",
     "wellness_fund.demo.load",
+    "community.demo.load",
     "grants.demo.load",
     "reporting.demo.load",
 ]
@@ -206,9 +220,23 @@ SPECTACULAR_SETTINGS: dict[str, object] = {
     ],
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-}
+
+def logging_config(log_format: str) -> dict[str, object]:
+    """Every log line carries the request id (operations/requestid.py); ``json`` writes one
+    JSON object a line (the production default), ``text`` plain lines."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "operations.requestid.RequestIdFilter"}},
+        "formatters": {
+            "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+            "json": {"()": "operations.requestid.JsonFormatter"},
+        },
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": log_format}
+        },
+        "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    }
+
+
+LOGGING = logging_config(env("LOG_FORMAT", default="text"))

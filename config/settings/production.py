@@ -34,6 +34,8 @@ CACHES = {
     }
 }
 CELERY_TASK_ACKS_LATE = True
+# One JSON object a log line (LOG_FORMAT=text for plain lines).
+LOGGING = logging_config(env("LOG_FORMAT", default="json"))  # noqa: F405
 
 # https://docs.djangoproject.com/en/5.2/ref/settings/#secure-proxy-ssl-header
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,21 +1,15 @@
-"""Shared pieces of the grants models: the social-driver domain enum and choice helper."""
+"""Shared pieces of the grants models: the choice helper, and the social-driver domains
+(one enum for the whole system, defined with the investments in ``reinvestment``)."""
 
 
 from __future__ import annotations
 
 from django.db import models
 
+from reinvestment.models.policies import SocialDriverDomain
+
+__all__ = ["SocialDriverDomain", "_choices"]
+
 
 def _choices(enum: type[models.TextChoices]) -> list[str]:
     return [c.value for c in enum]
-
-
-class SocialDriverDomain(models.TextChoices):
-    ECONOMIC_STABILITY = "economic_stability", "Economic stability"
-    NEIGHBORHOOD = "neighborhood_built_environment", "Neighborhood and built environment"
-    EDUCATION = "education", "Education"
-    FOOD = "food", "Food"
-    SOCIAL_CONTEXT = "social_community_context", "Social and community context"
-    HEALTH_CARE = "health_care_access_quality", "Health care access and quality"
-
-

@@ -56,7 +56,12 @@ class AwardBudgetLine(models.Model):
 
 
 class Disbursement(models.Model):
-    """The payment of one released tranche, posted to the fund's ledger (``transaction``)."""
+    """The payment of one released tranche, posted to the fund's ledger (``transaction``).
+
+    Append-only (a PostgreSQL trigger refuses UPDATE and DELETE): no column may change once
+    recorded, because no service needs one to; paying a tranche changes the tranche's status,
+    not this row.
+    """
 
     tranche = models.OneToOneField(Tranche, on_delete=models.PROTECT, related_name="disbursement")
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="disbursements")

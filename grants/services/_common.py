@@ -8,15 +8,36 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from organizations import access
+from organizations.actors import Actor, SystemActor, User
 from organizations.models import Organization, Role
 
+#: The roles of an ACH's people: board and review acts need one of them in the fund's ACH;
+#: the seat or review-assignment rules then say who may do what (ValidationError otherwise).
+ACH_PEOPLE = (Role.FUND_ADMIN, Role.BOARD_CHAIR, Role.BOARD_MEMBER)
 
-def require_fund_admin(actor: Any, ach: Organization) -> None:
+
+def require_fund_admin(actor: Actor, ach: Organization) -> None:
     access.require_role(actor, ach, Role.FUND_ADMIN)
 
 
-def require_cbo_staff(actor: Any, organization: Organization) -> None:
+def require_cbo_staff(actor: Actor, organization: Organization) -> None:
     access.require_role(actor, organization, Role.CBO_STAFF)
+
+
+def require_ach_person(actor: Actor, ach: Organization) -> None:
+    access.require_role(actor, ach, *ACH_PEOPLE)
+
+
+def person(actor: Actor) -> User:
+    """The person acting: a recusal, a ballot, a review or a grantee report is a person's own act."""
+    if isinstance(actor, SystemActor):
+        raise access.AccessDenied(f"{actor} is not a person and cannot do this.")
+    return actor
+
+
+def user_or_none(actor: Actor) -> User | None:
+    """The user to store in a ``*_by`` column (none for a system actor; the audit trail names it)."""
+    return actor if isinstance(actor, User) else None
 
 
 def locked(obj: models.Model) -> Any:

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from audit.services import record_create
 from money import parse_amount
+from organizations.actors import Actor
 from wellness_fund import commitments
 
 from ..models import (
@@ -46,7 +47,7 @@ from ..models import (
     TrancheStatus,
     VoteOutcome,
 )
-from ._common import error, locked, require_fund_admin
+from ._common import error, locked, require_fund_admin, user_or_none
 from .disbursements import paid_to_date
 
 ZERO = Decimal("0.00")
@@ -69,7 +70,7 @@ def _spent_by_line(award: Award) -> dict[int, Decimal]:
     return {r["budget_line__number"]: r["s"] for r in rows}
 
 
-def _begin(actor: Any, award: Award, reason: str) -> Award:
+def _begin(actor: Actor, award: Award, reason: str) -> Award:
     require_fund_admin(actor, award.fund.ach)
     if not reason or not reason.strip():
         raise error("reason", "Give the reason for the amendment.")
@@ -103,7 +104,7 @@ def _apply_budget(award: Award, budget: Mapping[int, Decimal]) -> None:
             ln.save(update_fields=["amount"])
 
 
-def _record(actor: Any, award: Award, kind: str, reason: str, before: dict[str, Any], *,
+def _record(actor: Actor, award: Award, kind: str, reason: str, before: dict[str, Any], *,
             amount_change: Decimal = ZERO, board_item: AgendaItem | None = None,
             effective_on: dt.date | None = None) -> Amendment:
     number = (award.amendments.aggregate(m=Max("number"))["m"] or 0) + 1
@@ -111,14 +112,14 @@ def _record(actor: Any, award: Award, kind: str, reason: str, before: dict[str, 
         award=award, number=number, kind=kind, reason=reason.strip(), board_item=board_item,
         amount_change=amount_change, before=before, after=_terms(award),
         effective_on=effective_on or timezone.localdate(),
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=user_or_none(actor),
     )
     record_create(actor=actor, action=f"grants.award.amend.{kind}", obj=amendment, reason=reason.strip(),
                   organization=award.fund.ach)
     return amendment
 
 
-def amendment_reallocate(*, actor: Any, award: Award, lines: Mapping[int, Any], reason: str) -> Amendment:
+def amendment_reallocate(*, actor: Actor, award: Award, lines: Mapping[int, Any], reason: str) -> Amendment:
     """Move money between budget lines: ``lines`` = {line number: new amount}."""
     with transaction.atomic():
         current = _begin(actor, award, reason)
@@ -130,7 +131,7 @@ def amendment_reallocate(*, actor: Any, award: Award, lines: Mapping[int, Any], 
         return _record(actor, current, AmendmentKind.REALLOCATION, reason, before)
 
 
-def amendment_extend(*, actor: Any, award: Award, period_end: dt.date, reason: str) -> Amendment:
+def amendment_extend(*, actor: Actor, award: Award, period_end: dt.date, reason: str) -> Amendment:
     """Extend the award period at no cost; the final report moves with the end."""
     with transaction.atomic():
         current = _begin(actor, award, reason)
@@ -150,7 +151,7 @@ def amendment_extend(*, actor: Any, award: Award, period_end: dt.date, reason: s
 
 
 def amendment_change_amount(
-    *, actor: Any, award: Award, amount: Decimal | str, lines: Mapping[int, Any], reason: str,
+    *, actor: Actor, award: Award, amount: Decimal | str, lines: Mapping[int, Any], reason: str,
     board_item: AgendaItem | None = None, on: dt.date | None = None,
 ) -> Amendment:
     """Change the award amount (``lines``: the budget lines' new amounts, adding up to it)."""

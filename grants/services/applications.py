@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from audit.services import record, snapshot
 from money import parse_amount
+from organizations.actors import Actor
 from organizations.models import County, Organization, OrganizationKind
 
 from .. import files, states
@@ -38,7 +39,7 @@ from ..models import (
     FundingOpportunity,
     OpportunityStatus,
 )
-from ._common import error, locked, require_cbo_staff
+from ._common import error, locked, require_cbo_staff, user_or_none
 from .opportunities import validate_domains
 
 DRAFT_FIELDS = (
@@ -108,7 +109,7 @@ def _apply_draft(
 
 def application_start(
     *,
-    actor: Any,
+    actor: Actor,
     opportunity: FundingOpportunity,
     applicant: Organization,
     counties: Iterable[County] | None = None,
@@ -123,7 +124,7 @@ def application_start(
         raise error("opportunity", "This call for proposals is not open for applications.")
     with transaction.atomic():
         application = Application(opportunity=opportunity, applicant=applicant,
-                                  created_by=actor if getattr(actor, "pk", None) else None)
+                                  created_by=user_or_none(actor))
         extras = _apply_draft(application=application, values=values, counties=counties,
                               budget_lines=budget_lines)
         record(actor=actor, action="grants.application.start", obj=application,
@@ -133,7 +134,7 @@ def application_start(
 
 def application_save_draft(
     *,
-    actor: Any,
+    actor: Actor,
     application: Application,
     counties: Iterable[County] | None = None,
     budget_lines: Sequence[Mapping[str, Any]] | None = None,
@@ -212,7 +213,7 @@ def application_submission_errors(application: Application) -> dict[str, list[st
     return errors
 
 
-def application_submit(*, actor: Any, application: Application) -> Application:
+def application_submit(*, actor: Actor, application: Application) -> Application:
     """Validate everything and submit; the application is then locked for the applicant."""
     require_cbo_staff(actor, application.applicant)
     with transaction.atomic():
@@ -225,7 +226,7 @@ def application_submit(*, actor: Any, application: Application) -> Application:
         before = snapshot(current, ["status", "submitted_at"])
         current.status = ApplicationStatus.SUBMITTED
         current.submitted_at = timezone.now()
-        current.submitted_by = actor
+        current.submitted_by = user_or_none(actor)
         current.save(update_fields=["status", "submitted_at", "submitted_by"])
         record(actor=actor, action="grants.application.submit", obj=current, before=before,
                after=snapshot(current, ["status", "submitted_at", "submitted_by"]),
@@ -234,7 +235,7 @@ def application_submit(*, actor: Any, application: Application) -> Application:
     return current
 
 
-def application_withdraw(*, actor: Any, application: Application, reason: str = "") -> Application:
+def application_withdraw(*, actor: Actor, application: Application, reason: str = "") -> Application:
     """Withdraw an application before the board has decided on it."""
     require_cbo_staff(actor, application.applicant)
     with transaction.atomic():
@@ -253,7 +254,7 @@ def application_withdraw(*, actor: Any, application: Application, reason: str = 
 
 
 def application_attach(
-    *, actor: Any, application: Application, label: str, filename: str, content: bytes
+    *, actor: Actor, application: Application, label: str, filename: str, content: bytes
 ) -> Attachment:
     """Attach a file to a draft: PDF, DOCX, XLSX, PNG or JPEG, checked by content, within the size limit."""
     require_cbo_staff(actor, application.applicant)
@@ -278,7 +279,7 @@ def application_attach(
         attachment = Attachment(
             application=current, label=label.strip(), original_name=filename[:255], file_type=actual,
             size_bytes=len(content), sha256=hashlib.sha256(content).hexdigest(),
-            uploaded_by=actor if getattr(actor, "pk", None) else None,
+            uploaded_by=user_or_none(actor),
         )
         attachment.file.save(filename, ContentFile(content), save=False)
         attachment.save()

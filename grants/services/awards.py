@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
@@ -31,7 +30,10 @@ from django.utils import timezone
 
 from audit.services import record, snapshot
 from money import parse_amount, round_cents, split_largest_remainder
+from organizations.actors import Actor
+from reinvestment.references import SourceKind, SourceRef
 from wellness_fund import commitments
+from wellness_fund.dates import add_months_clamped
 
 from .. import states
 from ..models import (
@@ -47,14 +49,7 @@ from ..models import (
     Tranche,
     TrancheBasis,
 )
-from ._common import error, locked, require_cbo_staff, require_fund_admin
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by ``months`` calendar months (clamped to the month's last day)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+from ._common import error, locked, person, require_cbo_staff, require_fund_admin, user_or_none
 
 
 def report_plan(
@@ -70,8 +65,8 @@ def report_plan(
     if template.frequency_months:
         n = 1
         while True:
-            period_start = add_months(start, (n - 1) * template.frequency_months)
-            period_end = add_months(start, n * template.frequency_months) - dt.timedelta(days=1)
+            period_start = add_months_clamped(start, (n - 1) * template.frequency_months)
+            period_end = add_months_clamped(start, n * template.frequency_months) - dt.timedelta(days=1)
             if period_end >= end:
                 break
             plan.append((ReportKind.PROGRESS, period_start, period_end,
@@ -139,7 +134,7 @@ def _budget_copy(award: Award, application: Any, amount: Decimal) -> None:
 
 def award_create(
     *,
-    actor: Any,
+    actor: Actor,
     decision: Decision,
     amount: Decimal | str,
     period_start: dt.date,
@@ -183,9 +178,9 @@ def award_create(
             application=current_app, decision=decision, grantee=current_app.applicant, fund=fund,
             restriction=restriction, amount=value, period_start=period_start, period_end=period_end,
             conditions=conditions, committed_on=on, commitment_reference=f"pending:{uuid.uuid4().hex}",
-            created_by=actor if getattr(actor, "pk", None) else None,
+            created_by=user_or_none(actor),
         )
-        award.commitment_reference = f"grants.award:{award.pk}"
+        award.commitment_reference = str(SourceRef(SourceKind.AWARD, award.pk))
         award.save(update_fields=["commitment_reference"])
         reports = ReportSchedule.objects.bulk_create([
             ReportSchedule(award=award, number=i, kind=kind, period_start=ps, period_end=pe, due_on=due)
@@ -218,9 +213,11 @@ def award_create(
     return award
 
 
-def award_accept(*, actor: Any, award: Award, name: str, title: str) -> Award:
-    """The grantee accepts the award terms online: name, title and time are recorded."""
+def award_accept(*, actor: Actor, award: Award, name: str, title: str) -> Award:
+    """The grantee's staff member accepts the award terms online (a person's own act: name,
+    title and time are recorded)."""
     require_cbo_staff(actor, award.grantee)
+    signer = person(actor)
     if not name.strip():
         raise error("accepted_name", "Type your full name to accept.")
     if not title.strip():
@@ -231,7 +228,7 @@ def award_accept(*, actor: Any, award: Award, name: str, title: str) -> Award:
         fields = ["status", "accepted_by", "accepted_name", "accepted_title", "accepted_at"]
         before = snapshot(current, fields)
         current.status = AwardStatus.ACCEPTED
-        current.accepted_by, current.accepted_name, current.accepted_title = actor, name.strip(), title.strip()
+        current.accepted_by, current.accepted_name, current.accepted_title = signer, name.strip(), title.strip()
         current.accepted_at = timezone.now()
         current.save(update_fields=fields)
         record(actor=actor, action="grants.award.accept", obj=current, before=before,

@@ -27,14 +27,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import record, record_create, snapshot
 from money import parse_amount
+from organizations.actors import Actor
 from organizations.models import Organization, User
 from organizations.selectors import affiliated_pairs
 
@@ -61,7 +60,8 @@ from ..models import (
     VotingRuleBasis,
     VotingRuleKind,
 )
-from ._common import error, locked, require_fund_admin
+from ..selectors.board import seats_on
+from ._common import error, locked, person, require_ach_person, require_fund_admin
 
 # --------------------------------------------------------------------------- helpers
 
@@ -70,21 +70,14 @@ def _meeting_day(meeting: Meeting) -> dt.date:
     return timezone.localdate(meeting.scheduled_at)
 
 
-def seats_on(body: GoverningBody, day: dt.date) -> list[Seat]:
-    """Seats of ``body`` in force on ``day``."""
-    return list(
-        body.seats.filter(seated_on__lte=day).filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
-        .select_related("member")
-    )
-
-
 def _voting_member_ids(meeting: Meeting) -> set[int]:
     return {s.member_id for s in seats_on(meeting.body, _meeting_day(meeting)) if s.is_voting}
 
 
-def _require_chair(actor: Any, meeting: Meeting) -> None:
+def _require_chair(actor: Actor, meeting: Meeting) -> None:
+    require_ach_person(actor, meeting.body.ach)
     day = _meeting_day(meeting)
-    if not any(s.is_chair and s.member_id == getattr(actor, "pk", None) for s in seats_on(meeting.body, day)):
+    if not any(s.is_chair and s.member_id == actor.pk for s in seats_on(meeting.body, day)):
         raise error("actor", f"Only the chair of {meeting.body} can do this.")
 
 
@@ -97,7 +90,7 @@ def _audit_org(meeting: Meeting) -> Organization:
     return meeting.body.ach
 
 
-def _auto_recusals(*, actor: Any, item: AgendaItem) -> list[Recusal]:
+def _auto_recusals(*, actor: Actor, item: AgendaItem) -> list[Recusal]:
     """Record a recusal for each seated member affiliated with an applicant on ``item`` (idempotent)."""
     meeting = item.meeting
     seat_members = {s.member_id: s for s in seats_on(meeting.body, _meeting_day(meeting))}
@@ -124,7 +117,7 @@ def _auto_recusals(*, actor: Any, item: AgendaItem) -> list[Recusal]:
 
 
 def governing_body_create(
-    *, actor: Any, ach: Organization, name: str, quorum_rule: VotingRule, passing_rule: VotingRule
+    *, actor: Actor, ach: Organization, name: str, quorum_rule: VotingRule, passing_rule: VotingRule
 ) -> GoverningBody:
     require_fund_admin(actor, ach)
     if quorum_rule.kind != VotingRuleKind.QUORUM:
@@ -140,7 +133,7 @@ def governing_body_create(
 
 
 def seat_add(
-    *, actor: Any, body: GoverningBody, member: User, seated_on: dt.date, is_chair: bool = False,
+    *, actor: Actor, body: GoverningBody, member: User, seated_on: dt.date, is_chair: bool = False,
     is_voting: bool = True, title: str = "", left_on: dt.date | None = None,
 ) -> Seat:
     require_fund_admin(actor, body.ach)
@@ -159,7 +152,7 @@ def seat_add(
 
 
 def meeting_schedule(
-    *, actor: Any, body: GoverningBody, title: str, scheduled_at: dt.datetime, location: str = ""
+    *, actor: Actor, body: GoverningBody, title: str, scheduled_at: dt.datetime, location: str = ""
 ) -> Meeting:
     require_fund_admin(actor, body.ach)
     if timezone.is_naive(scheduled_at):
@@ -174,7 +167,7 @@ def meeting_schedule(
 
 def agenda_item_add(
     *,
-    actor: Any,
+    actor: Actor,
     meeting: Meeting,
     title: str,
     entries: Sequence[tuple[Application, Decimal | str]],
@@ -227,7 +220,7 @@ def agenda_item_add(
     return item
 
 
-def meeting_start(*, actor: Any, meeting: Meeting) -> Meeting:
+def meeting_start(*, actor: Actor, meeting: Meeting) -> Meeting:
     _require_chair(actor, meeting)
     with transaction.atomic():
         current = locked(meeting)
@@ -241,7 +234,7 @@ def meeting_start(*, actor: Any, meeting: Meeting) -> Meeting:
     return current
 
 
-def attendance_record(*, actor: Any, meeting: Meeting, members: Iterable[User]) -> list[Attendance]:
+def attendance_record(*, actor: Actor, meeting: Meeting, members: Iterable[User]) -> list[Attendance]:
     """The chair records which seated members are present (adds to those already recorded)."""
     _require_chair(actor, meeting)
     wanted = {m.pk: m for m in members}
@@ -262,23 +255,25 @@ def attendance_record(*, actor: Any, meeting: Meeting, members: Iterable[User]) 
     return rows
 
 
-def recusal_declare(*, actor: Any, item: AgendaItem, reason: str) -> Recusal:
+def recusal_declare(*, actor: Actor, item: AgendaItem, reason: str) -> Recusal:
     """A seated member steps aside from ``item`` (before casting a vote on it)."""
+    require_ach_person(actor, item.meeting.body.ach)
+    member = person(actor)
     if not reason.strip():
         raise error("reason", "Give the reason for the recusal.")
     with transaction.atomic():
         current = locked(item)
         meeting = current.meeting
         _require_not_certified(meeting)
-        if getattr(actor, "pk", None) not in {s.member_id for s in seats_on(meeting.body, _meeting_day(meeting))}:
-            raise error("member", f"{actor} is not seated on {meeting.body}.")
+        if member.pk not in {s.member_id for s in seats_on(meeting.body, _meeting_day(meeting))}:
+            raise error("member", "You are not seated on this governing body.")
         if current.vote_status == VoteStatus.CLOSED:
             raise error("item", "The vote on this item is closed.")
-        if current.recusals.filter(member=actor).exists():
-            raise error("member", f"{actor} is already recused from this item.")
-        if current.ballots.filter(member=actor).exists():
+        if current.recusals.filter(member=member).exists():
+            raise error("member", "You are already recused from this item.")
+        if current.ballots.filter(member=member).exists():
             raise error("member", "A member who has voted on the item cannot recuse from it.")
-        recusal = Recusal.objects.create(item=current, member=actor, automatic=False, reason=reason.strip())
+        recusal = Recusal.objects.create(item=current, member=member, automatic=False, reason=reason.strip())
         record_create(actor=actor, action="grants.board.recuse", obj=recusal, organization=_audit_org(meeting))
     return recusal
 
@@ -299,7 +294,7 @@ def _quorum_basis(rule: VotingRule, voting: set[int], recused: set[int]) -> int:
     raise error("quorum_rule", f"Basis {rule.basis!r} does not apply to a quorum.")
 
 
-def vote_open(*, actor: Any, item: AgendaItem, mover: User, seconder: User) -> AgendaItem:
+def vote_open(*, actor: Actor, item: AgendaItem, mover: User, seconder: User) -> AgendaItem:
     """The chair opens the vote on a moved and seconded item, if a quorum is present."""
     _require_chair(actor, item.meeting)
     with transaction.atomic():
@@ -316,7 +311,7 @@ def vote_open(*, actor: Any, item: AgendaItem, mover: User, seconder: User) -> A
         voting, recused, eligible = _eligible_present(current)
         for role, person in (("mover", mover), ("seconder", seconder)):
             if person.pk not in eligible:
-                raise error(role, f"{person} must be a voting member present and not recused.")
+                raise error(role, f"The {role} must be a voting member present and not recused.")
         if mover.pk == seconder.pk:
             raise error("seconder", "The seconder must be someone other than the mover.")
         rule = meeting.body.quorum_rule
@@ -335,8 +330,10 @@ def vote_open(*, actor: Any, item: AgendaItem, mover: User, seconder: User) -> A
     return current
 
 
-def ballot_cast(*, actor: Any, item: AgendaItem, choice: str) -> Ballot:
+def ballot_cast(*, actor: Actor, item: AgendaItem, choice: str) -> Ballot:
     """A voting member present and not recused votes yes, no or abstain while the vote is open."""
+    require_ach_person(actor, item.meeting.body.ach)
+    member = person(actor)
     if choice not in {c.value for c in BallotChoice}:
         raise error("choice", f"{choice!r} is not a vote (yes, no or abstain).")
     with transaction.atomic():
@@ -345,17 +342,17 @@ def ballot_cast(*, actor: Any, item: AgendaItem, choice: str) -> Ballot:
         if current.vote_status != VoteStatus.OPEN:
             raise error("vote_status", "The vote on this item is not open.")
         voting, recused, eligible = _eligible_present(current)
-        member_id = getattr(actor, "pk", None)
+        member_id = member.pk
         if member_id in recused:
-            raise error("member", f"{actor} is recused from this item and cannot vote.")
+            raise error("member", "You are recused from this item and cannot vote.")
         if member_id not in voting:
-            raise error("member", f"{actor} is not a seated voting member.")
+            raise error("member", "You are not a seated voting member.")
         if member_id not in eligible:
-            raise error("member", f"{actor} is not recorded as present.")
-        ballot = Ballot.objects.filter(item=current, member=actor).first()
+            raise error("member", "You are not recorded as present.")
+        ballot = Ballot.objects.filter(item=current, member=member).first()
         before = snapshot(ballot, ["choice"]) if ballot else None
         if ballot is None:
-            ballot = Ballot(item=current, member=actor)
+            ballot = Ballot(item=current, member=member)
         ballot.choice = choice
         ballot.save()
         record(actor=actor, action="grants.board.ballot", obj=ballot, before=before,
@@ -374,7 +371,7 @@ def _passing_basis(rule: VotingRule, *, yes: int, no: int, voting: set[int], rec
     return len(voting)
 
 
-def vote_close(*, actor: Any, item: AgendaItem) -> AgendaItem:
+def vote_close(*, actor: Actor, item: AgendaItem) -> AgendaItem:
     """The chair closes the vote; the outcome follows from the passing rule; decisions are written."""
     _require_chair(actor, item.meeting)
     with transaction.atomic():
@@ -422,7 +419,7 @@ def vote_close(*, actor: Any, item: AgendaItem) -> AgendaItem:
     return current
 
 
-def meeting_adjourn(*, actor: Any, meeting: Meeting, notes: str | None = None) -> Meeting:
+def meeting_adjourn(*, actor: Actor, meeting: Meeting, notes: str | None = None) -> Meeting:
     _require_chair(actor, meeting)
     with transaction.atomic():
         current = locked(meeting)
@@ -441,7 +438,7 @@ def meeting_adjourn(*, actor: Any, meeting: Meeting, notes: str | None = None) -
     return current
 
 
-def minutes_certify(*, actor: Any, meeting: Meeting, notes: str | None = None) -> Meeting:
+def minutes_certify(*, actor: Actor, meeting: Meeting, notes: str | None = None) -> Meeting:
     """The chair certifies the minutes of an adjourned meeting; from then on nothing of it changes."""
     _require_chair(actor, meeting)
     with transaction.atomic():

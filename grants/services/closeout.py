@@ -16,18 +16,18 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from audit.services import record, snapshot
+from organizations.actors import Actor
 from wellness_fund import commitments
 
 from .. import states
 from ..models import Award, AwardStatus, ReportExpenditure, ReportKind, ReportStatus, TrancheStatus
-from ._common import error, locked, require_fund_admin
+from ._common import error, locked, require_fund_admin, user_or_none
 from .disbursements import paid_to_date
 
 ZERO = Decimal("0.00")
@@ -41,7 +41,7 @@ def award_spent(award: Award) -> Decimal:
             .aggregate(s=Sum("amount"))["s"] or ZERO)
 
 
-def award_closeout(*, actor: Any, award: Award, on: dt.date | None = None) -> Award:
+def award_closeout(*, actor: Actor, award: Award, on: dt.date | None = None) -> Award:
     """Return unspent money, release the unpaid commitment and close the award."""
     require_fund_admin(actor, award.fund.ach)
     on = on or timezone.localdate()
@@ -74,7 +74,7 @@ def award_closeout(*, actor: Any, award: Award, on: dt.date | None = None) -> Aw
         before = snapshot(current, fields)
         current.status = AwardStatus.CLOSED
         current.closed_at = timezone.now()
-        current.closed_by = actor if getattr(actor, "pk", None) else None
+        current.closed_by = user_or_none(actor)
         current.save(update_fields=fields)
         record(actor=actor, action="grants.award.closeout", obj=current, before=before,
                after=snapshot(current, fields) | {"paid": paid, "spent": spent, "returned": unspent,

@@ -26,11 +26,12 @@ from django.utils import timezone
 
 from audit.services import record, record_create, snapshot
 from money import parse_amount
+from organizations.actors import Actor
 from wellness_fund import commitments
 
 from .. import states
 from ..models import AwardStatus, Disbursement, ReportStatus, Tranche, TrancheStatus
-from ._common import error, locked, require_fund_admin
+from ._common import error, locked, require_fund_admin, user_or_none
 
 ZERO = Decimal("0.00")
 
@@ -40,7 +41,7 @@ def paid_to_date(award: Any) -> Decimal:
     return Disbursement.objects.filter(award=award).aggregate(s=Sum("amount"))["s"] or ZERO
 
 
-def tranche_release(*, actor: Any, tranche: Tranche) -> Tranche:
+def tranche_release(*, actor: Actor, tranche: Tranche) -> Tranche:
     """Release a tranche for payment (after its report is accepted, when it waits for one)."""
     award = tranche.award
     require_fund_admin(actor, award.fund.ach)
@@ -59,7 +60,7 @@ def tranche_release(*, actor: Any, tranche: Tranche) -> Tranche:
         before = snapshot(current, fields)
         current.status = TrancheStatus.RELEASED
         current.released_at = timezone.now()
-        current.released_by = actor if getattr(actor, "pk", None) else None
+        current.released_by = user_or_none(actor)
         current.save(update_fields=fields)
         record(actor=actor, action="grants.tranche.release", obj=current, before=before,
                after=snapshot(current, fields), organization=award.fund.ach)
@@ -67,7 +68,7 @@ def tranche_release(*, actor: Any, tranche: Tranche) -> Tranche:
 
 
 def disbursement_record(
-    *, actor: Any, tranche: Tranche, paid_on: dt.date, amount: Decimal | str, payment_reference: str,
+    *, actor: Actor, tranche: Tranche, paid_on: dt.date, amount: Decimal | str, payment_reference: str,
 ) -> Disbursement:
     """Record the payment of a released tranche and post it to the ledger."""
     award = tranche.award
@@ -100,7 +101,7 @@ def disbursement_record(
         )
         payment = Disbursement.objects.create(
             tranche=current, award=award, paid_on=paid_on, amount=value, payment_reference=reference,
-            transaction=posted, recorded_by=actor if getattr(actor, "pk", None) else None,
+            transaction=posted, recorded_by=user_or_none(actor),
         )
         before = snapshot(current, ["status"])
         states.require_transition(states.TRANCHE, current.status, TrancheStatus.PAID, what="tranche")

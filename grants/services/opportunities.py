@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from audit.services import record, snapshot
 from money import parse_amount
+from organizations.actors import Actor
 from organizations.models import County
 from wellness_fund.models import Restriction, WellnessFund
 
@@ -30,7 +31,7 @@ from ..models import (
     RubricCriterion,
     SocialDriverDomain,
 )
-from ._common import error, locked, require_fund_admin
+from ._common import error, locked, require_fund_admin, user_or_none
 
 DOMAINS = {d.value for d in SocialDriverDomain}
 
@@ -94,7 +95,7 @@ def _rubric(specs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 def opportunity_create(
     *,
-    actor: Any,
+    actor: Actor,
     fund: WellnessFund,
     restriction: Restriction,
     title: str,
@@ -144,7 +145,7 @@ def opportunity_create(
         opportunity = FundingOpportunity(
             fund=fund, restriction=restriction, title=title, description=description,
             total_budget=budget, award_min=low, award_max=high, opens_at=opens_at, closes_at=closes_at,
-            time_zone=time_zone, domains=domain_list, created_by=actor if getattr(actor, "pk", None) else None,
+            time_zone=time_zone, domains=domain_list, created_by=user_or_none(actor),
         )
         if attachment_max_bytes is not None:
             opportunity.attachment_max_bytes = attachment_max_bytes
@@ -176,7 +177,7 @@ def opportunity_create(
     return opportunity
 
 
-def _transition(*, actor: Any, opportunity: FundingOpportunity, target: str, action: str) -> FundingOpportunity:
+def _transition(*, actor: Actor, opportunity: FundingOpportunity, target: str, action: str) -> FundingOpportunity:
     current = locked(opportunity)
     states.require_transition(states.OPPORTUNITY, current.status, target, what="opportunity")
     before = snapshot(current, ["status"])
@@ -188,7 +189,7 @@ def _transition(*, actor: Any, opportunity: FundingOpportunity, target: str, act
     return current
 
 
-def opportunity_open(*, actor: Any, opportunity: FundingOpportunity) -> FundingOpportunity:
+def opportunity_open(*, actor: Actor, opportunity: FundingOpportunity) -> FundingOpportunity:
     """Publish a draft call: every signed-in CBO can see it and apply until it closes."""
     require_fund_admin(actor, opportunity.fund.ach)
     with transaction.atomic():
@@ -196,7 +197,7 @@ def opportunity_open(*, actor: Any, opportunity: FundingOpportunity) -> FundingO
                            action="grants.opportunity.open")
 
 
-def opportunity_close(*, actor: Any, opportunity: FundingOpportunity) -> FundingOpportunity:
+def opportunity_close(*, actor: Actor, opportunity: FundingOpportunity) -> FundingOpportunity:
     """Close the call once its close time has passed (never earlier: applicants rely on the date)."""
     require_fund_admin(actor, opportunity.fund.ach)
     with transaction.atomic():
@@ -209,7 +210,7 @@ def opportunity_close(*, actor: Any, opportunity: FundingOpportunity) -> Funding
 UNDECIDED = (ApplicationStatus.SUBMITTED, ApplicationStatus.RECOMMENDED)
 
 
-def opportunity_mark_decided(*, actor: Any, opportunity: FundingOpportunity) -> FundingOpportunity:
+def opportunity_mark_decided(*, actor: Actor, opportunity: FundingOpportunity) -> FundingOpportunity:
     """Mark a closed call decided once no submitted or recommended application awaits the board."""
     require_fund_admin(actor, opportunity.fund.ach)
     with transaction.atomic():

@@ -14,7 +14,8 @@ never receives a burst of stale reminders. Each notification has the key
 ``grants.report-reminder:<report id>:<offset>`` (digest:
 ``grants.digest:<fund id>:<ISO year>-W<week>:<user id>``), so queuing it again, from
 a second beat run or a restarted worker, finds the existing row and sends nothing
-(``notifications.services.notification_queue``).
+(``notifications.services.notification_queue``). The beat runs them as ``BEAT``; the outbox
+refuses anyone but the system and a site administrator.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from notifications.services import notification_queue
+from organizations.access import require_site_admin
+from organizations.actors import Actor
 from organizations.models import Membership, Role
 from wellness_fund.models import WellnessFund
 
@@ -64,8 +67,9 @@ def _recipient(report: ReportSchedule, staff_emails: dict[int, str]) -> str:
     return report.award.application.contact_email or staff_emails.get(report.award.grantee_id, "")
 
 
-def report_reminders_send(*, today: dt.date | None = None) -> int:
+def report_reminders_send(*, actor: Actor, today: dt.date | None = None) -> int:
     """Queue today's reminders of unsubmitted reports; returns how many were queued now."""
+    require_site_admin(actor)
     today = today or timezone.localdate()
     reports = list(
         ReportSchedule.objects.filter(status__in=OPEN, award__status=AwardStatus.ACCEPTED)
@@ -88,6 +92,7 @@ def report_reminders_send(*, today: dt.date | None = None) -> int:
         when = (f"is due in {-offset} day(s), on {report.due_on}" if offset < 0
                 else f"was due on {report.due_on} and is {offset} day(s) overdue")
         _, created = notification_queue(
+            actor=actor,
             key=f"grants.report-reminder:{report.pk}:{offset:+d}",
             recipient=recipient,
             subject=f"{report.get_kind_display()} for {report.award.application.project_title or report.award}"[:255],
@@ -100,8 +105,9 @@ def report_reminders_send(*, today: dt.date | None = None) -> int:
     return queued
 
 
-def digest_send(*, today: dt.date | None = None) -> int:
+def digest_send(*, actor: Actor, today: dt.date | None = None) -> int:
     """Queue the weekly digest for each fund administrator on the policy's weekday; returns how many."""
+    require_site_admin(actor)
     today = today or timezone.localdate()
     year, week, _ = today.isocalendar()
     reports = list(
@@ -127,6 +133,7 @@ def digest_send(*, today: dt.date | None = None) -> int:
                   .exclude(user__email="").select_related("user").order_by("id"))
         for m in admins:
             _, created = notification_queue(
+                actor=actor,
                 key=f"grants.digest:{fund.pk}:{year}-W{week:02d}:{m.user_id}",
                 recipient=m.user.email,
                 subject=f"{fund.name}: grants this week",

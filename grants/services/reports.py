@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from audit.services import record, snapshot
 from money import parse_amount
+from organizations.actors import Actor
 from organizations.models import County
 
 from .. import states
@@ -50,7 +51,7 @@ from ..models import (
     ReportSchedule,
     ReportStatus,
 )
-from ._common import error, locked, require_cbo_staff, require_fund_admin
+from ._common import error, locked, require_cbo_staff, require_fund_admin, user_or_none
 
 ZERO = Decimal("0.00")
 NOT_REPORTED = "not_reported"
@@ -124,7 +125,7 @@ def spent_before(report: GranteeReport | None, schedule: ReportSchedule) -> dict
     return {row["budget_line_id"]: row["s"] for row in qs.values("budget_line_id").annotate(s=Sum("amount")).order_by()}
 
 
-def _check_editable(actor: Any, schedule: ReportSchedule) -> None:
+def _check_editable(actor: Actor, schedule: ReportSchedule) -> None:
     require_cbo_staff(actor, schedule.award.grantee)
     if schedule.award.status != AwardStatus.ACCEPTED:
         raise error("award", f"The award is {schedule.award.get_status_display().lower()}: "
@@ -133,7 +134,7 @@ def _check_editable(actor: Any, schedule: ReportSchedule) -> None:
 
 def report_save_draft(
     *,
-    actor: Any,
+    actor: Actor,
     schedule: ReportSchedule,
     progress: str | None = None,
     successes: str | None = None,
@@ -254,7 +255,7 @@ def submission_errors(report: GranteeReport) -> list[str]:
     return problems
 
 
-def report_submit(*, actor: Any, schedule: ReportSchedule) -> ReportSchedule:
+def report_submit(*, actor: Actor, schedule: ReportSchedule) -> ReportSchedule:
     """Submit a due or returned report after checking it is complete and consistent."""
     _check_editable(actor, schedule)
     with transaction.atomic():
@@ -270,17 +271,17 @@ def report_submit(*, actor: Any, schedule: ReportSchedule) -> ReportSchedule:
         before = snapshot(current, ["status"])
         current.status = ReportStatus.SUBMITTED
         current.save(update_fields=["status"])
-        report.submitted_at, report.submitted_by = now, actor
+        report.submitted_at, report.submitted_by = now, user_or_none(actor)
         report.save(update_fields=["submitted_at", "submitted_by", "updated_at"])
         content = snapshot(report, ["progress", "successes", "challenges", "total_served"]) | _parts(report)
-        ReportEvent.objects.create(report=report, kind=ReportEventKind.SUBMITTED, actor=actor, at=now,
+        ReportEvent.objects.create(report=report, kind=ReportEventKind.SUBMITTED, actor=user_or_none(actor), at=now,
                                    content=content)
         record(actor=actor, action="grants.report.submit", obj=current, before=before,
                after=snapshot(current, ["status"]) | {"content": content}, organization=current.award.grantee)
     return current
 
 
-def _review(*, actor: Any, schedule: ReportSchedule, target: str, comment: str) -> ReportSchedule:
+def _review(*, actor: Actor, schedule: ReportSchedule, target: str, comment: str) -> ReportSchedule:
     require_fund_admin(actor, schedule.award.fund.ach)
     kind = ReportEventKind.ACCEPTED if target == ReportStatus.ACCEPTED else ReportEventKind.RETURNED
     if kind == ReportEventKind.RETURNED and not comment.strip():
@@ -293,19 +294,19 @@ def _review(*, actor: Any, schedule: ReportSchedule, target: str, comment: str) 
         before = snapshot(current, ["status"])
         current.status = target
         current.save(update_fields=["status"])
-        report.reviewed_at, report.reviewed_by, report.review_comment = now, actor, comment.strip()
+        report.reviewed_at, report.reviewed_by, report.review_comment = now, user_or_none(actor), comment.strip()
         report.save(update_fields=["reviewed_at", "reviewed_by", "review_comment", "updated_at"])
-        ReportEvent.objects.create(report=report, kind=kind, actor=actor, at=now, comment=comment.strip())
+        ReportEvent.objects.create(report=report, kind=kind, actor=user_or_none(actor), at=now, comment=comment.strip())
         record(actor=actor, action=f"grants.report.{kind}", obj=current, before=before,
                after=snapshot(current, ["status"]), reason=comment.strip(), organization=current.award.fund.ach)
     return current
 
 
-def report_accept(*, actor: Any, schedule: ReportSchedule, comment: str = "") -> ReportSchedule:
+def report_accept(*, actor: Actor, schedule: ReportSchedule, comment: str = "") -> ReportSchedule:
     """The fund administrator accepts a submitted report."""
     return _review(actor=actor, schedule=schedule, target=ReportStatus.ACCEPTED, comment=comment)
 
 
-def report_return(*, actor: Any, schedule: ReportSchedule, comment: str) -> ReportSchedule:
+def report_return(*, actor: Actor, schedule: ReportSchedule, comment: str) -> ReportSchedule:
     """The fund administrator returns a submitted report for revision, saying what to change."""
     return _review(actor=actor, schedule=schedule, target=ReportStatus.RETURNED, comment=comment)

@@ -16,12 +16,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from audit.services import record, snapshot
+from organizations.actors import Actor
 from organizations.models import Membership, User
 from organizations.selectors import affiliated_pairs
 
@@ -34,26 +34,26 @@ from ..models import (
     ReviewAssignment,
     Score,
 )
-from ._common import error, locked, require_fund_admin
+from ._common import error, locked, person, require_ach_person, require_fund_admin, user_or_none
 
 UNDER_REVIEW = (ApplicationStatus.SUBMITTED, ApplicationStatus.RECOMMENDED, ApplicationStatus.NOT_RECOMMENDED)
 
 
-def reviewer_assign(*, actor: Any, application: Application, reviewer: User) -> ReviewAssignment:
+def reviewer_assign(*, actor: Actor, application: Application, reviewer: User) -> ReviewAssignment:
     """Assign ``reviewer``; an affiliated reviewer is recorded as excluded (status ``conflicted``)."""
     ach = application.opportunity.fund.ach
     require_fund_admin(actor, ach)
     if application.status not in UNDER_REVIEW:
         raise error("application", f"A {application.get_status_display().lower()} application is not under review.")
     if not Membership.objects.filter(user=reviewer, organization=ach, is_active=True).exists():
-        raise error("reviewer", f"{reviewer} is not a member of {ach.code}.")
+        raise error("reviewer", "The reviewer is not a member of the fund's ACH.")
     if ReviewAssignment.objects.filter(application=application, reviewer=reviewer).exists():
-        raise error("reviewer", f"{reviewer} is already assigned to this application.")
+        raise error("reviewer", "This reviewer is already assigned to this application.")
     conflicted = (reviewer.pk, application.applicant_id) in affiliated_pairs(
         user_ids=[reviewer.pk], organization_ids=[application.applicant_id], on=timezone.localdate()
     )
     with transaction.atomic():
-        assignment = ReviewAssignment(application=application, reviewer=reviewer, assigned_by=actor)
+        assignment = ReviewAssignment(application=application, reviewer=reviewer, assigned_by=user_or_none(actor))
         if conflicted:
             assignment.status = AssignmentStatus.CONFLICTED
             assignment.conflict_source = ConflictSource.AFFILIATION
@@ -64,9 +64,10 @@ def reviewer_assign(*, actor: Any, application: Application, reviewer: User) -> 
     return assignment
 
 
-def review_declare_conflict(*, actor: Any, assignment: ReviewAssignment, reason: str) -> ReviewAssignment:
+def review_declare_conflict(*, actor: Actor, assignment: ReviewAssignment, reason: str) -> ReviewAssignment:
     """The reviewer declares a conflict of interest: no more access to the application, scores excluded."""
-    if assignment.reviewer_id != getattr(actor, "pk", None):
+    require_ach_person(actor, assignment.application.opportunity.fund.ach)
+    if assignment.reviewer_id != person(actor).pk:
         raise error("reviewer", "Only the assigned reviewer can declare their own conflict.")
     if not reason.strip():
         raise error("reason", "Say what the conflict is.")
@@ -87,15 +88,16 @@ def review_declare_conflict(*, actor: Any, assignment: ReviewAssignment, reason:
 
 
 def review_submit(
-    *, actor: Any, application: Application, scores: Mapping[int, tuple[int, str] | int], comment: str = ""
+    *, actor: Actor, application: Application, scores: Mapping[int, tuple[int, str] | int], comment: str = ""
 ) -> ReviewAssignment:
     """Score ``application`` as ``actor``: ``scores`` maps criterion number -> score or (score, comment).
 
     Refused for a reviewer who is not assigned, or who has a conflict.
     """
-    assignment = ReviewAssignment.objects.filter(application=application, reviewer_id=getattr(actor, "pk", None)).first()
+    require_ach_person(actor, application.opportunity.fund.ach)
+    assignment = ReviewAssignment.objects.filter(application=application, reviewer_id=person(actor).pk).first()
     if assignment is None:
-        raise error("reviewer", f"{actor} is not assigned to review this application.")
+        raise error("reviewer", "You are not assigned to review this application.")
     with transaction.atomic():
         current = locked(assignment)
         if current.status == AssignmentStatus.CONFLICTED:
@@ -138,7 +140,7 @@ def review_submit(
 
 
 def application_recommend(
-    *, actor: Any, application: Application, recommended: bool, note: str = ""
+    *, actor: Actor, application: Application, recommended: bool, note: str = ""
 ) -> Application:
     """The fund administrator marks an application recommended (for the board) or not."""
     require_fund_admin(actor, application.opportunity.fund.ach)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations import access
 from organizations.models import Membership, Role
+from web.actions import submit_form
+from web.requests import AuthenticatedRequest
 from wellness_fund.models import WellnessFund
 
 from .. import selectors, services
@@ -31,7 +33,6 @@ from ..models import (
     Meeting,
     MeetingStatus,
 )
-from ._common import post_once
 from .forms import (
     ActionForm,
     AgendaForm,
@@ -60,7 +61,7 @@ def _meetings(application: Application) -> list[tuple[int, str]]:
     return [(m.pk, f"{m.title} ({m.scheduled_at:%Y-%m-%d})") for m in qs]
 
 
-def application_admin_context(request: HttpRequest, application: Application, **forms: Any) -> dict[str, Any]:
+def application_admin_context(request: AuthenticatedRequest, application: Application, **forms: Any) -> dict[str, Any]:
     """What ACH staff see on an application: reviews, and the administrator's action forms."""
     manage = access.can(request.user, "change", application)
     decision = Decision.objects.filter(application=application).first()
@@ -91,14 +92,14 @@ def application_admin_context(request: HttpRequest, application: Application, **
     return context
 
 
-def _managed_application(request: HttpRequest, pk: int) -> Application:
+def _managed_application(request: AuthenticatedRequest, pk: int) -> Application:
     application = selectors.application_get(user=request.user, pk=pk)
     if not access.can(request.user, "change", application):
         raise Http404
     return application
 
 
-def _page_with_errors(request: HttpRequest, application: Application, **forms: Any) -> HttpResponse:
+def _page_with_errors(request: AuthenticatedRequest, application: Application, **forms: Any) -> HttpResponse:
     context: dict[str, Any] = {
         "detail": selectors.application_detail(user=request.user, pk=application.pk),
         "application": application, "is_applicant": False,
@@ -114,7 +115,7 @@ def _back(application: Application) -> str:
 
 @login_required
 @require_POST
-def application_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def application_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = _managed_application(request, pk)
     reviewers = _reviewers(application)
     form = AssignReviewerForm(request.POST, reviewers=reviewers)
@@ -127,7 +128,7 @@ def application_assign(request: HttpRequest, pk: int) -> HttpResponse:
             services.reviewer_assign(actor=request.user, application=application, reviewer=reviewer)
             return _back(application)
 
-        response = post_once(request, form, action)
+        response = submit_form(request, form, action)
         if response is not None:
             return response
     return _page_with_errors(request, application, assign_form=form)
@@ -135,7 +136,7 @@ def application_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def application_recommend(request: HttpRequest, pk: int) -> HttpResponse:
+def application_recommend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = _managed_application(request, pk)
     form = RecommendForm(request.POST)
     if form.is_valid():
@@ -145,7 +146,7 @@ def application_recommend(request: HttpRequest, pk: int) -> HttpResponse:
                                            note=form.cleaned_data["note"])
             return _back(application)
 
-        response = post_once(request, form, action)
+        response = submit_form(request, form, action)
         if response is not None:
             return response
     return _page_with_errors(request, application, recommend_form=form)
@@ -153,7 +154,7 @@ def application_recommend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def application_agenda(request: HttpRequest, pk: int) -> HttpResponse:
+def application_agenda(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Put the application on a meeting's agenda, at the amount the board is asked to approve."""
     application = _managed_application(request, pk)
     form = AgendaForm(request.POST, meetings=_meetings(application))
@@ -166,7 +167,7 @@ def application_agenda(request: HttpRequest, pk: int) -> HttpResponse:
                                      motion=form.cleaned_data["motion"])
             return _back(application)
 
-        response = post_once(request, form, action)
+        response = submit_form(request, form, action)
         if response is not None:
             return response
     return _page_with_errors(request, application, agenda_form=form)
@@ -174,7 +175,7 @@ def application_agenda(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def application_award(request: HttpRequest, pk: int) -> HttpResponse:
+def application_award(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Create the award of an approved application (commits the money in the fund's ledger)."""
     application = _managed_application(request, pk)
     decision = Decision.objects.filter(application=application).first()
@@ -189,7 +190,7 @@ def application_award(request: HttpRequest, pk: int) -> HttpResponse:
                 tranches=form.tranches(), conditions=form.cleaned_data["conditions"])
             return reverse("grants:award_detail", args=[award.pk])
 
-        response = post_once(request, form, action)
+        response = submit_form(request, form, action)
         if response is not None:
             return response
     return _page_with_errors(request, application, award_form=form)
@@ -197,7 +198,7 @@ def application_award(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def opportunity_transition(request: HttpRequest, pk: int, action_name: str) -> HttpResponse:
+def opportunity_transition(request: AuthenticatedRequest, pk: int, action_name: str) -> HttpResponse:
     """Open or close a call (the fund administrator)."""
     opportunity = access.get_object_or_404(request.user, "change", FundingOpportunity.objects.select_related(
         "fund__ach"), pk=pk)
@@ -210,7 +211,7 @@ def opportunity_transition(request: HttpRequest, pk: int, action_name: str) -> H
             calls[action_name](actor=request.user, opportunity=opportunity)
             return reverse("grants:opportunity_detail", args=[opportunity.pk])
 
-        response = post_once(request, form, action)
+        response = submit_form(request, form, action)
         if response is not None:
             return response
     return render(request, "grants/form_problem.html", {
@@ -219,7 +220,7 @@ def opportunity_transition(request: HttpRequest, pk: int, action_name: str) -> H
 
 @login_required
 @require_GET
-def pipeline(request: HttpRequest, code: str) -> HttpResponse:
+def pipeline(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """Per call of one fund: applications and amounts at each stage, and what is left to award."""
     fund = access.get_object_or_404(request.user, "view", WellnessFund.objects.all(), code=code)
     data = selectors.pipeline(fund=fund)
@@ -229,7 +230,7 @@ def pipeline(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def opportunity_create(request: HttpRequest, code: str) -> HttpResponse:
+def opportunity_create(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """A new call for proposals of one fund (a draft, opened from its page)."""
     fund = access.get_object_or_404(request.user, "change", WellnessFund.objects.select_related("ach"), code=code)
     status = 200
@@ -240,7 +241,7 @@ def opportunity_create(request: HttpRequest, code: str) -> HttpResponse:
                 opportunity = services.opportunity_create(actor=request.user, fund=fund, **form.service_values())
                 return reverse("grants:opportunity_detail", args=[opportunity.pk])
 
-            response = post_once(request, form, action)
+            response = submit_form(request, form, action)
             if response is not None:
                 return response
         status = 400

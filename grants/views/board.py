@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from organizations import access
 from organizations.models import User
 from web import tables
+from web.actions import submit_form
+from web.requests import AuthenticatedRequest
 
 from .. import selectors, services
 from ..models import (
@@ -34,8 +36,7 @@ from ..models import (
     ReviewAssignment,
     VoteStatus,
 )
-from ..services.board import seats_on
-from ._common import post_once
+from ..selectors.board import seats_on
 from .forms import ActionForm, BallotForm, ConflictForm, OpenVoteForm, RecusalForm, ReviewForm
 
 # --------------------------------------------------------------------------- meetings
@@ -51,7 +52,7 @@ MEETING_COLUMNS = [
 
 @login_required
 @require_GET
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
     table = tables.build(request, selectors.meetings_visible(user=request.user), columns=MEETING_COLUMNS,
                          default_sort="-scheduled_at", caption=_("Meetings"))
     if table.wants_csv:
@@ -61,7 +62,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     return render(request, "grants/meeting_list.html", {"table": table, "bodies": bodies_to_manage(request)})
 
 
-def _meeting(request: HttpRequest, pk: int) -> Meeting:
+def _meeting(request: AuthenticatedRequest, pk: int) -> Meeting:
     return access.get_object_or_404(request.user, "view", Meeting.objects.select_related("body"), pk=pk)
 
 
@@ -72,7 +73,7 @@ def _is_chair(user: Any, meeting: Meeting) -> bool:
 
 @login_required
 @require_GET
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     minutes = selectors.meeting_minutes(meeting=meeting)
     items = list(meeting.items.order_by("number"))
@@ -84,7 +85,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting_action(request: HttpRequest, pk: int, action_name: str) -> HttpResponse:
+def meeting_action(request: AuthenticatedRequest, pk: int, action_name: str) -> HttpResponse:
     """The chair starts the meeting, records everyone seated as present, adjourns, or certifies."""
     meeting = _meeting(request, pk)
     actions = {
@@ -103,7 +104,7 @@ def meeting_action(request: HttpRequest, pk: int, action_name: str) -> HttpRespo
             actions[action_name]()
             return reverse("grants:meeting_detail", args=[meeting.pk])
 
-        response = post_once(request, form, action)
+        response = submit_form(request, form, action)
         if response is not None:
             return response
     return render(request, "grants/form_problem.html", {
@@ -113,11 +114,11 @@ def meeting_action(request: HttpRequest, pk: int, action_name: str) -> HttpRespo
 # --------------------------------------------------------------------------- the vote on one item
 
 
-def _item(request: HttpRequest, pk: int) -> AgendaItem:
+def _item(request: AuthenticatedRequest, pk: int) -> AgendaItem:
     return access.get_object_or_404(request.user, "view", AgendaItem.objects.select_related("meeting__body"), pk=pk)
 
 
-def _panel_context(request: HttpRequest, item: AgendaItem, **forms: Any) -> dict[str, Any]:
+def _panel_context(request: AuthenticatedRequest, item: AgendaItem, **forms: Any) -> dict[str, Any]:
     meeting = item.meeting
     seats = seats_on(meeting.body, timezone.localdate(meeting.scheduled_at))
     user_id = request.user.pk
@@ -148,12 +149,12 @@ def _panel_context(request: HttpRequest, item: AgendaItem, **forms: Any) -> dict
 
 @login_required
 @require_GET
-def item_panel(request: HttpRequest, pk: int) -> HttpResponse:
+def item_panel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The vote panel of one item (htmx polls it; without JavaScript the meeting page has it)."""
     return _panel_or_page(request, _item(request, pk))
 
 
-def _panel_or_page(request: HttpRequest, item: AgendaItem, status: int = 200, **forms: Any) -> HttpResponse:
+def _panel_or_page(request: AuthenticatedRequest, item: AgendaItem, status: int = 200, **forms: Any) -> HttpResponse:
     """The panel alone for htmx; a whole page (the panel under the meeting's title) otherwise."""
     context = _panel_context(request, item, **forms)
     template = "grants/_vote_panel.html" if request.headers.get("HX-Request") else "grants/vote_page.html"
@@ -166,7 +167,7 @@ def _meeting_url(item: AgendaItem) -> str:
 
 @login_required
 @require_POST
-def item_open(request: HttpRequest, pk: int) -> HttpResponse:
+def item_open(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     context = _panel_context(request, item)
     form = OpenVoteForm(request.POST, members=context["eligible"])
@@ -179,7 +180,7 @@ def item_open(request: HttpRequest, pk: int) -> HttpResponse:
                                seconder=people[form.cleaned_data["seconder"]])
             return _meeting_url(item)
 
-        response = post_once(request, form, action)
+        response = submit_form(request, form, action)
         if response is not None:
             return response
     return _panel_or_page(request, item, 400, open_form=form)
@@ -187,7 +188,7 @@ def item_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_close(request: HttpRequest, pk: int) -> HttpResponse:
+def item_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     form = ActionForm(request.POST)
     if form.is_valid():
@@ -195,7 +196,7 @@ def item_close(request: HttpRequest, pk: int) -> HttpResponse:
             services.vote_close(actor=request.user, item=item)
             return _meeting_url(item)
 
-        response = post_once(request, form, action)
+        response = submit_form(request, form, action)
         if response is not None:
             return response
     return _panel_or_page(request, item, 400, close_form=form)
@@ -203,7 +204,7 @@ def item_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_ballot(request: HttpRequest, pk: int) -> HttpResponse:
+def item_ballot(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     form = BallotForm(request.POST)
     if form.is_valid():
@@ -211,7 +212,7 @@ def item_ballot(request: HttpRequest, pk: int) -> HttpResponse:
             services.ballot_cast(actor=request.user, item=item, choice=form.cleaned_data["choice"])
             return _meeting_url(item)
 
-        response = post_once(request, form, action)
+        response = submit_form(request, form, action)
         if response is not None:
             return response
     return _panel_or_page(request, item, 400, ballot_form=form)
@@ -219,7 +220,7 @@ def item_ballot(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_recuse(request: HttpRequest, pk: int) -> HttpResponse:
+def item_recuse(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     form = RecusalForm(request.POST)
     if form.is_valid():
@@ -227,7 +228,7 @@ def item_recuse(request: HttpRequest, pk: int) -> HttpResponse:
             services.recusal_declare(actor=request.user, item=item, reason=form.cleaned_data["reason"])
             return _meeting_url(item)
 
-        response = post_once(request, form, action)
+        response = submit_form(request, form, action)
         if response is not None:
             return response
     return _panel_or_page(request, item, 400, recusal_form=form)
@@ -248,7 +249,7 @@ REVIEW_COLUMNS = [
 
 @login_required
 @require_GET
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: AuthenticatedRequest) -> HttpResponse:
     """The applications assigned to the user for review (conflicted ones are gone)."""
     rows = (ReviewAssignment.objects.filter(reviewer=request.user)
             .exclude(status=AssignmentStatus.CONFLICTED)
@@ -263,7 +264,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Score an application with the call's rubric (404 when not assigned or conflicted)."""
     application = selectors.application_get(user=request.user, pk=pk)
     assignment = ReviewAssignment.objects.filter(application=application, reviewer=request.user).first()
@@ -279,7 +280,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                                        comment=form.cleaned_data["comment"])
                 return reverse("grants:review", args=[application.pk]) + "?saved=1"
 
-            response = post_once(request, form, action)
+            response = submit_form(request, form, action)
             if response is not None:
                 return response
         status = 400
@@ -298,7 +299,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+def review_conflict(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The reviewer declares a conflict; from then on the application is a 404 for them."""
     application = selectors.application_get(user=request.user, pk=pk)
     assignment = ReviewAssignment.objects.filter(application=application, reviewer=request.user).first()
@@ -311,7 +312,7 @@ def review_conflict(request: HttpRequest, pk: int) -> HttpResponse:
                                              reason=form.cleaned_data["reason"])
             return reverse("grants:review_list") + "?conflict=1"
 
-        response = post_once(request, form, action)
+        response = submit_form(request, form, action)
         if response is not None:
             return response
     criteria = list(application.opportunity.rubric.order_by("number"))

@@ -12,8 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,13 +23,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from organizations import access
 from organizations.models import Organization, Role
 from web import tables
-from web.forms import add_service_errors
+from web.actions import run_service, submit_form
+from web.requests import AuthenticatedRequest
 from wellness_fund.models import WellnessFund
 
 from .. import selectors, services
 from ..models import Application, ApplicationStatus, Award, FundingOpportunity
 from ..services.applications import application_submission_errors
-from ._common import post_once
 from .forms import AcceptAwardForm, ActionForm, ApplicationFilter, ApplicationForm
 
 #: Checklist headings for the fields the submission rules name (translated).
@@ -77,7 +76,7 @@ OPPORTUNITY_COLUMNS = [
 
 @login_required
 @require_GET
-def opportunity_list(request: HttpRequest) -> HttpResponse:
+def opportunity_list(request: AuthenticatedRequest) -> HttpResponse:
     """Calls for proposals the user may see: CBO staff see open calls; ACH staff their funds' calls."""
     table = tables.build(request, selectors.opportunities_visible(user=request.user), columns=OPPORTUNITY_COLUMNS,
                          default_sort="closes_at", caption=_("Calls for proposals"))
@@ -90,7 +89,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def opportunity_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     opportunity = access.get_object_or_404(
         request.user, "view", FundingOpportunity.objects.select_related("fund", "restriction"), pk=pk)
     cbo_orgs = _cbo_orgs(request.user)
@@ -113,7 +112,7 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def application_start(request: HttpRequest, pk: int, org: str) -> HttpResponse:
+def application_start(request: AuthenticatedRequest, pk: int, org: str) -> HttpResponse:
     """Start a draft for organization ``org`` (the user must be its CBO staff), then edit it."""
     opportunity = access.get_object_or_404(request.user, "view", FundingOpportunity.objects.all(), pk=pk)
     applicant = next((o for o in _cbo_orgs(request.user) if o.code == org), None)
@@ -125,7 +124,7 @@ def application_start(request: HttpRequest, pk: int, org: str) -> HttpResponse:
             app = services.application_start(actor=request.user, opportunity=opportunity, applicant=applicant)
             return reverse("grants:application_edit", args=[app.pk])
 
-        response = post_once(request, form, action)
+        response = submit_form(request, form, action)
         if response is not None:
             return response
     return render(request, "grants/form_problem.html", {"form": form, "back": reverse(
@@ -148,7 +147,7 @@ APPLICATION_COLUMNS = [
 
 @login_required
 @require_GET
-def application_list(request: HttpRequest) -> HttpResponse:
+def application_list(request: AuthenticatedRequest) -> HttpResponse:
     """Applications the user may see: a CBO its own; ACH staff their funds' submitted ones (conflicts excluded)."""
     rows = selectors.applications_scope(user=request.user).select_related("applicant", "opportunity")
     filters = ApplicationFilter(request.GET)
@@ -163,7 +162,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     detail = selectors.application_detail(user=request.user, pk=pk)
     application = selectors.application_get(user=request.user, pk=pk)
     is_applicant = access.has_role(request.user, application.applicant, Role.CBO_STAFF)
@@ -176,7 +175,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "grants/application_detail.html", context)
 
 
-def _application_for_applicant(request: HttpRequest, pk: int) -> Application:
+def _application_for_applicant(request: AuthenticatedRequest, pk: int) -> Application:
     """The application if the user is CBO staff of its applicant; otherwise 404."""
     application = selectors.application_get(user=request.user, pk=pk)
     if not access.has_role(request.user, application.applicant, Role.CBO_STAFF):
@@ -184,7 +183,7 @@ def _application_for_applicant(request: HttpRequest, pk: int) -> Application:
     return application
 
 
-def _save_draft(request: HttpRequest, application: Application, form: ApplicationForm) -> Application:
+def _save_draft(request: AuthenticatedRequest, application: Application, form: ApplicationForm) -> Application:
     values = form.service_values()
     return services.application_save_draft(
         actor=request.user, application=application, counties=values.pop("counties"),
@@ -193,7 +192,7 @@ def _save_draft(request: HttpRequest, application: Application, form: Applicatio
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The draft form: Save (a full post), Submit (save then submit), autosave through ``autosave``."""
     application = _application_for_applicant(request, pk)
     if application.status != ApplicationStatus.DRAFT:
@@ -211,7 +210,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     return reverse("grants:application_detail", args=[application.pk]) + "?submitted=1"
                 return reverse("grants:application_edit", args=[application.pk]) + "?saved=1"
 
-            response = post_once(request, form, action)
+            response = submit_form(request, form, action)
             if response is not None:
                 return response
         status = 400
@@ -227,7 +226,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def application_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+def application_autosave(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """htmx: save the draft as typed so far; answer with the save status and the checklist.
 
     Not once-only: saving the same values twice leaves the same draft. Bad values are not
@@ -239,14 +238,8 @@ def application_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     saved_at = None
     if application.status != ApplicationStatus.DRAFT:
         problems.append(_("This application can no longer be edited."))
-    elif form.is_valid():
-        try:
-            _save_draft(request, application, form)
-            saved_at = timezone.localtime()
-        except access.AccessDenied as exc:
-            raise Http404 from exc
-        except ValidationError as exc:
-            add_service_errors(form, exc)
+    elif form.is_valid() and run_service(form, lambda: _save_draft(request, application, form)) is not None:
+        saved_at = timezone.localtime()
     if form.errors:
         problems += [f"{form[name].label if name in form.fields else ''}: {' '.join(errs)}".lstrip(": ")
                      for name, errs in form.errors.items()]
@@ -272,7 +265,7 @@ AWARD_COLUMNS = [
 
 @login_required
 @require_GET
-def award_list(request: HttpRequest) -> HttpResponse:
+def award_list(request: AuthenticatedRequest) -> HttpResponse:
     rows = access.scoped(request.user, "view", Award.objects.all()).select_related(
         "grantee", "fund", "application")
     table = tables.build(request, rows, columns=AWARD_COLUMNS, default_sort="-committed_on", caption=_("Awards"))
@@ -283,7 +276,7 @@ def award_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def award_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def award_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """An award with its tranches and reports; the grantee accepts it here."""
     award = access.get_object_or_404(request.user, "view", Award.objects.select_related("grantee"), pk=pk)
     can_accept = award.status == "offered" and access.can(request.user, "accept", award)
@@ -298,7 +291,7 @@ def award_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                           title=form.cleaned_data["accepted_title"])
                     return reverse("grants:award_detail", args=[award.pk])
 
-                response = post_once(request, form, action)
+                response = submit_form(request, form, action)
                 if response is not None:
                     return response
             status = 400

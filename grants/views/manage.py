@@ -14,8 +14,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,8 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations import access
 from organizations.models import Membership, Role, User
+from web.actions import submit_form
 from web.money import MoneyAmountField
 from web.once import OnceOnlyFormMixin
+from web.requests import AuthenticatedRequest
 
 from .. import selectors, services
 from ..models import (
@@ -37,28 +38,14 @@ from ..models import (
     TrancheStatus,
     VoteOutcome,
 )
-from ._common import choice_label, post_once
+from ._common import choice_label
 from .forms import DateInput, DateTimeInput
 
 BOARD_ROLES = (Role.BOARD_MEMBER, Role.BOARD_CHAIR)
 
-#: Service error keys the amendment forms show as the form's general error (no field of that name).
+#: Service error keys the amendment forms show as the form's general error, as written (the budget,
+#: the award as a whole).
 GENERAL = ("lines", "award")
-
-
-def _general(action: Any) -> Any:
-    """Run ``action``; a service error about the budget or the award becomes the form's general error."""
-    def run() -> str:
-        try:
-            return action()
-        except ValidationError as exc:
-            if not hasattr(exc, "error_dict"):
-                raise
-            remapped: dict[str, list[Any]] = {}
-            for name, errors in exc.error_dict.items():
-                remapped.setdefault(NON_FIELD_ERRORS if name in GENERAL else name, []).extend(errors)
-            raise ValidationError(remapped) from exc
-    return run
 
 
 # --------------------------------------------------------------------------- forms
@@ -143,7 +130,7 @@ class CloseoutForm(OnceOnlyFormMixin, forms.Form):
 # --------------------------------------------------------------------------- board
 
 
-def _body(request: HttpRequest, pk: int) -> GoverningBody:
+def _body(request: AuthenticatedRequest, pk: int) -> GoverningBody:
     return access.get_object_or_404(request.user, "change", GoverningBody.objects.select_related("ach"), pk=pk)
 
 
@@ -156,7 +143,7 @@ def _board_members(body: GoverningBody) -> list[tuple[int, str]]:
     return list(seen.items())
 
 
-def bodies_to_manage(request: HttpRequest) -> list[GoverningBody]:
+def bodies_to_manage(request: AuthenticatedRequest) -> list[GoverningBody]:
     """The governing bodies the person administers (links on the meetings list); no query for others."""
     if not (access.is_site_admin(request.user) or access.organizations_with_role(request.user, Role.FUND_ADMIN)):
         return []
@@ -165,14 +152,14 @@ def bodies_to_manage(request: HttpRequest) -> list[GoverningBody]:
 
 @login_required
 @require_GET
-def body_list(request: HttpRequest) -> HttpResponse:
+def body_list(request: AuthenticatedRequest) -> HttpResponse:
     """The governing bodies the fund administrator manages, with their seats and meetings."""
     return render(request, "grants/body_list.html", {"bodies": bodies_to_manage(request)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Schedule a meeting of a governing body (the fund administrator of its ACH)."""
     body = _body(request, pk)
     status = 200
@@ -184,7 +171,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
                     k: form.cleaned_data[k] for k in ("title", "scheduled_at", "location")})
                 return reverse("grants:meeting_detail", args=[meeting.pk])
 
-            response = post_once(request, form, action)
+            response = submit_form(request, form, action)
             if response is not None:
                 return response
         status = 400
@@ -195,7 +182,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def seat_list(request: HttpRequest, pk: int) -> HttpResponse:
+def seat_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The seats of a governing body, and a form to seat a member."""
     body = _body(request, pk)
     members = _board_members(body)
@@ -211,7 +198,7 @@ def seat_list(request: HttpRequest, pk: int) -> HttpResponse:
                                   is_chair=d["is_chair"], is_voting=d["is_voting"], title=d["title"])
                 return reverse("grants:seat_list", args=[body.pk])
 
-            response = post_once(request, form, action)
+            response = submit_form(request, form, action)
             if response is not None:
                 return response
         status = 400
@@ -224,7 +211,7 @@ def seat_list(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- awards
 
 
-def award_manage_context(request: HttpRequest, award: Award, **forms_: Any) -> dict[str, Any]:
+def award_manage_context(request: AuthenticatedRequest, award: Award, **forms_: Any) -> dict[str, Any]:
     """Amendment and close-out forms and the history, for the fund administrator of the award's ACH."""
     if not access.can(request.user, "change", award):
         return {}
@@ -245,7 +232,7 @@ def award_manage_context(request: HttpRequest, award: Award, **forms_: Any) -> d
     return context
 
 
-def award_page_context(request: HttpRequest, award: Award, **forms_: Any) -> dict[str, Any]:
+def award_page_context(request: AuthenticatedRequest, award: Award, **forms_: Any) -> dict[str, Any]:
     """Everything the award page shows (its status codes with their labels)."""
     from .postaward import award_admin_context
 
@@ -259,7 +246,7 @@ def award_page_context(request: HttpRequest, award: Award, **forms_: Any) -> dic
             | award_admin_context(request, award) | award_manage_context(request, award, **forms_))
 
 
-def _managed_award(request: HttpRequest, pk: int) -> Award:
+def _managed_award(request: AuthenticatedRequest, pk: int) -> Award:
     return access.get_object_or_404(request.user, "change", Award.objects.select_related("grantee", "fund"), pk=pk)
 
 
@@ -267,14 +254,14 @@ def _award_back(award: Award) -> str:
     return reverse("grants:award_detail", args=[award.pk])
 
 
-def _award_errors(request: HttpRequest, award: Award, **forms_: Any) -> HttpResponse:
+def _award_errors(request: AuthenticatedRequest, award: Award, **forms_: Any) -> HttpResponse:
     award.refresh_from_db()
     return render(request, "grants/award_detail.html", award_page_context(request, award, **forms_), status=400)
 
 
 @login_required
 @require_POST
-def award_reallocate(request: HttpRequest, pk: int) -> HttpResponse:
+def award_reallocate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     award = _managed_award(request, pk)
     form = ReallocateForm(request.POST, award=award)
     if form.is_valid():
@@ -283,7 +270,7 @@ def award_reallocate(request: HttpRequest, pk: int) -> HttpResponse:
                                           reason=form.cleaned_data["reason"])
             return _award_back(award)
 
-        response = post_once(request, form, _general(action))
+        response = submit_form(request, form, action, general=GENERAL)
         if response is not None:
             return response
     return _award_errors(request, award, reallocate_form=form)
@@ -291,7 +278,7 @@ def award_reallocate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def award_extend(request: HttpRequest, pk: int) -> HttpResponse:
+def award_extend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     award = _managed_award(request, pk)
     form = ExtendForm(request.POST)
     if form.is_valid():
@@ -300,7 +287,7 @@ def award_extend(request: HttpRequest, pk: int) -> HttpResponse:
                                       reason=form.cleaned_data["reason"])
             return _award_back(award)
 
-        response = post_once(request, form, _general(action))
+        response = submit_form(request, form, action, general=GENERAL)
         if response is not None:
             return response
     return _award_errors(request, award, extend_form=form)
@@ -308,7 +295,7 @@ def award_extend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def award_change_amount(request: HttpRequest, pk: int) -> HttpResponse:
+def award_change_amount(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     award = _managed_award(request, pk)
     form = AmountForm(request.POST, award=award)
     if form.is_valid():
@@ -321,7 +308,7 @@ def award_change_amount(request: HttpRequest, pk: int) -> HttpResponse:
                                              board_item=item)
             return _award_back(award)
 
-        response = post_once(request, form, _general(action))
+        response = submit_form(request, form, action, general=GENERAL)
         if response is not None:
             return response
     return _award_errors(request, award, amount_form=form)
@@ -329,7 +316,7 @@ def award_change_amount(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def award_closeout(request: HttpRequest, pk: int) -> HttpResponse:
+def award_closeout(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Close the award out; the service refuses (shown beside the button) until the final report is accepted."""
     award = _managed_award(request, pk)
     form = CloseoutForm(request.POST)
@@ -338,7 +325,7 @@ def award_closeout(request: HttpRequest, pk: int) -> HttpResponse:
             services.award_closeout(actor=request.user, award=award)
             return _award_back(award)
 
-        response = post_once(request, form, _general(action))
+        response = submit_form(request, form, action, general=GENERAL)
         if response is not None:
             return response
     return _award_errors(request, award, closeout_form=form)

@@ -13,7 +13,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,13 +23,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from organizations import access
 from organizations.models import Role
 from web import tables
+from web.actions import submit_form
 from web.money import MoneyAmountField
 from web.once import OnceOnlyFormMixin
+from web.requests import AuthenticatedRequest
 
 from .. import selectors, services
 from ..models import Award, Dimension, GranteeReport, ReportSchedule, ReportStatus, Tranche
 from ..services.reports import CATEGORIES, NOT_REPORTED, submission_errors
-from ._common import choice_label, post_once
+from ._common import choice_label
 from .forms import DateInput
 
 
@@ -58,7 +60,7 @@ class ReviewReportForm(OnceOnlyFormMixin, forms.Form):
 
 @login_required
 @require_POST
-def tranche_release(request: HttpRequest, pk: int) -> HttpResponse:
+def tranche_release(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     tranche = access.get_object_or_404(request.user, "change", Tranche.objects.select_related("award"), pk=pk)
     form = ReleaseForm(request.POST)
     if form.is_valid():
@@ -66,7 +68,7 @@ def tranche_release(request: HttpRequest, pk: int) -> HttpResponse:
             services.tranche_release(actor=request.user, tranche=tranche)
             return reverse("grants:award_detail", args=[tranche.award_id])
 
-        response = post_once(request, form, action)
+        response = submit_form(request, form, action)
         if response is not None:
             return response
     return render(request, "grants/form_problem.html", {
@@ -75,7 +77,7 @@ def tranche_release(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def tranche_pay(request: HttpRequest, pk: int) -> HttpResponse:
+def tranche_pay(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     tranche = access.get_object_or_404(request.user, "change", Tranche.objects.select_related("award"), pk=pk)
     form = PaymentForm(request.POST)
     if form.is_valid():
@@ -85,14 +87,14 @@ def tranche_pay(request: HttpRequest, pk: int) -> HttpResponse:
                                          payment_reference=form.cleaned_data["payment_reference"])
             return reverse("grants:award_detail", args=[tranche.award_id])
 
-        response = post_once(request, form, action)
+        response = submit_form(request, form, action)
         if response is not None:
             return response
     return render(request, "grants/form_problem.html", {
         "form": form, "back": reverse("grants:award_detail", args=[tranche.award_id])}, status=400)
 
 
-def award_admin_context(request: HttpRequest, award: Award) -> dict[str, Any]:
+def award_admin_context(request: AuthenticatedRequest, award: Award) -> dict[str, Any]:
     """Release and payment forms, one per tranche the administrator can act on."""
     if not access.can(request.user, "change", award):
         return {}
@@ -123,7 +125,7 @@ REPORT_COLUMNS = [
 
 @login_required
 @require_GET
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthenticatedRequest) -> HttpResponse:
     """Reports due (CBO: their own; ACH staff: their funds'), overdue ones flagged."""
     rows = selectors.reports_visible(user=request.user)
     if request.GET.get("overdue") == "1":
@@ -224,7 +226,7 @@ class ReportForm(OnceOnlyFormMixin, forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """One report: the grantee writes and submits it; the fund administrator accepts or returns it."""
     schedule = selectors.report_get(user=request.user, pk=pk)
     award = schedule.award
@@ -248,7 +250,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                         services.report_submit(actor=request.user, schedule=schedule)
                     return reverse("grants:report", args=[schedule.pk]) + ("?submitted=1" if submit else "?saved=1")
 
-                response = post_once(request, form, action)
+                response = submit_form(request, form, action)
                 if response is not None:
                     return response
             status = 400
@@ -261,7 +263,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                     call(actor=request.user, schedule=schedule, comment=review_form.cleaned_data["comment"])
                     return reverse("grants:report", args=[schedule.pk])
 
-                response = post_once(request, review_form, review_action)
+                response = submit_form(request, review_form, review_action)
                 if response is not None:
                     return response
             status = 400

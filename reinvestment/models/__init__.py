@@ -2,8 +2,10 @@
 
 from .financials import CountyFinancial, FinancialYearStatus, MemberMonth, PlanFinancialYear
 from .obligations import (
+    AllocationRule,
     CreditSource,
     DirectInvestment,
+    FulfilmentAllocation,
     Obligation,
     ObligationAllocation,
     ObligationCredit,
@@ -11,9 +13,13 @@ from .obligations import (
 )
 from .policies import (
     AllocationBasis,
+    LineOfBusiness,
+    PolicyApplicability,
     PolicyBasis,
     PolicyBracket,
     PolicyEarmark,
+    PolicyTerm,
+    PolicyTermSource,
     ReinvestmentPolicy,
     SocialDriverDomain,
     ThresholdKind,
@@ -21,19 +27,25 @@ from .policies import (
 
 __all__ = [
     "AllocationBasis",
+    "AllocationRule",
     "CountyFinancial",
     "CreditSource",
     "DirectInvestment",
     "FinancialYearStatus",
+    "FulfilmentAllocation",
+    "LineOfBusiness",
     "MemberMonth",
     "Obligation",
     "ObligationAllocation",
     "ObligationCredit",
     "ObligationStatus",
     "PlanFinancialYear",
+    "PolicyApplicability",
     "PolicyBasis",
     "PolicyBracket",
     "PolicyEarmark",
+    "PolicyTerm",
+    "PolicyTermSource",
     "ReinvestmentPolicy",
     "SocialDriverDomain",
     "ThresholdKind",

@@ -25,7 +25,7 @@ def financial_document_path(instance: "PlanFinancialYear", filename: str) -> str
 
 
 class PlanFinancialYear(models.Model):
-    """A plan's audited results for one income (calendar) year, in ``currency``.
+    """A plan's audited results for one income (calendar) year and line of business, in ``currency``.
 
     Money fields are amounts in the currency of the year (cents). ``quality_measures_missed``
     lists the codes of the quality measures whose minimum performance level the plan missed.
@@ -35,6 +35,10 @@ class PlanFinancialYear(models.Model):
         "organizations.Organization", on_delete=models.PROTECT, related_name="financial_years"
     )
     income_year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1990)])
+    line_of_business = models.ForeignKey(
+        "reinvestment.LineOfBusiness", on_delete=models.PROTECT, related_name="+",
+        help_text="The line of business these figures are for (a plan keeps one year per line).",
+    )
     currency = models.CharField(max_length=3, default="USD")
     total_revenue = MoneyField(max_digits=16, decimal_places=2, default_currency="USD")
     net_income = MoneyField(max_digits=16, decimal_places=2, default_currency="USD")
@@ -52,6 +56,14 @@ class PlanFinancialYear(models.Model):
     gross_premium = MoneyField(
         max_digits=16, decimal_places=2, default_currency="USD", null=True, blank=True,
         help_text="Gross premium of the product, for premium-at-risk quality policies.",
+    )
+    mlr_rebate_reinvested = MoneyField(
+        max_digits=16, decimal_places=2, default_currency="USD", null=True, blank=True,
+        help_text="Of an MLR rebate the plan may keep to reinvest: the part reinvested in the community.",
+    )
+    mlr_rebate_returned = MoneyField(
+        max_digits=16, decimal_places=2, default_currency="USD", null=True, blank=True,
+        help_text="Of an MLR rebate the plan may keep to reinvest: the part returned to the state.",
     )
     quality_standards_met = models.BooleanField(
         default=True, help_text="Met the state's minimum quality performance levels this year."
@@ -72,11 +84,12 @@ class PlanFinancialYear(models.Model):
     class Meta:
         ordering = ["plan", "income_year", "id"]
         constraints = [
-            # One live (not superseded) row per plan and year: amendments replace, never duplicate.
+            # One live (not superseded) row per plan, year and line of business: amendments
+            # replace (``supersedes``), never duplicate.
             models.UniqueConstraint(
-                fields=["plan", "income_year"],
+                fields=["plan", "income_year", "line_of_business"],
                 condition=~Q(status="superseded"),
-                name="financial_year_one_live_per_plan_year",
+                name="financial_year_one_live_per_plan_year_line",
             ),
             # Revenue is a gross amount: never negative.
             models.CheckConstraint(condition=Q(total_revenue__gte=0), name="financial_year_revenue_not_negative"),
@@ -96,6 +109,12 @@ class PlanFinancialYear(models.Model):
             models.CheckConstraint(
                 condition=Q(gross_premium__isnull=True) | Q(gross_premium__gte=0),
                 name="financial_year_gross_premium_not_negative",
+            ),
+            # The split of an MLR rebate: both parts or neither, never negative.
+            models.CheckConstraint(
+                condition=Q(mlr_rebate_reinvested__isnull=True, mlr_rebate_returned__isnull=True)
+                | Q(mlr_rebate_reinvested__gte=0, mlr_rebate_returned__gte=0),
+                name="financial_year_mlr_rebate_split",
             ),
             # Every amount is in the year's currency.
             models.CheckConstraint(

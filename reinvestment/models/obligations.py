@@ -7,11 +7,19 @@
   the year is amended.
 * ``ObligationAllocation``: the total split across counties (largest remainder), so
   the county amounts add up to the total to the cent.
-* ``ObligationCredit``: a payment that counts toward the plan's obligations of one
-  income year in one county: a wellness fund contribution received (recorded by the
-  wellness fund) or a direct investment (recorded here). Credits are append-only
-  (a PostgreSQL trigger refuses UPDATE/DELETE) and unique per (source, reference,
-  county), so recording the same payment twice writes nothing.
+* ``ObligationCredit``: a source of fulfilment: the part of one payment paid in one county
+  (a wellness fund contribution received, a direct investment, or a premium-at-risk payment
+  to the purchaser), with its amount, plan, date and kind. Credits are append-only (a
+  PostgreSQL trigger refuses UPDATE/DELETE, except marking a credit reversed once) and
+  unique per (source, reference, county), so recording the same payment twice writes nothing.
+* ``FulfilmentAllocation``: part of a credit counted toward exactly one obligation. The
+  allocations of a credit never add up to more than its amount, a reversed credit has
+  none, and credit, obligation and allocation belong to one plan (checked by the services
+  under a lock on the credit row, and at COMMIT by a PostgreSQL constraint trigger).
+  Fulfilment of an obligation = the sum of its allocations; what a credit has left is
+  shown as unallocated.
+* ``AllocationRule``: which kinds of credit may count toward obligations of a policy basis
+  (versioned data with its source, or flagged unverified).
 * ``DirectInvestment``: a payment from the plan straight to a community organization.
 """
 
@@ -19,7 +27,7 @@ from django.db import models
 from django.db.models import F, Q
 from djmoney.models.fields import MoneyField
 
-from .policies import SocialDriverDomain
+from .policies import PolicyBasis, SocialDriverDomain
 
 
 class ObligationStatus(models.TextChoices):
@@ -45,6 +53,11 @@ class Obligation(models.Model):
     mlr_remittance_fund_code = models.CharField(
         max_length=50, blank=True,
         help_text="Code of the wellness fund that receives the MLR remittance (named by the fund's side).",
+    )
+    mlr_remittance_recipient = models.ForeignKey(
+        "organizations.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Who receives the MLR remittance: the state agency (a regulator organization), or the "
+                  "ACH whose wellness fund (mlr_remittance_fund_code) receives it.",
     )
     window_start = models.DateField()
     window_end = models.DateField()
@@ -103,13 +116,16 @@ class ObligationAllocation(models.Model):
 class CreditSource(models.TextChoices):
     FUND_CONTRIBUTION = "fund_contribution", "Wellness fund contribution received"
     DIRECT_INVESTMENT = "direct_investment", "Direct investment by the plan"
+    PURCHASER_PAYMENT = "purchaser_payment", "Premium-at-risk payment to the purchaser"
 
 
 class ObligationCredit(models.Model):
-    """A payment counting toward a plan's obligations of ``income_year`` in ``county``.
+    """A source of fulfilment: the part of one payment paid in ``county``.
 
-    ``policy_code`` empty = counts toward every obligation of the plan's year; set it
-    when a plan owes under several policies in a year and the payment is for one of them.
+    It counts toward obligations only through its allocations (``allocations``).
+    ``income_year`` and ``policy_code`` say which year (and policy) the payment was
+    recorded for; the automatic allocation looks there first. ``reversed_on`` is set when
+    the payment is reversed (its allocations are removed in the same transaction).
     """
 
     plan = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="obligation_credits")
@@ -127,6 +143,7 @@ class ObligationCredit(models.Model):
     cha_chip_aligned = models.BooleanField(default=False)
     policy_code = models.CharField(max_length=30, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
+    reversed_on = models.DateField(null=True, blank=True, help_text="The payment was reversed on this day.")
 
     class Meta:
         ordering = ["plan", "income_year", "credited_on", "id"]
@@ -143,6 +160,70 @@ class ObligationCredit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.reference} {self.county_id}: {self.amount}"
+
+
+class AllocationRule(models.Model):
+    """Which kinds of credit may count toward obligations of ``basis`` (the highest version applies).
+
+    The automatic allocation of a credit (``services.allocations``) goes to the oldest unmet
+    obligation it qualifies for: the income year whose investment window contains the
+    payment date (or the year the payer named), then ``priority`` (lower first) and policy
+    code; what no such obligation needs is left unallocated.
+    """
+
+    basis = models.CharField(max_length=20, choices=PolicyBasis.choices)
+    version = models.PositiveSmallIntegerField(default=1)
+    qualifying_sources = models.JSONField(
+        default=list, help_text="Kinds of credit (CreditSource values) that count toward obligations of this basis."
+    )
+    priority = models.PositiveSmallIntegerField(default=10, help_text="Within an income year, lower goes first.")
+    source_citation = models.TextField(help_text="Where the rule comes from.")
+    verified = models.BooleanField(default=False, help_text="A source document confirms the rule.")
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["basis", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["basis", "version"], name="allocation_rule_unique_version"),
+            models.CheckConstraint(
+                condition=Q(basis__in=[b.value for b in PolicyBasis]), name="allocation_rule_basis_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.basis} v{self.version}: {', '.join(self.qualifying_sources) or 'nothing'}"
+
+
+class FulfilmentAllocation(models.Model):
+    """Part of one credit counted toward exactly one obligation (county and domain kept for reports).
+
+    ``rule`` names the rule version of an automatic allocation; a person's allocation has
+    none and carries ``reason``.
+    """
+
+    credit = models.ForeignKey(ObligationCredit, on_delete=models.PROTECT, related_name="allocations")
+    obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="fulfilments")
+    plan = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey("organizations.County", on_delete=models.PROTECT, related_name="+")
+    domain = models.CharField(max_length=24, blank=True, choices=SocialDriverDomain.choices)
+    cha_chip_aligned = models.BooleanField(default=False)
+    credited_on = models.DateField(help_text="The credit's date (fulfilment as of a day counts up to it).")
+    amount = MoneyField(max_digits=16, decimal_places=2, default_currency="USD")
+    rule = models.ForeignKey(AllocationRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["obligation", "credited_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["credit", "obligation"], name="fulfilment_allocation_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="fulfilment_allocation_positive"),
+        ]
+        indexes = [models.Index(fields=["plan", "obligation"], name="fulfilment_plan_obligation_idx")]
+
+    def __str__(self) -> str:
+        return f"credit {self.credit_id} -> obligation {self.obligation_id}: {self.amount}"
 
 
 class DirectInvestment(models.Model):

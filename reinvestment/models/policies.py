@@ -17,6 +17,8 @@ A version turns a plan's year into an obligation (see ``calculation.py``):
 * ``floor_amount`` / ``cap_amount``: bounds on a positive obligation.
 * ``mlr_minimum`` + ``mlr_remittance_required``: a plan whose MLR is below the minimum
   remits ``(minimum - MLR) x denominator``, reported next to the obligation.
+* ``rebate_reinvestment_optional`` (MLR-shortfall basis): the shortfall is a rebate the plan
+  may reinvest in part or in full instead of returning it; the obligation is the part reinvested.
 * ``earmarks``: minimum shares of the obligation for a category of spending.
 * ``allocation_basis``: how the obligation is split across counties.
 * ``window_start_offset`` / ``window_end_offset``: the investment window, in years after
@@ -25,6 +27,11 @@ A version turns a plan's year into an obligation (see ``calculation.py``):
 
 Rates are fractions (``0.05`` = 5%). Versions used by a frozen obligation are kept as
 they were: the obligation stores a snapshot of the terms it was computed with.
+
+Where a version applies is data too: ``PolicyApplicability`` rows name the jurisdictions and
+lines of business (``LineOfBusiness``) it applies to; the income years are its effective
+range. ``PolicyTermSource`` rows cite the source of each term (and flag the terms no source
+document confirms as ``unverified``).
 """
 
 from django.core.validators import MinValueValidator
@@ -105,6 +112,11 @@ class ReinvestmentPolicy(models.Model):
     on_track_min_pace = models.DecimalField(
         max_digits=5, decimal_places=4, default=1,
         help_text="On track while fulfilled >= total x elapsed share of the window x this pace.",
+    )
+    rebate_reinvestment_optional = models.BooleanField(
+        default=False,
+        help_text="MLR-shortfall basis: the plan may reinvest some or all of the rebate it would otherwise "
+                  "return; the obligation is the part it reinvests (entered with the year's figures).",
     )
     source_citation = models.TextField(help_text="Shown in reports next to the computation.")
     notes = models.TextField(blank=True)
@@ -227,3 +239,85 @@ class PolicyEarmark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy} {self.code}"
+
+
+class LineOfBusiness(models.Model):
+    """Reference data: a line of business a plan keeps separate figures for (Medi-Cal, commercial...).
+
+    A plan's figures default to the Medicaid line of its state (``medicaid`` and
+    ``jurisdiction`` = the plan's state), else to the Medicaid line of any state
+    (``medicaid`` and no ``jurisdiction``).
+    """
+
+    code = models.SlugField(max_length=30, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    jurisdiction = models.CharField(
+        max_length=8, blank=True, help_text="State the line exists in (Medi-Cal: CA); empty = any state."
+    )
+    medicaid = models.BooleanField(default=False, help_text="A Medicaid managed care line.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists.")
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "lines of business"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PolicyApplicability(models.Model):
+    """A policy version applies to the figures of ``line_of_business`` of plans in ``jurisdiction``.
+
+    The income years it applies to are the version's effective range. ``source`` cites where
+    the rule says so; ``unverified`` marks a term no source document confirms.
+    """
+
+    policy = models.ForeignKey(ReinvestmentPolicy, on_delete=models.CASCADE, related_name="applicability")
+    jurisdiction = models.CharField(max_length=8, help_text="State code of the plans it applies to, e.g. CA.")
+    line_of_business = models.ForeignKey(LineOfBusiness, on_delete=models.PROTECT, related_name="+")
+    source = models.TextField(help_text="Source document and section saying the policy applies here.")
+    unverified = models.BooleanField(default=False, help_text="No source document confirms this term.")
+
+    class Meta:
+        ordering = ["policy", "jurisdiction", "line_of_business__position"]
+        verbose_name_plural = "policy applicability"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "jurisdiction", "line_of_business"], name="policy_applicability_unique"
+            ),
+            models.CheckConstraint(condition=~Q(jurisdiction=""), name="policy_applicability_has_jurisdiction"),
+            models.CheckConstraint(condition=~Q(source=""), name="policy_applicability_has_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy} applies to {self.jurisdiction} {self.line_of_business_id}"
+
+
+class PolicyTerm(models.TextChoices):
+    INCOME_YEARS = "income_years", "Income (or measurement) years covered"
+    RATES = "rates", "Basis, brackets and rates"
+    QUALITY_ADDON = "quality_addon", "Quality add-on rate"
+    QUALITY_MEASURES = "quality_measures", "Core quality measures"
+    MLR = "mlr", "MLR minimum, remittance and rebate"
+    WINDOW = "window", "Investment window"
+    EARMARKS = "earmarks", "Earmarks"
+
+
+class PolicyTermSource(models.Model):
+    """Where one term of a policy version comes from, and whether a source document confirms it."""
+
+    policy = models.ForeignKey(ReinvestmentPolicy, on_delete=models.CASCADE, related_name="term_sources")
+    term = models.CharField(max_length=20, choices=PolicyTerm.choices)
+    source = models.TextField(help_text="Source document and section, or why the figure is an assumption.")
+    unverified = models.BooleanField(default=False, help_text="No source document confirms this term.")
+
+    class Meta:
+        ordering = ["policy", "term"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "term"], name="policy_term_source_unique"),
+            models.CheckConstraint(condition=Q(term__in=[t.value for t in PolicyTerm]), name="policy_term_valid"),
+            models.CheckConstraint(condition=~Q(source=""), name="policy_term_source_has_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy} {self.term}{' (unverified)' if self.unverified else ''}"

@@ -1,18 +1,21 @@
 """Credits: payments that count toward a plan's reinvestment obligations.
 
-``obligation_credit_record`` is called by the wellness fund when a plan's
-contribution is received, and by ``direct_investment_record`` here. It trusts its
-caller to have checked the acting user's rights on the source record (the fund's
-administrator, or the plan's finance staff for a direct investment).
+``obligation_credit_record`` is called by the wellness fund when a plan's finance staff
+record the plan's contribution, and by ``direct_investment_record`` here. It needs the
+plan-finance role in the plan (``AccessDenied`` otherwise, nothing written).
 ``obligation_credits_record_bulk`` records the credits of many payments of one plan in
 one transaction with the same rules (the single call is the bulk call with one request):
 a fixed number of queries whatever the number of payments.
 
 Which income year a credit fulfils (when the caller does not say): the oldest income
-year of the plan whose obligations are not yet met and whose investment window
-contains the credit date; if there is none, the newest income year with financials
-for the plan. In a bulk call each payment sees the credits of the payments before it,
-exactly as if they had been recorded one after the other.
+year of the plan with an obligation the credit qualifies for that is not yet met and
+whose investment window contains the credit date; if there is none, the newest income
+year with financials for the plan. Each credit is then allocated, in the same
+transaction, to the obligations of that year it qualifies for, each up to what it still
+needs (when the rule chose the year, then to later years whose window contains the date);
+the rest stays unallocated (``services.allocations``). In a bulk call each payment
+sees the allocations of the payments before it, exactly as if they had been recorded one
+after the other.
 """
 
 from __future__ import annotations
@@ -26,73 +29,31 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import CharField, Q
 
 from audit.services import record_bulk
 from money import parse_amount
+from organizations.actors import Actor
 from organizations.models import County, Organization, OrganizationKind
 
 from ..models import (
     CreditSource,
     FinancialYearStatus,
-    Obligation,
     ObligationCredit,
     PlanFinancialYear,
     SocialDriverDomain,
 )
-from ..selectors import LIVE
+from ._access import require_plan_finance
+from .allocations import AllocationPlanner, Share, allocations_write_auto
 
 ZERO = Decimal("0.00")
 
 
-class IncomeYearRule:
-    """The income-year rule (module docstring) over a plan's obligations and credits read once.
-
-    ``year_for(on)`` answers for a credit dated ``on``; ``add(year, amount)`` counts a credit
-    just chosen, so the next answer sees it. Three queries when loaded.
-    """
-
-    def __init__(self, *, plan: Organization) -> None:
-        self.plan = plan
-        self.obligations = list(
-            Obligation.objects.filter(plan=plan, status__in=LIVE)
-            .values_list("income_year", "total", "window_start", "window_end")
-        )
-        self.credited: dict[int, Decimal] = defaultdict(lambda: ZERO)
-        for year, total in (
-            ObligationCredit.objects.filter(plan=plan).values("income_year").annotate(s=Sum("amount"))
-            .order_by().values_list("income_year", "s")
-        ):
-            self.credited[year] = total
-        self.newest = (
-            PlanFinancialYear.objects.filter(plan=plan)
-            .exclude(status=FinancialYearStatus.SUPERSEDED)
-            .order_by("-income_year")
-            .values_list("income_year", flat=True)
-            .first()
-        )
-
-    def year_for(self, on: datetime.date) -> int:
-        totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
-        for year, total, start, end in self.obligations:
-            if start <= on <= end:
-                totals[year] += total
-        unmet = sorted(y for y, total in totals.items() if self.credited[y] < total)
-        if unmet:
-            return unmet[0]
-        if self.newest is None:
-            raise ValidationError(
-                {"income_year": f"{self.plan.code} has no financial year yet: say which income year the payment fulfils."}
-            )
-        return self.newest
-
-    def add(self, year: int, amount: Decimal) -> None:
-        self.credited[year] += amount
-
-
-def credit_income_year_for(*, plan: Organization, on: datetime.date) -> int:
-    """The income year a credit paid on ``on`` fulfils (rule in the module docstring)."""
-    return IncomeYearRule(plan=plan).year_for(on)
+def credit_income_year_for(
+    *, plan: Organization, on: datetime.date, source: str = CreditSource.FUND_CONTRIBUTION
+) -> int:
+    """The income year a credit of kind ``source`` paid on ``on`` fulfils (rule in the module docstring)."""
+    return AllocationPlanner.load(plan).choose_year(source=source, on=on)
 
 
 @dataclass(frozen=True)
@@ -157,14 +118,15 @@ def _validate(request: CreditRequest, *, plan: Organization, fy_currency: str) -
     # Field rules of the row itself (lengths); keys, choices and counties were checked above,
     # uniqueness is settled under the plan lock and backed by the database constraint.
     for name in ("reference", "policy_code"):
-        limit = ObligationCredit._meta.get_field(name).max_length
+        column = ObligationCredit._meta.get_field(name)
+        limit = column.max_length if isinstance(column, CharField) and column.max_length else 0
         if len(getattr(request, name).strip() if name == "reference" else getattr(request, name)) > limit:
             raise ValidationError({name: f"At most {limit} characters."})
     return amounts
 
 
 def obligation_credits_record_bulk(
-    *, actor: Any, plan: Organization, requests: Sequence[CreditRequest]
+    *, actor: Actor, plan: Organization, requests: Sequence[CreditRequest]
 ) -> list[list[ObligationCredit]]:
     """Record the credits of many payments of ``plan`` (one list per request, in order).
 
@@ -174,9 +136,11 @@ def obligation_credits_record_bulk(
     income year is chosen seeing the credits before it. Every request is validated before
     anything is written; a bad one raises ``CreditBatchError`` naming each bad request, and
     nothing is written. Queries: plan lock, existing credits, financial-year currency, the
-    income-year rule (3, only when a request leaves the year open), one INSERT of credits
-    and one of audit events.
+    obligations with what they still need (1) and the newest income year (only when a request
+    leaves the year open and no window takes it), one INSERT each of credits and allocations
+    (when any) and their audit events.
     """
+    require_plan_finance(actor, plan)
     if plan.kind != OrganizationKind.PLAN:
         raise ValidationError({"plan": f"{plan.code} is not a health plan."})
     fy_currency = (
@@ -206,9 +170,10 @@ def obligation_credits_record_bulk(
         existing: dict[tuple[str, str], list[ObligationCredit]] = defaultdict(list)
         for credit in ObligationCredit.objects.select_for_update().filter(match).order_by("county__name"):
             existing[(credit.source, credit.reference)].append(credit)
-        rule: IncomeYearRule | None = None
+        planner: AllocationPlanner | None = None
         results: list[list[ObligationCredit]] = []
         created: list[ObligationCredit] = []
+        shares: list[list[Share]] = []
         for i, request in enumerate(requests):
             key = (request.source, request.reference)
             if key in existing:
@@ -218,17 +183,16 @@ def obligation_credits_record_bulk(
                     )
                 results.append(existing[key])
                 continue
+            planner = planner or AllocationPlanner.load(plan)
             year = request.income_year
+            spill_on = None if year is not None else request.credited_on
             if year is None:
-                rule = rule or IncomeYearRule(plan=plan)
                 try:
-                    year = rule.year_for(request.credited_on)
+                    year = planner.choose_year(source=request.source, on=request.credited_on)
                 except ValidationError as exc:
                     errors[i] = exc
                     results.append([])
                     continue
-            if rule is not None:
-                rule.add(year, sum(amounts[i].values(), ZERO))
             rows = [
                 ObligationCredit(
                     plan=plan, income_year=year, county=county, source=request.source,
@@ -239,6 +203,11 @@ def obligation_credits_record_bulk(
                 )
                 for county in sorted(amounts[i], key=lambda c: c.name)
             ]
+            shares.extend(
+                planner.shares(source=request.source, income_year=year, policy_code=request.policy_code,
+                               amount=amounts[i][row.county], on=spill_on)
+                for row in rows
+            )
             existing[key] = rows
             created.extend(rows)
             results.append(rows)
@@ -246,12 +215,13 @@ def obligation_credits_record_bulk(
             raise CreditBatchError(errors)
         ObligationCredit.objects.bulk_create(created)
         record_bulk(actor=actor, action="reinvestment.credit.record", objs=created, organization=plan)
+        allocations_write_auto(actor=actor, plan=plan, credits=created, shares=shares)
     return results
 
 
 def obligation_credit_record(
     *,
-    actor: Any,
+    actor: Actor,
     plan: Organization,
     county_amounts: Mapping[County, Decimal],
     credited_on: datetime.date,

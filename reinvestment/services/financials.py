@@ -19,9 +19,11 @@ from django.utils import timezone
 
 from audit.services import record, snapshot
 from money import parse_amount
+from organizations.actors import Actor
 from organizations.models import County, Organization, OrganizationKind
 
-from ..models import CountyFinancial, FinancialYearStatus, PlanFinancialYear
+from ..applicability import default_line_of_business
+from ..models import CountyFinancial, FinancialYearStatus, LineOfBusiness, PlanFinancialYear
 from ._access import require_plan_finance
 from .obligations import (
     obligation_compute,
@@ -34,8 +36,10 @@ from .obligations import (
 FIGURES = (
     "total_revenue", "net_income", "pretax_income", "mlr_numerator", "mlr_denominator", "gross_premium",
     "quality_standards_met", "quality_measures_missed", "source_document",
+    "mlr_rebate_reinvested", "mlr_rebate_returned",
 )
-MONEY_FIELDS = ("total_revenue", "net_income", "pretax_income", "mlr_numerator", "mlr_denominator", "gross_premium")
+MONEY_FIELDS = ("total_revenue", "net_income", "pretax_income", "mlr_numerator", "mlr_denominator", "gross_premium",
+                "mlr_rebate_reinvested", "mlr_rebate_returned")
 
 
 def _clean_figures(figures: dict[str, Any], *, currency: str) -> dict[str, Any]:
@@ -82,6 +86,9 @@ def _check(year: PlanFinancialYear) -> None:
         raise ValidationError({"mlr_denominator": "Give both the MLR numerator and denominator, or neither."})
     if year.mlr_denominator is not None and year.mlr_denominator.amount <= 0:
         raise ValidationError({"mlr_denominator": "The MLR denominator must be greater than zero."})
+    if (year.mlr_rebate_reinvested is None) != (year.mlr_rebate_returned is None):
+        raise ValidationError({"mlr_rebate_returned": "Give both parts of the MLR rebate (reinvested and "
+                                                      "returned), or neither."})
     if year.quality_standards_met and year.quality_measures_missed:
         raise ValidationError({"quality_measures_missed": "Standards met, yet measures listed as missed."})
 
@@ -105,23 +112,52 @@ def _snap(year: PlanFinancialYear) -> dict[str, Any]:
     return data
 
 
+def line_of_business_for(plan: Organization, line_of_business: LineOfBusiness | str | None) -> LineOfBusiness:
+    """The line of business a plan's year is for: given (object or code) or, when not given, the
+    plan's default (its state's Medicaid line). ValidationError for an unknown line or one of
+    another state."""
+    if line_of_business is None or line_of_business == "":
+        line = default_line_of_business(plan)
+        if line is None:
+            raise ValidationError({"line_of_business": "No line of business is set up; give one."})
+        return line
+    if isinstance(line_of_business, LineOfBusiness):
+        line = line_of_business
+    else:
+        found = LineOfBusiness.objects.filter(code=str(line_of_business)).first()
+        if found is None:
+            known = ", ".join(LineOfBusiness.objects.order_by("position").values_list("code", flat=True))
+            raise ValidationError({"line_of_business": f"No line of business {line_of_business!r}. Known: {known}."})
+        line = found
+    if line.jurisdiction and line.jurisdiction != plan.jurisdiction:
+        raise ValidationError({"line_of_business": (
+            f"{line} is a line of business in {line.jurisdiction}; {plan.code} is in {plan.jurisdiction or 'no state'}.")})
+    return line
+
+
 def financial_year_create(
-    *, actor: Any, plan: Organization, income_year: int, total_revenue: Decimal | str,
-    net_income: Decimal | str, currency: str = "USD", **figures: Any,
+    *, actor: Actor, plan: Organization, income_year: int, total_revenue: Decimal | str,
+    net_income: Decimal | str, currency: str = "USD", line_of_business: LineOfBusiness | str | None = None,
+    **figures: Any,
 ) -> PlanFinancialYear:
-    """Record a plan's year as a draft (figures: see ``FIGURES``)."""
+    """Record a plan's year of one line of business as a draft (figures: see ``FIGURES``).
+
+    ``line_of_business`` (an object or its code) defaults to the plan's state's Medicaid line.
+    """
     require_plan_finance(actor, plan)
     if plan.kind != OrganizationKind.PLAN:
         raise ValidationError({"plan": f"{plan.code} is not a health plan."})
     if not isinstance(income_year, int) or not 1990 <= income_year <= 2200:
         raise ValidationError({"income_year": f"{income_year!r} is not an income year."})
+    line = line_of_business_for(plan, line_of_business)
     clean = _clean_figures({"total_revenue": total_revenue, "net_income": net_income, **figures}, currency=currency)
     with transaction.atomic():
-        if PlanFinancialYear.objects.select_for_update().filter(plan=plan, income_year=income_year).exclude(
-            status=FinancialYearStatus.SUPERSEDED
-        ).exists():
-            raise ValidationError({"income_year": f"{plan.code} already has income year {income_year}; edit or amend it."})
-        year = PlanFinancialYear(plan=plan, income_year=income_year, currency=currency)
+        if PlanFinancialYear.objects.select_for_update().filter(
+            plan=plan, income_year=income_year, line_of_business=line
+        ).exclude(status=FinancialYearStatus.SUPERSEDED).exists():
+            raise ValidationError({"income_year": (
+                f"{plan.code} already has income year {income_year} for {line}; edit or amend it.")})
+        year = PlanFinancialYear(plan=plan, income_year=income_year, currency=currency, line_of_business=line)
         _apply(year, clean)
         year.save()
         record(actor=actor, action="reinvestment.financial_year.create", obj=year, after=_snap(year),
@@ -136,7 +172,7 @@ def _locked_error(year: PlanFinancialYear) -> ValidationError:
     )
 
 
-def financial_year_update(*, actor: Any, financial_year: PlanFinancialYear, **figures: Any) -> PlanFinancialYear:
+def financial_year_update(*, actor: Actor, financial_year: PlanFinancialYear, **figures: Any) -> PlanFinancialYear:
     """Change figures of a draft or submitted year; its obligations are recomputed."""
     require_plan_finance(actor, financial_year.plan)
     clean = _clean_figures(figures, currency=financial_year.currency)
@@ -158,7 +194,7 @@ def _refresh(stale: PlanFinancialYear, fresh: PlanFinancialYear) -> None:
     stale.__dict__.update({k: v for k, v in fresh.__dict__.items() if k != "_state"})
 
 
-def financial_year_submit(*, actor: Any, financial_year: PlanFinancialYear) -> PlanFinancialYear:
+def financial_year_submit(*, actor: Actor, financial_year: PlanFinancialYear) -> PlanFinancialYear:
     require_plan_finance(actor, financial_year.plan)
     with transaction.atomic():
         year = PlanFinancialYear.objects.select_for_update().get(pk=financial_year.pk)
@@ -174,7 +210,7 @@ def financial_year_submit(*, actor: Any, financial_year: PlanFinancialYear) -> P
     return year
 
 
-def financial_year_lock(*, actor: Any, financial_year: PlanFinancialYear) -> PlanFinancialYear:
+def financial_year_lock(*, actor: Actor, financial_year: PlanFinancialYear) -> PlanFinancialYear:
     """Lock a submitted year: obligations are recomputed a last time and frozen with snapshots."""
     require_plan_finance(actor, financial_year.plan)
     with transaction.atomic():
@@ -194,7 +230,7 @@ def financial_year_lock(*, actor: Any, financial_year: PlanFinancialYear) -> Pla
 
 
 def financial_year_amend(
-    *, actor: Any, financial_year: PlanFinancialYear, reason: str, **figures: Any
+    *, actor: Actor, financial_year: PlanFinancialYear, reason: str, **figures: Any
 ) -> PlanFinancialYear:
     """Supersede a locked year with an amended draft carrying ``reason``; obligations follow it."""
     require_plan_finance(actor, financial_year.plan)
@@ -207,6 +243,7 @@ def financial_year_amend(
             raise ValidationError({"status": f"Only a locked year is amended; this one is {old.status}: edit it."})
         new = PlanFinancialYear(
             plan=old.plan, income_year=old.income_year, currency=old.currency, supersedes=old,
+            line_of_business_id=old.line_of_business_id,
             amendment_reason=reason.strip(), status=FinancialYearStatus.DRAFT,
         )
         for name in FIGURES:
@@ -232,7 +269,7 @@ def financial_year_amend(
 
 
 def county_financials_set(
-    *, actor: Any, financial_year: PlanFinancialYear, figures: dict[County, tuple[Decimal | str, Decimal | str]]
+    *, actor: Actor, financial_year: PlanFinancialYear, figures: dict[County, tuple[Decimal | str, Decimal | str]]
 ) -> list[CountyFinancial]:
     """Replace a year's (revenue, net income) per county, for policies that allocate by them."""
     require_plan_finance(actor, financial_year.plan)

@@ -20,12 +20,12 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from audit.services import record
+from organizations.actors import Actor
 from organizations.models import County, Organization, OrganizationKind
 
 from ..models import FinancialYearStatus, MemberMonth, PlanFinancialYear
@@ -103,7 +103,7 @@ def read_csv(data: str | bytes) -> list[dict[str, str]]:
 
 
 def member_months_import(
-    *, actor: Any, plan: Organization, year: int, rows: Iterable[dict[str, str]]
+    *, actor: Actor, plan: Organization, year: int, rows: Iterable[dict[str, str]]
 ) -> ImportReport:
     """Check every row, then write all of them or none (see the module docstring).
 

@@ -15,9 +15,9 @@ amounts add up to it exactly. With no weights there is no allocation (shown as s
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,8 +26,18 @@ from moneyed import Money
 
 from audit.services import record, snapshot
 from money import split_largest_remainder
+from organizations.actors import Actor
+from organizations.models import Organization, OrganizationKind
 
-from ..calculation import FinancialInputs, ObligationResult, PolicyTerms, compute_obligation
+from ..applicability import applicability_problem, applicable_policies
+from ..calculation import (
+    FinancialInputs,
+    Line,
+    ObligationResult,
+    PolicyTerms,
+    compute_obligation,
+    dollars,
+)
 from ..models import (
     AllocationBasis,
     CountyFinancial,
@@ -40,6 +50,7 @@ from ..models import (
 )
 from ..selectors import member_months_by_county, policy_for, policy_snapshot, policy_terms
 from ._access import require_plan_finance
+from .allocations import allocations_after_compute
 
 OBLIGATION_AUDIT_FIELDS = [
     "policy", "policy_code", "policy_version", "total", "lines", "mlr_remittance", "mlr_lines",
@@ -116,11 +127,13 @@ def _write(obligation: Obligation, year: PlanFinancialYear, policy: Reinvestment
         ])
 
 
-def obligation_compute(*, actor: Any, financial_year: PlanFinancialYear, policy_code: str) -> Obligation:
+def obligation_compute(*, actor: Actor, financial_year: PlanFinancialYear, policy_code: str) -> Obligation:
     """Create or recompute the obligation of an open year under ``policy_code``.
 
-    ValidationError when no version covers the income year, the currencies differ, an
-    input the policy needs is missing, or the year is locked (nothing is written).
+    ValidationError when no version covers the income year, the version in effect does not
+    apply to the year (wrong jurisdiction or line of business; see ``applicability``), the
+    currencies differ, an input the policy needs is missing, or the year is locked (nothing
+    is written).
     """
     require_plan_finance(actor, financial_year.plan)
     with transaction.atomic():
@@ -130,9 +143,12 @@ def obligation_compute(*, actor: Any, financial_year: PlanFinancialYear, policy_
                 {"status": f"Income year {year.income_year} is {year.status}: its obligations are frozen."}
             )
         policy = policy_for(code=policy_code, year=year.income_year)
+        problem = applicability_problem(policy, year)
+        if problem:
+            raise ValidationError({"policy": problem})
         terms = policy_terms(policy)
         inputs = inputs_for(year, terms)
-        result = compute_obligation(terms, inputs)
+        result = _rebate_split(policy, year, compute_obligation(terms, inputs))
         weights = allocation_weights(year, policy.allocation_basis)
         obligation = (
             Obligation.objects.select_for_update()
@@ -152,15 +168,54 @@ def obligation_compute(*, actor: Any, financial_year: PlanFinancialYear, policy_
             if before != after:
                 record(actor=actor, action="reinvestment.obligation.recompute", obj=obligation,
                        before=before, after=after, organization=year.plan)
+        allocations_after_compute(actor=actor, obligation=obligation)
     return obligation
+
+
+def _rebate_split(policy: ReinvestmentPolicy, year: PlanFinancialYear, result: ObligationResult) -> ObligationResult:
+    """Where the plan may keep an MLR rebate to reinvest, the obligation is the part it reinvests.
+
+    The lines show the rebate, then what was returned to the state (a negative line), so they
+    still add up to the total. Until the split is entered, nothing counts as reinvested and a
+    line says so. ValidationError when reinvested + returned is not the rebate.
+    """
+    if not policy.rebate_reinvestment_optional:
+        return result
+    rebate = result.total
+    reinvested, returned = year.mlr_rebate_reinvested, year.mlr_rebate_returned
+    if reinvested is None or returned is None:
+        if rebate <= 0:
+            return result
+        line = Line(f"MLR rebate split not entered (reinvested / returned): nothing counted as reinvested yet "
+                    f"= -{dollars(rebate)}", -rebate)
+        return dataclasses.replace(result, lines=(*result.lines, line))
+    if reinvested.amount + returned.amount != rebate:
+        raise ValidationError({"mlr_rebate_reinvested": (
+            f"The MLR rebate under {policy.code} is {dollars(rebate)}; reinvested {dollars(reinvested.amount)} + "
+            f"returned {dollars(returned.amount)} = {dollars(reinvested.amount + returned.amount)}.")})
+    if rebate <= 0:
+        return result
+    line = Line(f"Returned to the state: {dollars(returned.amount)} of the {dollars(rebate)} MLR rebate "
+                f"(reinvested in the community: {dollars(reinvested.amount)}) = -{dollars(returned.amount)}",
+                -returned.amount)
+    return dataclasses.replace(result, lines=(*result.lines, line))
+
+
+def obligations_compute_applicable(*, actor: Actor, financial_year: PlanFinancialYear) -> list[Obligation]:
+    """Compute (or recompute) the obligation of an open year under every policy that applies to it."""
+    require_plan_finance(actor, financial_year.plan)
+    with transaction.atomic():
+        return [obligation_compute(actor=actor, financial_year=financial_year, policy_code=p.code)
+                for p in applicable_policies(financial_year)]
 
 
 def _alloc(obligation: Obligation) -> dict[str, str]:
     return {str(cid): str(amount) for cid, amount in obligation.allocations.values_list("county_id", "amount")}
 
 
-def obligations_recompute(*, actor: Any, financial_year: PlanFinancialYear) -> list[Obligation]:
+def obligations_recompute(*, actor: Actor, financial_year: PlanFinancialYear) -> list[Obligation]:
     """Recompute every current obligation of an open year (after its inputs changed)."""
+    require_plan_finance(actor, financial_year.plan)
     codes = list(
         Obligation.objects.filter(financial_year=financial_year, status=ObligationStatus.CURRENT)
         .order_by("policy_code").values_list("policy_code", flat=True)
@@ -168,18 +223,21 @@ def obligations_recompute(*, actor: Any, financial_year: PlanFinancialYear) -> l
     return [obligation_compute(actor=actor, financial_year=financial_year, policy_code=c) for c in codes]
 
 
-def obligations_recompute_for_plan_year(*, actor: Any, plan: Any, income_year: int) -> list[Obligation]:
-    """Recompute the obligations of a plan's open year, if it has one (member months changed)."""
-    year = (
+def obligations_recompute_for_plan_year(*, actor: Actor, plan: Organization, income_year: int) -> list[Obligation]:
+    """Recompute the obligations of a plan's open years of ``income_year`` (one per line of business),
+    after its member months changed."""
+    require_plan_finance(actor, plan)
+    years = (
         PlanFinancialYear.objects.filter(plan=plan, income_year=income_year)
         .exclude(status__in=[FinancialYearStatus.LOCKED, FinancialYearStatus.SUPERSEDED])
-        .first()
+        .order_by("pk")
     )
-    return obligations_recompute(actor=actor, financial_year=year) if year else []
+    return [o for year in years for o in obligations_recompute(actor=actor, financial_year=year)]
 
 
-def obligations_freeze(*, actor: Any, financial_year: PlanFinancialYear) -> list[Obligation]:
+def obligations_freeze(*, actor: Actor, financial_year: PlanFinancialYear) -> list[Obligation]:
     """Freeze the current obligations of a year being locked (inside the lock's transaction)."""
+    require_plan_finance(actor, financial_year.plan)
     now = timezone.now()
     frozen = []
     for obligation in Obligation.objects.select_for_update().filter(
@@ -195,8 +253,9 @@ def obligations_freeze(*, actor: Any, financial_year: PlanFinancialYear) -> list
     return frozen
 
 
-def obligations_supersede(*, actor: Any, financial_year: PlanFinancialYear) -> list[str]:
+def obligations_supersede(*, actor: Actor, financial_year: PlanFinancialYear) -> list[str]:
     """Mark the live obligations of an amended year superseded; returns their policy codes."""
+    require_plan_finance(actor, financial_year.plan)
     codes = []
     for obligation in Obligation.objects.select_for_update().filter(
         financial_year=financial_year, status__in=[ObligationStatus.CURRENT, ObligationStatus.FROZEN]
@@ -211,18 +270,33 @@ def obligations_supersede(*, actor: Any, financial_year: PlanFinancialYear) -> l
     return codes
 
 
-def obligation_mlr_recipient_set(*, actor: Any, obligation: Obligation, fund_code: str) -> Obligation:
-    """Name (by its code) the wellness fund that receives the obligation's MLR remittance."""
+def obligation_mlr_recipient_set(*, actor: Actor, obligation: Obligation, fund_code: str = "",
+                                 recipient: Organization | None = None) -> Obligation:
+    """Name who receives the obligation's MLR remittance: a state agency (``recipient``, a
+    regulator organization of the plan's state), or a wellness fund (``fund_code``, with
+    ``recipient`` the ACH that holds it, when given). The wellness fund side names its funds,
+    so the code is checked there (pages and the API offer only existing funds)."""
     require_plan_finance(actor, obligation.plan)
     fund_code = (fund_code or "").strip()
     if obligation.mlr_remittance.amount <= 0:
         raise ValidationError({"fund_code": "This obligation has no MLR remittance to direct."})
-    if not fund_code or len(fund_code) > 50:
+    if recipient is not None and recipient.kind == OrganizationKind.REGULATOR:
+        if recipient.jurisdiction != obligation.plan.jurisdiction:
+            raise ValidationError({"recipient": f"{recipient} is not a state agency of {obligation.plan.jurisdiction}."})
+        fund_code = ""
+    elif recipient is not None and recipient.kind != OrganizationKind.ACH:
+        raise ValidationError({"recipient": "The remittance goes to a state agency or to a wellness fund's ACH."})
+    elif not fund_code or len(fund_code) > 50:
         raise ValidationError({"fund_code": "Give the code of the wellness fund that receives the remittance."})
+    fields = ["mlr_remittance_fund_code", "mlr_remittance_recipient"]
     with transaction.atomic():
-        before = {"mlr_remittance_fund_code": obligation.mlr_remittance_fund_code}
+        before = {"mlr_remittance_fund_code": obligation.mlr_remittance_fund_code,
+                  "mlr_remittance_recipient": obligation.mlr_remittance_recipient_id}
         obligation.mlr_remittance_fund_code = fund_code
-        obligation.save(update_fields=["mlr_remittance_fund_code"])
+        obligation.mlr_remittance_recipient = recipient
+        obligation.save(update_fields=fields)
         record(actor=actor, action="reinvestment.obligation.mlr_recipient", obj=obligation, before=before,
-               after={"mlr_remittance_fund_code": fund_code}, organization=obligation.plan)
+               after={"mlr_remittance_fund_code": fund_code,
+                      "mlr_remittance_recipient": recipient.pk if recipient else None},
+               organization=obligation.plan)
     return obligation

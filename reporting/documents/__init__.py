@@ -1,1 +1,2 @@
-"""Renderers: plain data in, PDF story and CSV tables out (no ORM here)."""
+"""Documents: each one's frozen dataclasses, its tables (declared once for PDF and twin) and
+its PDF story (no ORM here)."""

@@ -1,73 +1,139 @@
 """Award letter (per award): the grantee, amount, period, restriction, tranches and conditions.
 
-Input: the plain dict of ``reporting.selectors.award_letter.award_letter_data``.
+Input: ``AwardLetter``, filled by ``reporting.selectors.award_letter.award_letter_data``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 
 from reportlab.platypus import Flowable, Spacer
 
+from reinvestment.references import SourceRef
+
+from ..data import Signer, reference_label
 from ..pdf import flowables as f
+from ..tables import Column, Table, twin_tables
 from ..twin import Tables
 
 TITLE = "Award Letter"
 
 
-def meta_labels(data: dict[str, Any]) -> dict[str, str]:
-    award = data["award"]
+@dataclass(frozen=True)
+class Tranche:
+    label: str
+    amount: Decimal
+    due: dt.date | None
+    condition: str
+
+
+@dataclass(frozen=True)
+class ReportDue:
+    number: int
+    kind: str
+    due: dt.date
+
+
+@dataclass(frozen=True)
+class Award:
+    reference: SourceRef | str  # the award's commitment reference
+    title: str
+    amount: Decimal
+    date: dt.date
+    start: dt.date
+    end: dt.date
+    restriction: str
+    opportunity: str
+    approved_at_meeting: str
+    conditions: tuple[str, ...]
+    tranches: tuple[Tranche, ...]
+    reports: tuple[ReportDue, ...]
+
+
+@dataclass(frozen=True)
+class Named:
+    name: str
+
+
+@dataclass(frozen=True)
+class Fund:
+    name: str
+    ach: str
+
+
+@dataclass(frozen=True)
+class AwardLetter:
+    award: Award
+    grantee: Named
+    fund: Fund
+    signatory: Signer
+    kind: str = "award-letter"
+
+
+@dataclass(frozen=True)
+class AwardRow:
+    award: Award
+    grantee: str
+
+
+AWARD: Table[AwardRow] = Table("award", (
+    Column("reference", "Award", lambda r: r.award.reference),
+    Column("grantee", "Grantee", lambda r: r.grantee),
+    Column("amount", "Amount", lambda r: r.award.amount, "money"),
+    Column("date", "Date", lambda r: r.award.date, "date"),
+    Column("start", "Start", lambda r: r.award.start, "date"),
+    Column("end", "End", lambda r: r.award.end, "date"),
+    Column("restriction", "Restriction", lambda r: r.award.restriction)))
+TRANCHES: Table[Tranche] = Table("tranches", (
+    Column("label", "Tranche", lambda r: r.label, width=0.2),
+    Column("amount", "Amount", lambda r: r.amount, "money", 0.2),
+    Column("due", "Release", lambda r: r.due, "date", 0.15),
+    Column("condition", "Condition", lambda r: r.condition, width=0.45)))
+
+
+def meta_labels(data: AwardLetter) -> dict[str, str]:
+    award = data.award
     return {
-        "title": f"{TITLE} — {award['reference']} — {data['grantee']['name']}",
-        "subject": f"Grant award {award['reference']} from {data['fund']['name']}",
-        "author": data["fund"]["ach"],
+        "title": f"{TITLE} — {reference_label(award.reference)} — {data.grantee.name}",
+        "subject": f"Grant award {reference_label(award.reference)} from {data.fund.name}",
+        "author": data.fund.ach,
         "document_label": TITLE,
-        "scope_label": data["fund"]["name"],
-        "year_label": f"Awarded {f.date(award['date'])}",
+        "scope_label": data.fund.name,
+        "year_label": f"Awarded {f.date(award.date)}",
     }
 
 
-def story(data: dict[str, Any], report_id: str, version: int) -> list[Flowable]:
-    award = data["award"]
-    grantee = data["grantee"]
-    signatory = data.get("signatory") or {}
+def story(data: AwardLetter, report_id: str, version: int) -> list[Flowable]:
+    award = data.award
+    grantee = data.grantee
     return [
         f.Heading(TITLE, 0),
-        f.para(f.date(award["date"])),
-        f.para(grantee["name"]),
+        f.para(f.date(award.date)),
+        f.para(grantee.name),
         Spacer(0, 8),
-        f.para(f"Dear {grantee['name']},"),
-        f.para(f"On behalf of {data['fund']['ach']}, we are pleased to award "
-               f"{f.money(award['amount'])} from {data['fund']['name']} for “{award['title']}”."),
+        f.para(f"Dear {grantee.name},"),
+        f.para(f"On behalf of {data.fund.ach}, we are pleased to award "
+               f"{f.money(award.amount)} from {data.fund.name} for “{award.title}”."),
         f.key_values([
-            ("Award", award["reference"]),
-            ("Amount", f.money(award["amount"])),
-            ("Period", f"{f.date(award['start'])} to {f.date(award['end'])}"),
-            ("Restriction", award["restriction"]),
-            ("Domain", award.get("domain", "")),
+            ("Award", reference_label(award.reference)),
+            ("Amount", f.money(award.amount)),
+            ("Period", f"{f.date(award.start)} to {f.date(award.end)}"),
+            ("Restriction", award.restriction),
+            ("Domain", ""),
             ("Version", f.version_label(version)),
             ("Report id", report_id),
         ]),
         f.Heading("Payment schedule", 1),
-        *f.chunked_table(["Tranche", "Amount", "Release", "Condition"],
-                         [[t["label"], f.money(t["amount"]), f.date(t["due"]), t["condition"]]
-                          for t in award["tranches"]],
-                         widths=[0.2, 0.2, 0.15, 0.45], numeric=[1],
-                         total=["Total", f.money(award["amount"]), "", ""]),
+        *TRANCHES.pdf(award.tranches, total={"label": "Total", "amount": f.money(award.amount)}),
         f.Heading("Conditions", 1),
-        *[f.para(f"• {c}") for c in award["conditions"]],
+        *[f.para(f"• {c}") for c in award.conditions],
         Spacer(0, 18),
-        f.para(signatory.get("name", "")),
-        f.para(signatory.get("title", ""), f.SMALL),
+        f.para(data.signatory.name),
+        f.para(data.signatory.title, f.SMALL),
     ]
 
 
-def tables(data: dict[str, Any]) -> Tables:
-    award = data["award"]
-    return {
-        "award": (["reference", "grantee", "amount", "date", "start", "end", "restriction"],
-                  [[award["reference"], data["grantee"]["name"], award["amount"], award["date"],
-                    award["start"], award["end"], award["restriction"]]]),
-        "tranches": (["label", "amount", "due", "condition"],
-                     [[t["label"], t["amount"], t["due"], t["condition"]] for t in award["tranches"]]),
-    }
+def tables(data: AwardLetter) -> Tables:
+    return twin_tables((AWARD, [AwardRow(data.award, data.grantee.name)]), (TRANCHES, data.award.tranches))

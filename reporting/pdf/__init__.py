@@ -6,5 +6,5 @@
 * ``flowables``: headings that become bookmarks, tables split into chunks, key/value blocks;
 * ``charts``: bar charts drawn with reportlab.graphics.
 
-Renderers receive plain data (dicts, lists, Decimals, dates) and never touch the ORM.
+Renderers receive typed document data (frozen dataclasses of Decimals, dates and text) and never touch the ORM.
 """

@@ -15,6 +15,8 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 
+from money import format_usd
+
 from . import fonts
 from .flowables import FRAME_WIDTH
 
@@ -29,9 +31,15 @@ def whole(value: Decimal | int) -> int:
     return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def dollars(value: float) -> str:
+    """A value-axis label in whole dollars: ``$1,250,000`` (reportlab gives ticks as floats)."""
+    return format_usd(Decimal(str(value)), cents=False)
+
+
 def bar_chart(title: str, categories: Sequence[str],
-              series: Sequence[tuple[str, Sequence[Decimal | int]]]) -> Drawing:
-    """A horizontal bar chart of one or more series over ``categories`` (one row per category)."""
+              series: Sequence[tuple[str, Sequence[Decimal | int]]], *, money: bool = False) -> Drawing:
+    """A horizontal bar chart of one or more series over ``categories`` (one row per category);
+    with ``money`` the value axis is labelled in dollars."""
     fonts.register()
     rows = max(len(categories), 1)
     plot_height = min(rows * BAR_ROW * max(1, len(series)) * 0.6 + 10, MAX_PLOT_HEIGHT)
@@ -54,7 +62,7 @@ def bar_chart(title: str, categories: Sequence[str],
     chart.valueAxis.valueMin = 0
     top = max((max(d) for d in data if d), default=0)
     chart.valueAxis.valueMax = max(top, 1) * 11 // 10 + 1
-    chart.valueAxis.labelTextFormat = "{:,.0f}".format
+    chart.valueAxis.labelTextFormat = dollars if money else "{:,.0f}".format
     chart.barSpacing = 0.5
     chart.groupSpacing = 3
     for i in range(len(data)):

@@ -3,7 +3,10 @@
 Long tables are cut into chunks of ``CHUNK_ROWS`` rows, each a small ``Table``
 with the header row repeated. ReportLab splits a table page by page by
 re-measuring what is left, so one huge table costs time quadratic in its rows;
-chunks keep layout linear in the number of rows.
+chunks keep layout linear in the number of rows. Headings keep with the flowable
+that follows them (``keepWithNext``), so a heading never ends a page alone.
+``Contents`` lists the top-level headings with their page numbers, filled in
+when the document is saved (one layout pass; see ``template``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from money import format_usd
+
 from . import fonts
 from .template import MARGIN, PAGE_SIZE
 
@@ -32,9 +37,9 @@ BODY = ParagraphStyle("body", fontName=fonts.BODY, fontSize=9.5, leading=12.5, s
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=8, leading=10, spaceAfter=0)
 SMALL_RIGHT = ParagraphStyle("small-right", parent=SMALL, alignment=TA_RIGHT)
 H1 = ParagraphStyle("h1", parent=BODY, fontSize=16, leading=20, spaceBefore=6, spaceAfter=8,
-                    textColor=colors.HexColor("#1b3a5c"))
+                    textColor=colors.HexColor("#1b3a5c"), keepWithNext=1)
 H2 = ParagraphStyle("h2", parent=BODY, fontSize=12, leading=15, spaceBefore=8, spaceAfter=5,
-                    textColor=colors.HexColor("#1b3a5c"))
+                    textColor=colors.HexColor("#1b3a5c"), keepWithNext=1)
 TITLE = ParagraphStyle("title", parent=BODY, fontSize=24, leading=30, spaceAfter=14,
                        textColor=colors.HexColor("#1b3a5c"))
 HEADER_BG = colors.HexColor("#dfe7f0")
@@ -55,13 +60,11 @@ def para(text: object, style: ParagraphStyle = BODY) -> Paragraph:
 
 
 def money(value: Decimal | None) -> str:
-    """``$1,234.56`` (negative as ``-$1,234.56``); money is always a Decimal."""
-    if value is None:
-        return "—"
-    if not isinstance(value, Decimal):
+    """``$1,234.56`` (negative as ``-$1,234.56``, none as ``—``) by ``money.format_usd``;
+    money in a report is always a Decimal."""
+    if value is not None and not isinstance(value, Decimal):
         raise TypeError(f"money must be a Decimal, not {type(value).__name__}")
-    sign = "-" if value < 0 else ""
-    return f"{sign}${abs(value):,.2f}"
+    return format_usd(value, blank="—")
 
 
 def percent(value: Decimal | None) -> str:
@@ -73,6 +76,24 @@ def percent(value: Decimal | None) -> str:
 
 def date(value: dt.date | None) -> str:
     return value.isoformat() if value else "—"
+
+
+def long_date(value: dt.date | None) -> str:
+    """A date in words for prose: ``2 April 2026``."""
+    return f"{value.day} {value:%B %Y}" if value else "—"
+
+
+def moment(value: dt.datetime | None) -> str:
+    """A moment in words with its time zone: ``2 April 2026, 15:00 UTC``."""
+    if value is None:
+        return "—"
+    zone = value.strftime("%Z") or value.strftime("%z")
+    return f"{long_date(value)}, {value:%H:%M} {zone}".strip()
+
+
+def quarter(value: dt.date) -> str:
+    """The calendar quarter of a date: ``2026 Q1``."""
+    return f"{value.year} Q{(value.month - 1) // 3 + 1}"
 
 
 def yes_no(value: bool | None) -> str:
@@ -134,11 +155,42 @@ def key_values(pairs: Sequence[tuple[str, Any]], widths: tuple[float, float] = (
     """A two-column label/value block, kept on one page."""
     data = [[para(k, SMALL), para(v, SMALL)] for k, v in pairs]
     table = Table(data, colWidths=[w * FRAME_WIDTH for w in widths], style=TableStyle([
+        ("FONT", (0, 0), (-1, -1), fonts.BODY, CELL_SIZE, CELL_SIZE + 2),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, GRID),
         ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f1f4f7")),
     ]))
     return KeepTogether([table, Spacer(0, 8)])
+
+
+class Contents(Flowable):
+    """A contents list of ``headings`` (top-level ``Heading`` flowables of the same story).
+
+    Each line links to its section; the page numbers are drawn when the document is saved,
+    once every heading has been placed (``template._numbered_canvas``)."""
+
+    LEADING = 15
+
+    def __init__(self, headings: Sequence[Heading]) -> None:
+        super().__init__()
+        self.headings = list(headings)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        return avail_width, self.LEADING * len(self.headings) + 4
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802,N803 - ReportLab API
+        slots = getattr(canvas, "contents_slots", None)
+        top = y + self.LEADING * len(self.headings)
+        for i, heading in enumerate(self.headings):
+            line_y = top - (i + 1) * self.LEADING + 4
+            fonts.draw_string(canvas, x, line_y, heading.outline_title, 10)
+            if slots is not None:
+                slots.append((canvas.getPageNumber(), id(heading), x, line_y, self.width))
+        super().drawOn(canvas, x, y, _sW)
+
+    def draw(self) -> None:
+        pass
 
 
 def version_label(version: int) -> str:

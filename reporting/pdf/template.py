@@ -5,8 +5,11 @@ and footer (generated time, "Page X of Y"); drafts carry a diagonal DRAFT
 watermark under the content. "Page X of Y" needs the page count before the
 last page is written: ``_numbered_canvas`` keeps each finished page's drawing
 state and writes the page numbers when the document is saved (one layout pass,
-not two). Headings (``flowables.Heading``) become PDF outline entries. The
-document's title, author, subject and keywords go into the PDF metadata.
+not two); it also writes the page numbers of the contents list (``flowables.Contents``)
+then. Headings (``flowables.Heading``) become PDF outline entries. The document's
+title, author, subject and keywords go into the PDF metadata, and its creation and
+modification dates are the document's own ``generated_at`` (the same data and time give
+the same bytes).
 
 Layout units are PostScript points (1/72 inch).
 """
@@ -21,6 +24,7 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.units import inch
+from reportlab.lib.utils import TimeStamp
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
@@ -47,11 +51,25 @@ class DocumentMeta:
     keywords: tuple[str, ...] = ()
 
 
+def _timestamp(moment: dt.datetime) -> TimeStamp:
+    """ReportLab's document time stamp set to ``moment`` (UTC)."""
+    stamp = TimeStamp(invariant=1)
+    utc = moment.astimezone(dt.UTC) if moment.tzinfo else moment
+    stamp.t = utc.replace(tzinfo=dt.UTC).timestamp()
+    stamp.lt = utc.timetuple()
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    return stamp
+
+
 def _numbered_canvas(meta: DocumentMeta) -> type[Canvas]:
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._page_states: list[dict[str, Any]] = []
+            self._doc._timeStamp = _timestamp(meta.generated_at)
+            # (page, heading id, x, y, width) of each contents line; heading id -> (page, bookmark)
+            self.contents_slots: list[tuple[int, int, float, float, float]] = []
+            self.heading_pages: dict[int, tuple[int, str]] = {}
 
         def showPage(self) -> None:  # noqa: N802 - ReportLab API
             self._page_states.append(dict(self.__dict__))
@@ -61,11 +79,21 @@ def _numbered_canvas(meta: DocumentMeta) -> type[Canvas]:
             total = len(self._page_states)
             for state in self._page_states:
                 self.__dict__.update(state)
+                self._contents_numbers()
                 self.setFillColor(colors.HexColor("#444444"))
                 fonts.draw_string(self, PAGE_SIZE[0] - MARGIN, MARGIN / 2,
                                   f"Page {self._pageNumber} of {total}", HEADER_SIZE, align="right")
                 super().showPage()
             super().save()
+
+        def _contents_numbers(self) -> None:
+            for page, heading, x, y, width in self.contents_slots:
+                if page != self._pageNumber or heading not in self.heading_pages:
+                    continue
+                target, key = self.heading_pages[heading]
+                self.setFillColor(colors.black)
+                fonts.draw_string(self, x + width, y, str(target), 10, align="right")
+                self.linkRect("", key, (x, y - 3, x + width, y + 10), relative=0)
 
     return NumberedCanvas
 
@@ -123,6 +151,9 @@ class ReportDocTemplate(BaseDocTemplate):
         self._outline_seq = getattr(self, "_outline_seq", 0) + 1
         key = f"section-{self._outline_seq}"
         self.canv.bookmarkPage(key)
+        pages = getattr(self.canv, "heading_pages", None)
+        if pages is not None:
+            pages[id(flowable)] = (self.page, key)
         self.canv.addOutlineEntry(flowable.outline_title, key, level=level, closed=level > 0)
 
 

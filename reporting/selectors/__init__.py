@@ -1,6 +1,6 @@
 """Reads: report runs, artifacts and downloads (access-scoped), and disclosure rules.
 
-The per-document selectors (ORM -> plain data) live in the modules of this package.
+The per-document selectors (ORM -> the document's frozen dataclass) live in the modules of this package.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Plain data for an award letter, from ``grants.selectors.award_with_schedule`` (fixed queries)."""
+"""The data of an award letter, from ``grants.selectors.award_with_schedule`` (fixed queries)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from organizations.models import Organization
+from reinvestment.references import SourceRef
+
+from ..data import Signer
+from ..documents.award_letter import Award, AwardLetter, Fund, Named, ReportDue, Tranche
 
 
 def _award(award_id: int) -> Any:
@@ -23,7 +27,7 @@ def resolve(params: Mapping[str, Any]) -> Organization:
     return _award(params["award"]).fund.ach
 
 
-def award_letter_data(params: Mapping[str, Any]) -> dict[str, Any]:
+def award_letter_data(params: Mapping[str, Any]) -> AwardLetter:
     from grants.selectors import award_with_schedule
 
     award = _award(params["award"])
@@ -33,19 +37,19 @@ def award_letter_data(params: Mapping[str, Any]) -> dict[str, Any]:
     for t in data["tranches"]:
         condition = (f"Released when report {t['requires_report']} is accepted" if t["requires_report"]
                      else "Released on the date shown")
-        tranches.append({"label": f"Tranche {t['number']}", "amount": t["amount"], "due": t["due_on"],
-                         "condition": condition})
-    return {
-        "kind": "award-letter",
-        "award": {"reference": data["reference"], "title": data["project_title"] or data["opportunity"],
-                  "amount": data["amount"], "date": data["committed_on"], "start": data["period_start"],
-                  "end": data["period_end"], "restriction": f"{award.restriction.name} ({data['restriction']})",
-                  "opportunity": data["opportunity"], "approved_at_meeting": data["approved_at_meeting"],
-                  "conditions": conditions or ["The standard grant terms of the fund apply."],
-                  "tranches": tranches,
-                  "reports": [{"number": r["number"], "kind": r["kind"], "due": r["due_on"]}
-                              for r in data["reports"]]},
-        "grantee": {"name": data["grantee"]},
-        "fund": {"name": award.fund.name, "ach": str(award.fund.ach)},
-        "signatory": {"name": "", "title": f"For the board of {award.fund.ach}"},
-    }
+        tranches.append(Tranche(label=f"Tranche {t['number']}", amount=t["amount"], due=t["due_on"],
+                                condition=condition))
+    return AwardLetter(
+        award=Award(reference=SourceRef.try_parse(data["reference"]) or data["reference"],
+                    title=data["project_title"] or data["opportunity"],
+                    amount=data["amount"], date=data["committed_on"], start=data["period_start"],
+                    end=data["period_end"], restriction=f"{award.restriction.name} ({data['restriction']})",
+                    opportunity=data["opportunity"], approved_at_meeting=data["approved_at_meeting"],
+                    conditions=tuple(conditions or ["The standard grant terms of the fund apply."]),
+                    tranches=tuple(tranches),
+                    reports=tuple(ReportDue(number=r["number"], kind=r["kind"], due=r["due_on"])
+                                  for r in data["reports"])),
+        grantee=Named(name=data["grantee"]),
+        fund=Fund(name=award.fund.name, ach=str(award.fund.ach)),
+        signatory=Signer(name="", title=f"For the board of {award.fund.ach}"),
+    )

@@ -1,7 +1,7 @@
-"""Plain data for the Community Reinvestment Report of one plan and income year.
+"""The data of the Community Reinvestment Report of one plan and income year.
 
 Sources: the plan's live financial year, its live obligation (computation lines,
-county allocation, policy snapshot), the obligation credits behind fulfilment
+county allocation, policy snapshot), the parts of credits allocated to that obligation
 (wellness fund contributions and direct investments), and the grants of the
 wellness funds that received this year's contributions.
 
@@ -25,33 +25,68 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, Sum
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Count,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Length, Substr, TruncQuarter
+from django.db.models.lookups import Exact, Range
 from django.utils import timezone
 
 from money import round_cents
 from organizations.models import Membership, Organization, OrganizationKind, Role
 from reinvestment.models import (
+    CreditSource,
     DirectInvestment,
     FinancialYearStatus,
+    FulfilmentAllocation,
     Obligation,
-    ObligationCredit,
     PlanFinancialYear,
     ReinvestmentPolicy,
 )
 from reinvestment.models.policies import AllocationBasis, SocialDriverDomain
-from reinvestment.selectors import LIVE, obligation_status
+from reinvestment.references import SourceKind, SourceRef
+from reinvestment.selectors import FULFILMENT_LABELS, obligation_status
 
+from ..data import Signer
+from ..documents.community_reinvestment import (
+    CommunityInput,
+    CommunityReinvestmentReport,
+    ComputationLine,
+    ContributionSummary,
+    CountyRow,
+    DomainSpend,
+    Earmark,
+    Financials,
+    Grant,
+    Investment,
+    Outcome,
+    PeopleCount,
+    PeopleServed,
+    Period,
+    Plan,
+    Policy,
+)
 from . import disclosure_threshold
+from .mlr import mlr_data
+from .obligation_choice import choose, year_obligations
 
 ZERO = Decimal("0.00")
-PAYMENT_PREFIX = "wellness_fund.contributionpayment:"
-DIRECT_PREFIX = "reinvestment.directinvestment:"
 DOMAIN_LABELS = dict(SocialDriverDomain.choices)
-STATUS_LABELS = {"met": "Met", "on_track": "On track", "at_risk": "At risk", "shortfall": "Shortfall"}
 
 
 def _plan(code: str) -> Organization:
@@ -69,11 +104,12 @@ def _financial_year(plan: Organization, year: int) -> PlanFinancialYear:
     return fy
 
 
-def _obligation(plan: Organization, year: int) -> Obligation:
-    obligation = (Obligation.objects.filter(plan=plan, income_year=year, status__in=LIVE)
-                  .select_related("policy").order_by("policy_code").first())
-    if obligation is not None:
-        return obligation
+def _obligation(plan: Organization, year: int, params: Mapping[str, Any]) -> Obligation:
+    """The one live obligation of the year the parameters name (``obligation_choice``)."""
+    live = year_obligations(plan, year)
+    if live:
+        return choose(plan, year, live, policy=str(params.get("policy") or ""),
+                      line_of_business=str(params.get("line_of_business") or ""))
     policies = ReinvestmentPolicy.objects.filter(jurisdiction=plan.jurisdiction, effective_from_year__lte=year).filter(
         Q(effective_to_year__isnull=True) | Q(effective_to_year__gte=year))
     if not policies.exists():
@@ -87,30 +123,59 @@ def resolve(params: Mapping[str, Any]) -> Organization:
     """The plan, after checking it has financials and an obligation for the year (3-4 queries)."""
     plan = _plan(params["plan"])
     _financial_year(plan, params["year"])
-    _obligation(plan, params["year"])
+    _obligation(plan, params["year"], params)
     return plan
 
 
-def _money(value: Any) -> Decimal:
-    return value.amount if hasattr(value, "amount") else Decimal(value)
+_KINDS = {k.value: k for k in SourceKind}
+PAYMENT_PREFIX = f"{SourceKind.CONTRIBUTION_PAYMENT.value}:"
 
 
-def _grants(plan: Organization, year: int, credits: list[dict[str, Any]]) -> dict[str, Any]:
-    """Awards of the funds this year's contributions went to, with the attributed share (5 queries)."""
-    try:
-        from grants.models import Award, AwardStatus
-        from wellness_fund.models import ContributionPayment, OtherReceipt
-    except ImportError:  # pragma: no cover - the grants part is always installed
-        return {"grants": [], "community_input": [], "records": []}
-    payment_ids = [int(c["reference"].removeprefix(PAYMENT_PREFIX)) for c in credits
-                   if c["reference"].startswith(PAYMENT_PREFIX)]
-    paid = defaultdict(lambda: ZERO)
-    for fund_id, amount in (ContributionPayment.objects.filter(pk__in=set(payment_ids))
-                            .values_list("agreement__fund_id", "amount")):
-        paid[fund_id] += amount
+def _reference(text: str) -> SourceRef | str:
+    """``SourceRef.try_parse(text) or text``, without building the kind list for each of
+    thousands of credits."""
+    kind, sep, pk = text.partition(":")
+    known = _KINDS.get(kind)
+    if sep and known is not None and pk.isdigit():
+        return SourceRef(known, int(pk))
+    return text
+
+
+def _payment_id() -> Case:
+    """SQL: the contribution payment a credit's reference names (NULL for other references).
+    Plain string functions, not a regular expression: this runs once per credit."""
+    rest = Substr("credit__reference", len(PAYMENT_PREFIX) + 1)
+    digits_only = Q(Exact(Func(rest, Value("0123456789"), function="LTRIM", output_field=CharField()), Value("")))
+    short = Q(Range(Length(rest), (1, 18)))
+    return Case(
+        When(Q(credit__reference__startswith=PAYMENT_PREFIX) & digits_only & short,
+             then=Cast(rest, BigIntegerField())),
+        default=None, output_field=BigIntegerField())
+
+
+def _paid_into() -> Subquery:
+    """SQL: the wellness fund the credit's contribution payment went to (NULL for other credits)."""
+    from wellness_fund.models import ContributionPayment
+
+    return Subquery(ContributionPayment.objects.filter(pk=OuterRef("payment_id")).order_by()
+                    .values("agreement__fund_id")[:1], output_field=BigIntegerField())
+
+
+@dataclass(frozen=True)
+class _Grants:
+    grants: tuple[Grant, ...] = ()
+    community_input: tuple[CommunityInput, ...] = ()
+
+
+def _grants(paid: Mapping[int, Decimal]) -> _Grants:
+    """Awards of the funds this year's contributions went to (``paid``: the plan's payments behind
+    the credits, by fund), with the attributed share (4 queries; none when nothing was paid)."""
+    from grants.models import Application, Award, AwardStatus
+    from wellness_fund.models import ContributionPayment, OtherReceipt
+
     if not paid:
-        return {"grants": [], "community_input": [], "records": []}
-    receipts = defaultdict(lambda: ZERO)
+        return _Grants()
+    receipts: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for fund_id, total in (ContributionPayment.objects.filter(agreement__fund_id__in=list(paid))
                            .values("agreement__fund_id").annotate(s=Sum("amount")).order_by()
                            .values_list("agreement__fund_id", "s")):
@@ -121,164 +186,203 @@ def _grants(plan: Organization, year: int, credits: list[dict[str, Any]]) -> dic
         receipts[fund_id] += total
     share = {fund_id: (paid[fund_id] / receipts[fund_id]) if receipts[fund_id] else Decimal(0)
              for fund_id in paid}
-    awards = list(
-        Award.objects.filter(fund_id__in=list(paid)).exclude(status=AwardStatus.CANCELLED)
-        .select_related("grantee", "fund", "application", "decision__item__meeting__body")
-        .prefetch_related("application__counties").order_by("committed_on", "id"))
-    rows, meetings = [], {}
-    for a in awards:
-        counties = sorted(c.name for c in a.application.counties.all())
-        domains = a.application.domains or []
-        amount = a.amount.amount
-        rows.append({
-            "fund": a.fund.name, "award": a.commitment_reference, "grantee": str(a.grantee),
-            "county": ", ".join(counties) or "—",
-            "domain": ", ".join(DOMAIN_LABELS.get(d, d) for d in domains) or "—",
-            "amount": amount, "attributed": round_cents(amount * share[a.fund_id]),
-            "share": share[a.fund_id].quantize(Decimal("0.000001")), "date": a.committed_on,
-        })
-        meeting = a.decision.item.meeting
-        meetings[meeting.pk] = {
-            "date": timezone.localdate(meeting.scheduled_at), "body": meeting.body.name,
-            "summary": f"{meeting.title}: public board meeting that decided awards funded in part by the plan.",
-        }
-    return {"grants": rows, "community_input": sorted(meetings.values(), key=lambda m: m["date"]),
-            "records": [{"record": "grant award", "reference": g["award"], "county": g["county"],
-                         "date": g["date"], "amount": g["attributed"],
-                         "description": f"{g['grantee']} ({g['fund']}), attributed share {g['share']}"}
-                        for g in rows]}
+    awards = Award.objects.filter(fund_id__in=list(paid)).exclude(status=AwardStatus.CANCELLED)
+    counties: dict[int, list[str]] = defaultdict(list)
+    for application_id, name in (Application.counties.through.objects
+                                 .filter(application_id__in=awards.values("application_id"))
+                                 .values_list("application_id", "county__name")):
+        counties[application_id].append(name)
+    rows: list[Grant] = []
+    meetings: dict[int, CommunityInput] = {}
+    for (reference, display_name, legal_name, fund_id, fund_name, application_id, domains, amount, committed_on,
+         meeting_id, scheduled_at, meeting_title, body) in (
+            awards.order_by("committed_on", "id").values_list(
+                "commitment_reference", "grantee__display_name", "grantee__legal_name", "fund_id", "fund__name",
+                "application_id", "application__domains", "amount", "committed_on", "decision__item__meeting_id",
+                "decision__item__meeting__scheduled_at", "decision__item__meeting__title",
+                "decision__item__meeting__body__name")):
+        rows.append(Grant(
+            fund=fund_name, award=_reference(reference), grantee=display_name or legal_name,
+            county=", ".join(sorted(counties.get(application_id, ()))) or "—",
+            domain=", ".join(DOMAIN_LABELS.get(d, d) for d in domains or []) or "—",
+            amount=amount, attributed=round_cents(amount * share[fund_id]),
+            share=share[fund_id].quantize(Decimal("0.000001")), date=committed_on,
+        ))
+        if meeting_id not in meetings:
+            meetings[meeting_id] = CommunityInput(
+                date=timezone.localdate(scheduled_at), body=body,
+                summary=f"{meeting_title}: public board meeting that decided awards funded in part by the plan.",
+            )
+    return _Grants(grants=tuple(rows), community_input=tuple(sorted(meetings.values(), key=lambda m: m.date)))
 
 
-def _outcomes(plan: Organization, credits: list[dict[str, Any]], threshold: int) -> dict[str, Any]:
+def _figure(value: Decimal | None) -> str:
+    """An outcome figure as text: whole numbers without decimals, missing as a dash."""
+    if value is None:
+        return "—"
+    return f"{int(value):,}" if value == value.to_integral_value() else f"{value:,}"
+
+
+def _outcomes(plan: Organization, fund_ids: set[int],
+              threshold: int) -> tuple[tuple[Outcome, ...], PeopleServed]:
     """Outcomes and people served from the grants roll-ups (small cells suppressed), for the
-    funds this year's contributions went to (2 queries when none; constant otherwise)."""
+    funds this year's contributions went to (1 query when none; constant otherwise)."""
     from grants.selectors.rollups import plan_outcomes
-    from wellness_fund.models import ContributionPayment
 
     from ..suppression import suppress
 
-    payment_ids = {int(c["reference"].removeprefix(PAYMENT_PREFIX)) for c in credits
-                   if c["reference"].startswith(PAYMENT_PREFIX)}
-    fund_ids = set(ContributionPayment.objects.filter(pk__in=payment_ids)
-                   .values_list("agreement__fund_id", flat=True)) if payment_ids else set()
     data = plan_outcomes(plan=plan, fund_ids=fund_ids, suppressor=lambda rows: suppress(rows, threshold))
-    data["people_served"] = {"suppression_threshold": threshold, **data["people_served"]}
-    for row in data["outcomes"]:  # shown as text: whole numbers without decimals, missing as a dash
-        for key in ("target", "actual"):
-            value = row[key]
-            row[key] = "—" if value is None else (
-                f"{int(value):,}" if value == value.to_integral_value() else f"{value:,}")
-    return data
+    people = data["people_served"]
+
+    def counts(rows: list[dict[str, Any]]) -> tuple[PeopleCount, ...]:
+        return tuple(PeopleCount(label=r["label"], count=r["count"]) for r in rows)
+
+    outcomes = tuple(Outcome(award=_reference(o["award"]), grantee=o["grantee"], measure=o["measure"],
+                             target=_figure(o["target"]), actual=_figure(o["actual"]), unit=o["unit"])
+                     for o in data["outcomes"])
+    return outcomes, PeopleServed(suppression_threshold=threshold, total=people["total"],
+                                  by_county=counts(people["by_county"]),
+                                  by_race_ethnicity=counts(people["by_race_ethnicity"]),
+                                  by_language=counts(people["by_language"]))
 
 
-def community_reinvestment_data(params: Mapping[str, Any], as_of: dt.date | None = None) -> dict[str, Any]:
-    """Everything the report shows, as plain data (Decimal money, dates).
+def community_reinvestment_data(params: Mapping[str, Any],
+                                as_of: dt.date | None = None) -> CommunityReinvestmentReport:
+    """Everything the report shows (Decimal money, dates).
 
-    Queries (constant): plan, financial year, obligation with policy, allocations,
-    credits, direct investments, compliance officer, disclosure rule, and the grants
-    queries of ``_grants``.
+    Queries (constant, whatever the number of credits, counties or grants): plan, financial
+    year, obligation with policy, allocations, the credits allocated to the obligation (every
+    one, for the twin), contributions summed by fund, county and quarter (in SQL), fund names,
+    the plan's payments by fund, direct investments, compliance officer, disclosure rule, and
+    the grants and outcomes queries of ``_grants`` and ``_outcomes``.
     """
+    from wellness_fund.models import ContributionPayment, WellnessFund
+
     plan = _plan(params["plan"])
     year = int(params["year"])
-    fy = _financial_year(plan, year)
-    obligation = _obligation(plan, year)
+    _financial_year(plan, year)
+    obligation = _obligation(plan, year, params)
+    fy = obligation.financial_year  # the obligation's own line of business
     as_of = as_of or timezone.localdate()
     snapshot = obligation.policy_snapshot or {}
     allocations = list(obligation.allocations.select_related("county").order_by("county__name"))
-    credits = list(
-        ObligationCredit.objects.filter(plan=plan, income_year=year, credited_on__lte=as_of)
-        .filter(Q(policy_code="") | Q(policy_code=obligation.policy_code))
-        .order_by("credited_on", "id")
-        .values("source", "reference", "county__name", "county_id", "payee__legal_name",
-                "payee__display_name", "domain", "cha_chip_aligned", "amount", "credited_on", "description"))
-    direct_ids = {int(c["reference"].removeprefix(DIRECT_PREFIX)) for c in credits
-                  if c["reference"].startswith(DIRECT_PREFIX)}
-    consulted = dict(DirectInvestment.objects.filter(pk__in=direct_ids).values_list("pk", "cac_consulted"))
+    # The parts of credits allocated to this obligation (each dollar counts toward one obligation).
+    parts = (FulfilmentAllocation.objects.filter(obligation=obligation, credited_on__lte=as_of)
+             .annotate(payment_id=_payment_id()))
+    credits = list(parts.order_by("credited_on", "id").values_list(
+        "credit__source", "credit__reference", "county__name", "county_id", "credit__payee__legal_name",
+        "credit__payee__display_name", "domain", "cha_chip_aligned", "amount", "credited_on", "payment_id"))
+    summary = list(
+        parts.filter(credit__source=CreditSource.FUND_CONTRIBUTION).annotate(paid_into=_paid_into())
+        .values("paid_into", "county__name", quarter=TruncQuarter("credited_on")).order_by()
+        .annotate(n=Count("id"), total=Sum("amount"))
+        .values_list("paid_into", "county__name", "quarter", "n", "total"))
+    # The plan's payments behind the credits: the fund each went to, and what it paid in.
+    fund_of: dict[int, int] = {}
+    paid: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for payment_id, fund_id, amount in (
+            ContributionPayment.objects.filter(pk__in=parts.values("payment_id")).order_by()
+            .values_list("pk", "agreement__fund_id", "amount")):
+        fund_of[payment_id] = fund_id
+        paid[fund_id] += amount
+    fund_names = dict(WellnessFund.objects.filter(pk__in=list(paid)).values_list("pk", "name")) if paid else {}
+    refs = [_reference(c[1]) for c in credits]
+    direct_ids = [r.pk for r in refs if isinstance(r, SourceRef) and r.kind == SourceKind.DIRECT_INVESTMENT]
+    consulted = dict(DirectInvestment.objects.filter(pk__in=direct_ids).values_list("pk", "cac_consulted")
+                     ) if direct_ids else {}
     total = obligation.total.amount
-    fulfilled = sum((c["amount"] for c in credits), ZERO)
+    fulfilled = sum((c[8] for c in credits), ZERO)
     by_county: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    investments, by_domain = [], defaultdict(lambda: ZERO)
-    for c in credits:
-        by_county[c["county_id"]] += c["amount"]
-        direct = c["reference"].startswith(DIRECT_PREFIX)
-        domain = DOMAIN_LABELS.get(c["domain"], c["domain"]) or "Not tagged"
-        by_domain[domain] += c["amount"]
-        investments.append({
-            "source": c["source"], "source_label": "Direct" if direct else "Wellness fund",
-            "reference": c["reference"],
-            "payee": c["payee__display_name"] or c["payee__legal_name"] or "—",
-            "county": c["county__name"], "domain": domain, "cha_chip_aligned": c["cha_chip_aligned"],
-            "advisory_committee_consulted": consulted.get(int(c["reference"].removeprefix(DIRECT_PREFIX)))
-            if direct else None,
-            "amount": c["amount"], "date": c["credited_on"],
-        })
+    investments: list[Investment] = []
+    by_domain: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for (source, _, county, county_id, legal_name, display_name, domain_code, aligned, amount, credited_on,
+         payment_id), ref in zip(credits, refs, strict=True):
+        fund_id = fund_of.get(payment_id) if payment_id is not None else None
+        by_county[county_id] += amount
+        direct = isinstance(ref, SourceRef) and ref.kind == SourceKind.DIRECT_INVESTMENT
+        domain = DOMAIN_LABELS.get(domain_code, domain_code) or "Not tagged"
+        by_domain[domain] += amount
+        investments.append(Investment(
+            source=source, source_label="Direct" if direct else "Wellness fund", reference=ref,
+            fund=fund_names.get(fund_id, "") if fund_id is not None else "",
+            payee=display_name or legal_name or "—",
+            county=county, domain=domain, cha_chip_aligned=aligned,
+            advisory_committee_consulted=consulted.get(ref.pk) if isinstance(ref, SourceRef) and direct else None,
+            amount=amount, date=credited_on,
+        ))
+    contribution_summary = tuple(sorted(
+        (ContributionSummary(fund=fund_names.get(fund_id, "—") if fund_id is not None else "—", county=county,
+                             quarter=quarter_label(quarter), contributions=n, amount=amount)
+         for fund_id, county, quarter, n, amount in summary),
+        key=lambda r: (r.fund, r.county, r.quarter)))
     weight_total = sum((a.weight for a in allocations), Decimal(0))
     counties = []
     for a in allocations:
         got = by_county.get(a.county_id, ZERO)
-        counties.append({
-            "county": a.county.name, "fips": a.county.fips,
-            "basis": int(a.weight) if a.weight == a.weight.to_integral_value() else a.weight,
-            "share": (a.weight / weight_total).quantize(Decimal("0.0001")) if weight_total else Decimal(0),
-            "allocated": a.amount.amount, "fulfilled": got, "remaining": max(a.amount.amount - got, ZERO),
-        })
+        counties.append(CountyRow(
+            county=a.county.name, fips=a.county.fips,
+            basis=int(a.weight) if a.weight == a.weight.to_integral_value() else a.weight,
+            share=(a.weight / weight_total).quantize(Decimal("0.0001")) if weight_total else Decimal(0),
+            allocated=a.amount.amount, fulfilled=got, remaining=max(a.amount.amount - got, ZERO),
+        ))
     earmarks = []
     for e in snapshot.get("earmarks", []):
         required = round_cents(total * Decimal(e["minimum_share"]))
-        got = sum((c["amount"] for c in credits
-                   if (not e.get("domains") or c["domain"] in e["domains"])
-                   and (not e.get("requires_cha_chip_alignment") or c["cha_chip_aligned"])), ZERO)
-        earmarks.append({"name": e["label"], "required_share": Decimal(e["minimum_share"]),
-                         "required_amount": required, "actual": got, "met": got >= required})
+        got = sum((c[8] for c in credits
+                   if (not e.get("domains") or c[6] in e["domains"])
+                   and (not e.get("requires_cha_chip_alignment") or c[7])), ZERO)
+        earmarks.append(Earmark(name=e["label"], required_share=Decimal(e["minimum_share"]),
+                                required_amount=required, actual=got, met=got >= required))
     status = obligation_status(total=total, fulfilled=fulfilled, as_of=as_of,
                                window_start=obligation.window_start, window_end=obligation.window_end,
                                pace=Decimal(snapshot.get("on_track_min_pace", "1")))
     officer = (Membership.objects.filter(organization=plan, role=Role.PLAN_COMPLIANCE, is_active=True)
                .select_related("user").order_by("id").first())
-    grants = _grants(plan, year, credits)
+    grants = _grants(dict(paid))
     threshold = disclosure_threshold(on=dt.date(year, 12, 31))
-    outcomes = _outcomes(plan, credits, threshold)
+    outcomes, people_served = _outcomes(plan, set(paid), threshold)
     quality = ("Met minimum quality performance levels" if fy.quality_standards_met else
                "Missed minimum quality performance levels"
                + (f" ({', '.join(fy.quality_measures_missed)})" if fy.quality_measures_missed else ""))
-    return {
-        "kind": "community-reinvestment",
-        "plan": {"code": plan.code, "name": str(plan), "legal_name": plan.legal_name,
-                 "jurisdiction": plan.jurisdiction},
-        "income_year": year,
-        "as_of": as_of,
-        "investment_window": {"start": obligation.window_start, "end": obligation.window_end},
-        "deadline": obligation.deadline,
-        "status": STATUS_LABELS.get(status, status),
-        "financials": {"revenue": fy.total_revenue.amount, "net_income": fy.net_income.amount,
-                       "quality_result": quality},
-        "policy": {"name": snapshot.get("name") or obligation.policy.name,
-                   "version": str(obligation.policy_version),
-                   "citation": snapshot.get("source_citation") or obligation.policy.source_citation},
-        "computation": [{"label": ln["text"], "amount": Decimal(ln["amount"])} for ln in obligation.lines],
-        "total_obligation": total, "fulfilled": fulfilled, "remaining": max(total - fulfilled, ZERO),
-        "allocation_basis": dict(AllocationBasis.choices).get(snapshot.get("allocation_basis", ""),
-                                                              snapshot.get("allocation_basis", "")),
-        "counties": counties,
-        "investments": investments,
-        "spend_by_domain": [{"domain": k, "amount": v} for k, v in sorted(by_domain.items())],
-        "grants": grants["grants"],
-        "grants_total": sum((g["amount"] for g in grants["grants"]), ZERO),
-        "grants_attributed_total": sum((g["attributed"] for g in grants["grants"]), ZERO),
-        "outcomes": outcomes["outcomes"],
-        "people_served": outcomes["people_served"],
-        "earmarks": earmarks,
-        "community_input": grants["community_input"],
-        "compliance_officer": {"name": officer.user.get_full_name(), "title": officer.user.title}
+    return CommunityReinvestmentReport(
+        plan=Plan(code=plan.code, name=str(plan), legal_name=plan.legal_name, jurisdiction=plan.jurisdiction),
+        income_year=year,
+        as_of=as_of,
+        investment_window=Period(start=obligation.window_start, end=obligation.window_end),
+        deadline=obligation.deadline,
+        status=FULFILMENT_LABELS.get(status, status),
+        financials=Financials(revenue=fy.total_revenue.amount, net_income=fy.net_income.amount,
+                              quality_result=quality),
+        policy=Policy(name=snapshot.get("name") or obligation.policy.name,
+                      version=str(obligation.policy_version),
+                      citation=snapshot.get("source_citation") or obligation.policy.source_citation),
+        computation=tuple(ComputationLine(label=ln["text"], amount=Decimal(ln["amount"])) for ln in obligation.lines),
+        total_obligation=total, fulfilled=fulfilled, remaining=max(total - fulfilled, ZERO),
+        mlr_remittance=obligation.mlr_remittance.amount,
+        obligation=SourceRef(SourceKind.OBLIGATION, obligation.pk),
+        computed_on=obligation.computed_at.date(),
+        allocation_basis=dict(AllocationBasis.choices).get(snapshot.get("allocation_basis", ""),
+                                                           snapshot.get("allocation_basis", "")),
+        counties=tuple(counties),
+        investments=tuple(investments),
+        contribution_summary=contribution_summary,
+        spend_by_domain=tuple(DomainSpend(domain=k, amount=v) for k, v in sorted(by_domain.items())),
+        grants=grants.grants,
+        grants_total=sum((g.amount for g in grants.grants), ZERO),
+        grants_attributed_total=sum((g.attributed for g in grants.grants), ZERO),
+        outcomes=outcomes,
+        people_served=people_served,
+        earmarks=tuple(earmarks),
+        community_input=grants.community_input,
+        compliance_officer=Signer(name=officer.user.get_full_name(), title=officer.user.title)
         if officer else None,
-        "attestation": None,
-        "appendix": [{"record": "obligation line", "reference": f"reinvestment.obligation:{obligation.pk}",
-                      "county": "", "date": obligation.computed_at.date(), "amount": Decimal(ln["amount"]),
-                      "description": ln["text"]} for ln in obligation.lines]
-        + [{"record": "county allocation", "reference": f"reinvestment.obligation:{obligation.pk}",
-            "county": c["county"], "date": None, "amount": c["allocated"],
-            "description": f"weight {c['basis']}"} for c in counties]
-        + [{"record": i["source"], "reference": i["reference"], "county": i["county"], "date": i["date"],
-            "amount": i["amount"], "description": i["payee"]} for i in investments]
-        + grants["records"],
-    }
+        attestation=None,
+        policy_code=obligation.policy_code,
+        line_of_business=fy.line_of_business.name,
+        mlr=mlr_data(obligation),
+    )
+
+
+def quarter_label(start: dt.date | dt.datetime) -> str:
+    """``2026 Q1`` for the first day of a quarter (as ``TruncQuarter`` gives it)."""
+    return f"{start.year} Q{(start.month - 1) // 3 + 1}"

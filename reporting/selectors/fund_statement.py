@@ -1,4 +1,4 @@
-"""Plain data for a wellness fund's annual statement (per fund and fiscal year).
+"""The data of a wellness fund's annual statement (per fund and fiscal year).
 
 Fiscal year N is the twelve months starting on the first day of the fund's
 ``fiscal_year_start_month`` in calendar year N (a July fund's 2024 runs from
@@ -19,7 +19,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
 
+from money import format_usd
 from organizations.models import Organization
+from reinvestment.references import SourceRef
 from wellness_fund.models import (
     FundingSourceKind,
     LedgerTransaction,
@@ -28,6 +30,17 @@ from wellness_fund.models import (
     WellnessFund,
 )
 from wellness_fund.selectors import contributions_by_source, fund_balances, fund_statement
+
+from ..documents.fund_statement import (
+    AwardPosting,
+    Balance,
+    BoardDecision,
+    Contribution,
+    Fund,
+    FundStatement,
+    Line,
+    Period,
+)
 
 ZERO = Decimal("0.00")
 SOURCE_KINDS = dict(FundingSourceKind.choices)
@@ -65,7 +78,7 @@ def _award_names(references: set[str]) -> dict[str, str]:
     return {ref: display or legal for ref, legal, display in rows}
 
 
-def fund_statement_data(params: Mapping[str, Any]) -> dict[str, Any]:
+def fund_statement_data(params: Mapping[str, Any]) -> FundStatement:
     fund = _fund(params["fund"])
     year = int(params["year"])
     start, end = fiscal_year_bounds(fund, year)
@@ -80,37 +93,37 @@ def fund_statement_data(params: Mapping[str, Any]) -> dict[str, Any]:
         .order_by("posted_on", "pk").values("kind", "reference", "posted_on", "amount"))
     grantees = _award_names({t["reference"] for t in txs})
 
-    def rows(kind: str) -> list[dict[str, Any]]:
-        return [{"award": t["reference"], "grantee": grantees.get(t["reference"], "—"), "date": t["posted_on"],
-                 "amount": t["amount"] or ZERO} for t in txs if t["kind"] == kind]
+    def rows(kind: str) -> tuple[AwardPosting, ...]:
+        return tuple(AwardPosting(award=SourceRef.try_parse(t["reference"]) or t["reference"],
+                                  grantee=grantees.get(t["reference"], "—"), date=t["posted_on"],
+                                  amount=t["amount"] or ZERO) for t in txs if t["kind"] == kind)
 
-    sources = [{"label": f"{r['name']} ({SOURCE_KINDS.get(r['kind'], r['kind'])})", "amount": r["amount"]}
-               for r in statement["inflows"]]
-    uses = [{"label": "Disbursed to grantees", "amount": statement["disbursed"]}]
+    sources = tuple(Line(label=f"{r['name']} ({SOURCE_KINDS.get(r['kind'], r['kind'])})", amount=r["amount"])
+                    for r in statement["inflows"])
+    uses = [Line(label="Disbursed to grantees", amount=statement["disbursed"])]
     if statement["returned"]:
-        uses.append({"label": "Unspent money returned by grantees (reduces uses)", "amount": -statement["returned"]})
-    contributions = [{"contributor": r["contributor"] or "—", "source": f"{r['name']}", "amount": r["amount"]}
-                     for r in contributions_by_source(fund=fund, start=start, end=end)]
-    return {
-        "kind": "fund-statement",
-        "fund": {"code": fund.code, "name": fund.name, "ach": str(fund.ach)},
-        "fiscal_year": year,
-        "period": {"start": start, "end": end},
-        "opening_balance": statement["opening_balance"],
-        "closing_balance": statement["closing_balance"],
-        "sources": sources,
-        "uses": uses,
-        "total_contributions": sum((c["amount"] for c in contributions), ZERO),
-        "contributions": contributions,
-        "awards_committed": statement["awards_committed"],
-        "awards": rows(TransactionKind.AWARD_COMMIT),
-        "disbursements": rows(TransactionKind.TRANCHE_DISBURSE),
-        "returns": rows(TransactionKind.UNSPENT_RETURN),
-        "balances": [{"restriction": b["restriction"], "kind": b["kind"],
-                      "opening": opening.get(b["restriction"], {}).get("cash", ZERO), "closing": b["cash"]}
-                     for b in closing],
-        "board_decisions": _decisions(fund, start, end),
-    }
+        uses.append(Line(label="Unspent money returned by grantees (reduces uses)", amount=-statement["returned"]))
+    contributions = tuple(Contribution(contributor=r["contributor"] or "—", source=f"{r['name']}", amount=r["amount"])
+                          for r in contributions_by_source(fund=fund, start=start, end=end))
+    return FundStatement(
+        fund=Fund(code=fund.code, name=fund.name, ach=str(fund.ach)),
+        fiscal_year=year,
+        period=Period(start=start, end=end),
+        opening_balance=statement["opening_balance"],
+        closing_balance=statement["closing_balance"],
+        sources=sources,
+        uses=tuple(uses),
+        total_contributions=sum((c.amount for c in contributions), ZERO),
+        contributions=contributions,
+        awards_committed=statement["awards_committed"],
+        awards=rows(TransactionKind.AWARD_COMMIT),
+        disbursements=rows(TransactionKind.TRANCHE_DISBURSE),
+        returns=rows(TransactionKind.UNSPENT_RETURN),
+        balances=tuple(Balance(restriction=b["restriction"], kind=b["kind"],
+                               opening=opening.get(b["restriction"], {}).get("cash", ZERO), closing=b["cash"])
+                       for b in closing),
+        board_decisions=_decisions(fund, start, end),
+    )
 
 
 def _balances(fund: WellnessFund, as_of: dt.date) -> list[dict[str, Any]]:
@@ -120,14 +133,14 @@ def _balances(fund: WellnessFund, as_of: dt.date) -> list[dict[str, Any]]:
     return out
 
 
-def _decisions(fund: WellnessFund, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+def _decisions(fund: WellnessFund, start: dt.date, end: dt.date) -> tuple[BoardDecision, ...]:
     from grants.models import Decision
 
     rows = (Decision.objects.filter(application__opportunity__fund=fund, decided_at__date__gte=start,
                                     decided_at__date__lte=end)
             .select_related("item__meeting", "application__applicant").order_by("decided_at", "id"))
-    return [{"date": d.decided_at.date(), "meeting": d.item.meeting.title,
-             "decision": f"{d.application.applicant}: {d.application.project_title}",
-             "outcome": d.get_outcome_display()
-             + (f" ${d.approved_amount.amount:,.2f}" if d.approved_amount is not None else "")}
-            for d in rows]
+    return tuple(BoardDecision(date=d.decided_at.date(), meeting=d.item.meeting.title,
+                               decision=f"{d.application.applicant}: {d.application.project_title}",
+                               outcome=d.get_outcome_display()
+                               + (f" {format_usd(d.approved_amount)}" if d.approved_amount is not None else ""))
+                 for d in rows)

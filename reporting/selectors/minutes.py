@@ -1,4 +1,4 @@
-"""Plain data for the minutes of a certified board meeting, from ``grants.selectors.meeting_minutes``."""
+"""The data of the minutes of a certified board meeting, from ``grants.selectors.meeting_minutes``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from money import format_usd
 from organizations.models import Organization
+
+from ..documents.minutes import Attendee, Conflict, Item, Meeting, Minutes, Quorum
 
 
 def _meeting(meeting_id: int) -> Any:
@@ -27,7 +30,7 @@ def resolve(params: Mapping[str, Any]) -> Organization:
     return _meeting(params["meeting"]).body.ach
 
 
-def minutes_data(params: Mapping[str, Any]) -> dict[str, Any]:
+def minutes_data(params: Mapping[str, Any]) -> Minutes:
     from grants.selectors import meeting_minutes
 
     m = meeting_minutes(meeting=_meeting(params["meeting"]))
@@ -37,34 +40,34 @@ def minutes_data(params: Mapping[str, Any]) -> dict[str, Any]:
     for item in m["items"]:
         fig = item["figures"]
         for r in item["recusals"]:
-            conflicts.append({"member": r["name"], "item": f"{item['number']}. {item['title']}",
-                              "action": ("Recused automatically" if r["automatic"] else "Recused")
-                              + (f": {r['reason']}" if r["reason"] else "")})
-        decisions = "; ".join(f"{a['applicant']} — {a['project_title']}: ${a['amount']:,.2f}"
+            conflicts.append(Conflict(member=r["name"], item=f"{item['number']}. {item['title']}",
+                                      action=("Recused automatically" if r["automatic"] else "Recused")
+                                      + (f": {r['reason']}" if r["reason"] else "")))
+        decisions = "; ".join(f"{a['applicant']} — {a['project_title']}: {format_usd(a['amount'])}"
                               + (f" ({a['decision']})" if a["decision"] else "")
                               for a in item["applications"])
         votes = ", ".join(f"{v['name']}: {v['vote']}" for v in item["votes"])
-        items.append({
-            "title": f"{item['number']}. {item['title']}",
-            "discussion": " ".join(x for x in (decisions, f"Votes: {votes}." if votes else "") if x),
-            "motion": (item["motion"] or "") + (f" (moved by {item['mover']}, seconded by {item['seconder']})"
-                                                 if item["mover"] else ""),
-            "votes_for": fig["yes"] or 0, "votes_against": fig["no"] or 0, "abstain": fig["abstain"] or 0,
-            "recused": fig["recused"] or 0, "outcome": item["outcome"] or item["vote_status"],
-        })
+        items.append(Item(
+            title=f"{item['number']}. {item['title']}",
+            discussion=" ".join(x for x in (decisions, f"Votes: {votes}." if votes else "") if x),
+            motion=(item["motion"] or "") + (f" (moved by {item['mover']}, seconded by {item['seconder']})"
+                                             if item["mover"] else ""),
+            votes_for=fig["yes"] or 0, votes_against=fig["no"] or 0, abstain=fig["abstain"] or 0,
+            recused=fig["recused"] or 0, outcome=item["outcome"] or item["vote_status"],
+        ))
     quorum_required = max((it["figures"]["quorum_required"] or 0 for it in m["items"]), default=0)
-    return {
-        "kind": "minutes",
-        "ach": m["ach"],
-        "meeting": {"id": m["meeting_id"], "title": f"{m['body']}: {m['title']}",
-                    "date": timezone.localdate(m["scheduled_at"]), "location": m["location"],
-                    "certified_at": timezone.localdate(m["certified_at"]), "certified_by": m["certified_by"] or "—"},
-        "quorum": {"required": quorum_required, "present": present, "met": present >= quorum_required,
-                   "rule": m["quorum_rule"], "passing_rule": m["passing_rule"]},
-        "attendees": [{"name": member["name"], "role": member["title"] or ("Chair" if member["chair"] else
-                                                                           "Member"),
-                       "present": member["present"]} for member in m["members"]],
-        "conflicts": conflicts,
-        "items": items,
-        "notes": m["notes"],
-    }
+    return Minutes(
+        ach=m["ach"],
+        meeting=Meeting(id=m["meeting_id"], title=f"{m['body']}: {m['title']}",
+                        date=timezone.localdate(m["scheduled_at"]), location=m["location"],
+                        certified_at=timezone.localdate(m["certified_at"]),
+                        certified_by=m["certified_by"] or "—"),
+        quorum=Quorum(required=quorum_required, present=present, met=present >= quorum_required,
+                      rule=m["quorum_rule"], passing_rule=m["passing_rule"]),
+        attendees=tuple(Attendee(name=member["name"],
+                                 role=member["title"] or ("Chair" if member["chair"] else "Member"),
+                                 present=member["present"]) for member in m["members"]),
+        conflicts=tuple(conflicts),
+        items=tuple(items),
+        notes=m["notes"],
+    )

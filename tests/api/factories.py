@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api.models import ApiToken
 from api.services import token_create
+
+
+def money(amount: str) -> dict[str, str]:
+    """A money field as the API takes it."""
+    return {"amount": amount, "currency": "USD"}
+
+
+def fund_setup() -> dict[str, Any]:
+    """An ACH ("api-ach") with a fund ("api-fund"), and another ACH's fund ("api-other-fund")."""
+    from tests.wellness_fund import factories as wf
+
+    owner = wf.ach("api-ach")
+    fund = wf.fund(code="api-fund", owner=owner)
+    other_fund = wf.fund(code="api-other-fund")
+    return {"ach": owner, "fund": fund, "other_fund": other_fund}
 
 
 def make_token(user, *, name: str = "tool", days: int = 30) -> tuple[ApiToken, str]:

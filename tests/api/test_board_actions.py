@@ -21,19 +21,10 @@ from grants.models import (
     Recusal,
     RubricCriterion,
 )
-from tests.api.factories import token_client
+from tests.api.factories import money, token_client
 from tests.grants import factories as gf
 
 pytestmark = pytest.mark.django_db
-
-
-def money(amount):
-    return {"amount": amount, "currency": "USD"}
-
-
-@pytest.fixture
-def w():
-    return gf.world(cbos=1, board=2)
 
 
 @pytest.fixture

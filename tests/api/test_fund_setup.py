@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from audit.models import AuditEvent
-from tests.api.factories import token_client
+from tests.api.factories import fund_setup, money, token_client
 from tests.organizations.factories import member
 from tests.wellness_fund import factories as wf
 from wellness_fund.models import (
@@ -25,16 +25,9 @@ from wellness_fund.models import (
 pytestmark = pytest.mark.django_db
 
 
-def money(amount):
-    return {"amount": amount, "currency": "USD"}
-
-
 @pytest.fixture
 def setup():
-    owner = wf.ach("api-ach")
-    fund = wf.fund(code="api-fund", owner=owner)
-    other_fund = wf.fund(code="api-other-fund")
-    return {"ach": owner, "fund": fund, "other_fund": other_fund}
+    return fund_setup()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from audit.models import AuditEvent
-from tests.api.factories import token_client
+from tests.api.factories import fund_setup, money, token_client
 from tests.organizations.factories import member
 from tests.wellness_fund import factories as wf
 from wellness_fund.models import ContributionPayment, ContributionStatement, LedgerTransaction
@@ -13,20 +13,14 @@ from wellness_fund.models import ContributionPayment, ContributionStatement, Led
 pytestmark = pytest.mark.django_db
 
 
-def money(amount):
-    return {"amount": amount, "currency": "USD"}
-
-
 @pytest.fixture
 def setup():
-    owner = wf.ach("api-ach")
-    fund = wf.fund(code="api-fund", owner=owner)
-    wf.receive(fund, "1000.00")
+    made = fund_setup()
+    wf.receive(made["fund"], "1000.00")
     plan = wf.plan("api-fund-plan")
-    agreement = wf.agreement(fund, plan, code="api-agr")
+    agreement = wf.agreement(made["fund"], plan, code="api-agr")
     wf.member_months(plan, "Imperial", dt.date(2026, 1, 1), 400)
-    other_fund = wf.fund(code="api-other-fund")
-    return {"ach": owner, "fund": fund, "plan": plan, "agreement": agreement, "other_fund": other_fund}
+    return made | {"plan": plan, "agreement": agreement}
 
 
 @pytest.fixture

@@ -4,14 +4,10 @@ import pytest
 
 from audit.models import AuditEvent
 from grants.models import Application, BudgetLine
-from tests.api.factories import token_client
+from tests.api.factories import money, token_client
 from tests.grants import factories as gf
 
 pytestmark = pytest.mark.django_db
-
-
-def money(amount):
-    return {"amount": amount, "currency": "USD"}
 
 
 @pytest.fixture

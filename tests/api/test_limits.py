@@ -1,12 +1,11 @@
 """Rate limits per token, and idempotent POSTs under concurrency."""
 
-import threading
 
 import pytest
-from django.db import connection
 
 from api.models import ApiToken, IdempotencyRecord
 from tests.api.factories import make_token, session_client
+from tests.helpers import race
 from tests.organizations.factories import UserFactory
 
 
@@ -36,24 +35,13 @@ def test_rate_limit_is_per_token(settings):
 def test_concurrent_repeats_of_one_key_act_once():
     # given one signed-in user sending the same idempotent POST from 4 threads at once
     user = UserFactory()
-    barrier = threading.Barrier(4)
-    results: list[tuple[int, str]] = []
+    clients = [(session_client(user),) for _ in range(4)]
 
-    def send():
-        try:
-            client = session_client(user)
-            barrier.wait()
-            response = client.post("/api/tokens/", {"name": "sync"}, format="json",
-                                   HTTP_IDEMPOTENCY_KEY="same-key")
-            results.append((response.status_code, response.json()["id"]))
-        finally:
-            connection.close()
+    def send(client):
+        response = client.post("/api/tokens/", {"name": "sync"}, format="json", HTTP_IDEMPOTENCY_KEY="same-key")
+        return response.status_code, response.json()["id"]
 
-    threads = [threading.Thread(target=send) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = race(send, clients)
     # then exactly one token exists and every response names it
     assert ApiToken.objects.count() == 1
     token_id = ApiToken.objects.get().pk

@@ -11,19 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def w():
-    return gf.world(cbos=1, board=2)
-
-
-@pytest.fixture
 def item(w):
-    app = gf.submitted(w, gf.opportunity(w), 0)
-    services.application_recommend(actor=w.admin, application=app, recommended=True)
-    meeting = gf.meeting(w, gf.body(w))
-    item = services.agenda_item_add(actor=w.admin, meeting=meeting, title="Item 1",
-                                    entries=[(app, app.requested_amount.amount)])
-    services.meeting_start(actor=w.chair, meeting=meeting)
-    services.attendance_record(actor=w.chair, meeting=meeting, members=[w.chair, *w.board])
+    _meeting, (item,) = gf.session(w, [gf.submitted(w, gf.opportunity(w), 0)])
     return item
 
 

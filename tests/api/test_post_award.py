@@ -10,20 +10,11 @@ import pytest
 
 from grants import services
 from grants.models import Amendment, Award, Disbursement, GranteeReport, ReportSchedule, Tranche
-from tests.api.factories import token_client
+from tests.api.factories import money, token_client
 from tests.grants import factories as gf
 from wellness_fund.models import LedgerTransaction
 
 pytestmark = pytest.mark.django_db
-
-
-def money(amount):
-    return {"amount": amount, "currency": "USD"}
-
-
-@pytest.fixture
-def w():
-    return gf.world(cbos=1, board=2)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ and idempotent retry for POSTs.
 import pytest
 
 from audit.models import AuditEvent
+from organizations.actors import SETUP
 from organizations.models import County
 from reinvestment.models import (
     DirectInvestment,
@@ -14,30 +15,16 @@ from reinvestment.models import (
     Obligation,
     PlanFinancialYear,
 )
-from tests.api.factories import token_client
+from tests.api.factories import money, token_client
 from tests.organizations.factories import member
 from tests.reinvestment.factories import CBOFactory, PlanFactory, financial_year, member_months
 
 pytestmark = pytest.mark.django_db
 
 
-def money(amount):
-    return {"amount": amount, "currency": "USD"}
-
-
 @pytest.fixture
 def plan():
     return PlanFactory(code="api-plan")
-
-
-@pytest.fixture
-def other_plan():
-    return PlanFactory(code="api-other-plan")
-
-
-@pytest.fixture
-def finance(plan):
-    return token_client(member("plan_finance", plan))
 
 
 def _year_payload(plan, **extra):
@@ -90,29 +77,37 @@ def test_compliance_officer_may_read_but_not_record(plan):
     client = token_client(member("plan_compliance", plan))
     year = financial_year(plan)
     assert client.get(f"/api/financial-years/{year.pk}/").status_code == 200
+    events = AuditEvent.objects.count()
     response = client.post("/api/financial-years/", _year_payload(plan, income_year=2025), format="json")
     assert response.status_code == 403
-    assert PlanFinancialYear.objects.count() == 1
+    assert response.json()["error"]["code"] == "permission_denied"
+    assert PlanFinancialYear.objects.count() == 1 and AuditEvent.objects.count() == events
 
 
 def test_another_plans_year_is_404(plan, other_plan, finance):
     theirs = financial_year(other_plan)
     assert finance.get(f"/api/financial-years/{theirs.pk}/").status_code == 404
+    events = AuditEvent.objects.count()
     response = finance.post(f"/api/financial-years/{theirs.pk}/submit/")
-    assert response.status_code == 404
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
     theirs.refresh_from_db()
-    assert theirs.status == "draft"
+    assert theirs.status == "draft" and AuditEvent.objects.count() == events
     assert finance.get("/api/financial-years/").json()["count"] == 0
 
 
 def test_submit_lock_and_state_errors(plan, finance):
     year = financial_year(plan)
-    assert finance.post(f"/api/financial-years/{year.pk}/lock/").status_code == 409
+    events = AuditEvent.objects.count()
+    early = finance.post(f"/api/financial-years/{year.pk}/lock/")
+    assert early.status_code == 409 and early.json()["error"]["code"] == "invalid_state"
     year.refresh_from_db()
-    assert year.status == "draft"
+    assert year.status == "draft" and AuditEvent.objects.count() == events
     assert finance.post(f"/api/financial-years/{year.pk}/submit/").json()["status"] == "submitted"
+    events = AuditEvent.objects.count()
     again = finance.post(f"/api/financial-years/{year.pk}/submit/")
     assert again.status_code == 409 and again.json()["error"]["code"] == "invalid_state"
+    year.refresh_from_db()
+    assert year.status == "submitted" and AuditEvent.objects.count() == events
     assert finance.post(f"/api/financial-years/{year.pk}/lock/").json()["status"] == "locked"
 
 
@@ -120,9 +115,12 @@ def test_amend_a_locked_year(plan, finance):
     year = financial_year(plan)
     finance.post(f"/api/financial-years/{year.pk}/submit/")
     finance.post(f"/api/financial-years/{year.pk}/lock/")
+    events = AuditEvent.objects.count()
     missing = finance.post(f"/api/financial-years/{year.pk}/amend/", {"net_income": money("1.00")},
                            format="json")
     assert missing.status_code == 400 and "reason" in missing.json()["error"]["fields"]
+    assert missing.json()["error"]["code"] == "validation_error"
+    assert PlanFinancialYear.objects.count() == 1 and AuditEvent.objects.count() == events
     response = finance.post(f"/api/financial-years/{year.pk}/amend/",
                             {"reason": "audit adjustment", "net_income": money("150000000.00")}, format="json")
     assert response.status_code == 201, response.content
@@ -163,7 +161,23 @@ def test_compute_obligation_with_unknown_policy_writes_nothing(plan, finance):
     response = finance.post(f"/api/financial-years/{year.pk}/compute-obligation/", {"policy": "XX-NONE"},
                             format="json")
     assert response.status_code == 400 and "policy" in response.json()["error"]["fields"]
+    assert response.json()["error"]["code"] == "validation_error"
     assert Obligation.objects.count() == 0
+    assert not AuditEvent.objects.filter(action__startswith="reinvestment.obligation").exists()
+
+
+def test_year_lists_its_applicable_policies_and_an_inapplicable_one_is_refused(plan, finance):
+    created = finance.post("/api/financial-years/", _year_payload(plan, line_of_business="covered-california",
+                                                                  gross_premium=money("1000000.00")),
+                           format="json")
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["line_of_business"] == "covered-california" and body["applicable_policies"] == ["CC-QTF"]
+    events = AuditEvent.objects.count()
+    refused = finance.post(f"/api/financial-years/{body['id']}/compute-obligation/", {"policy": "AZ"},
+                           format="json")
+    assert refused.status_code == 400 and "policy" in refused.json()["error"]["fields"]
+    assert Obligation.objects.count() == 0 and AuditEvent.objects.count() == events
 
 
 def test_another_plans_obligation_is_404(plan, other_plan, finance):
@@ -171,7 +185,7 @@ def test_another_plans_obligation_is_404(plan, other_plan, finance):
     member_months(other_plan, 2024, {"Imperial": 10})
     from reinvestment import services
 
-    obligation = services.obligation_compute(actor=None, financial_year=year, policy_code="CA-DHCS")
+    obligation = services.obligation_compute(actor=SETUP, financial_year=year, policy_code="CA-DHCS")
     assert finance.get(f"/api/obligations/{obligation.pk}/").status_code == 404
     assert finance.get("/api/obligations/").json()["count"] == 0
     assert finance.get(f"/api/obligations/{obligation.pk}/?as_of=soon").status_code == 404
@@ -285,7 +299,9 @@ def test_direct_investment_bad_input_writes_nothing(plan, finance, change, field
     response = finance.post("/api/direct-investments/", _investment(plan, cbo) | change, format="json")
     assert response.status_code == 400, response.content
     assert field in response.json()["error"]["fields"]
+    assert response.json()["error"]["code"] == "validation_error"
     assert DirectInvestment.objects.count() == 0
+    assert not AuditEvent.objects.filter(action__startswith="reinvestment.direct_investment").exists()
 
 
 def test_direct_investment_to_a_plan_is_refused(plan, other_plan, finance):
@@ -300,7 +316,7 @@ def test_another_plans_investment_is_404(plan, other_plan, finance):
     cbo = CBOFactory(code="api-cbo")
     financial_year(other_plan)
     theirs = services.direct_investment_record(
-        actor=None, plan=other_plan, payee=cbo, purpose="x", county=County.objects.get(fips="06025"),
+        actor=SETUP, plan=other_plan, payee=cbo, purpose="x", county=County.objects.get(fips="06025"),
         domain="food", paid_on=__import__("datetime").date(2026, 1, 5), amount="10.00",
         cha_chip_aligned=False, cac_consulted=False, income_year=2024)
     assert finance.get(f"/api/direct-investments/{theirs.pk}/").status_code == 404
@@ -316,7 +332,9 @@ def test_direct_investment_idempotent_retry(plan, finance):
     again = finance.post("/api/direct-investments/", payload, format="json", HTTP_IDEMPOTENCY_KEY="di-1")
     assert first.status_code == again.status_code == 201 and again.json() == first.json()
     assert DirectInvestment.objects.count() == 1
+    events = AuditEvent.objects.count()
     changed = finance.post("/api/direct-investments/", payload | {"amount": money("1.00")}, format="json",
                            HTTP_IDEMPOTENCY_KEY="di-1")
     assert changed.status_code == 422
-    assert DirectInvestment.objects.count() == 1
+    assert changed.json()["error"]["code"] == "idempotency_key_reused"
+    assert DirectInvestment.objects.count() == 1 and AuditEvent.objects.count() == events

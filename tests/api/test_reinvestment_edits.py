@@ -9,8 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import AuditEvent
 from reinvestment.models import CountyFinancial, MemberMonth
-from tests.api.factories import token_client
-from tests.organizations.factories import member
+from tests.api.factories import money
 from tests.reinvestment.factories import PlanFactory, financial_year
 
 pytestmark = pytest.mark.django_db
@@ -18,23 +17,9 @@ pytestmark = pytest.mark.django_db
 GOOD_CSV = "plan,county,month,member_months\napi-plan,06025,2024-01,1200\napi-plan,Riverside,2024-02,800\n"
 
 
-def money(amount):
-    return {"amount": amount, "currency": "USD"}
-
-
 @pytest.fixture
 def plan():
     return PlanFactory(code="api-plan")
-
-
-@pytest.fixture
-def other_plan():
-    return PlanFactory(code="api-other-plan")
-
-
-@pytest.fixture
-def finance(plan):
-    return token_client(member("plan_finance", plan))
 
 
 def _upload_url(plan, year=2024):

@@ -108,3 +108,58 @@ def test_assign_is_idempotent(w, app):
     assert ReviewAssignment.objects.count() == 1
     without_key = client.post("/api/review-assignments/", payload, format="json")
     assert without_key.status_code == 400 and ReviewAssignment.objects.count() == 1
+
+
+def test_conflicted_reviewer_reads_no_other_review_of_the_application():
+    """A reviewer who declared a conflict loses the application *and* its other reviews:
+    the list filtered by application and each other assignment's detail hide them."""
+    from grants import services
+
+    w = gf.world(cbos=1, board=3)
+    app = gf.submitted(w, gf.opportunity(w), 0)
+    first, second, third = w.board
+    ids = {r.pk: _assign(w, app, r).json()["id"] for r in w.board}
+    for reviewer in (first, second):
+        services.review_submit(actor=reviewer, application=app, scores={1: (4, "secret note"), 2: 3},
+                               comment="confidential comment")
+    client = token_client(third)
+    declared = client.post(f"/api/review-assignments/{ids[third.pk]}/declare-conflict/",
+                           {"reason": "I sit on the applicant's board"}, format="json")
+    assert declared.status_code == 200, declared.content
+    assert client.get(f"/api/applications/{app.pk}/").status_code == 404
+    listed = client.get(f"/api/review-assignments/?application={app.pk}")
+    assert listed.status_code == 200
+    assert [a["id"] for a in listed.json()["results"]] == [ids[third.pk]]
+    assert b"confidential comment" not in listed.content and b"secret note" not in listed.content
+    everything = client.get("/api/review-assignments/")
+    assert [a["id"] for a in everything.json()["results"]] == [ids[third.pk]]
+    for other in (first, second):
+        assert client.get(f"/api/review-assignments/{ids[other.pk]}/").status_code == 404
+    # one rule in the access registry: pages and services asking ``access`` get the same answer
+    from organizations import access
+    assert not access.can(third, "view", ReviewAssignment.objects.get(pk=ids[first.pk]))
+    assert access.can(third, "view", ReviewAssignment.objects.get(pk=ids[third.pk]))
+    assert not access.scoped(third, "view", Score.objects.filter(assignment__application=app)).exists()
+    # an unconflicted reviewer of the same ACH still reads them
+    seen = token_client(first).get(f"/api/review-assignments/?application={app.pk}").json()["results"]
+    assert sorted(a["id"] for a in seen) == sorted(ids.values())
+
+
+def test_refusal_messages_name_nobody(w, app):
+    from django.core.exceptions import ValidationError
+
+    from grants import services
+
+    outsider, other = w.board
+    with pytest.raises(ValidationError) as not_assigned:
+        services.review_submit(actor=outsider, application=app, scores={1: 4, 2: 3})
+    services.reviewer_assign(actor=w.admin, application=app, reviewer=other)
+    with pytest.raises(ValidationError) as twice:
+        services.reviewer_assign(actor=w.admin, application=app, reviewer=other)
+    stranger = gf.world(cbos=0, board=1).board[0]
+    with pytest.raises(ValidationError) as not_member:
+        services.reviewer_assign(actor=w.admin, application=app, reviewer=stranger)
+    for refused, person in ((not_assigned, outsider), (twice, other), (not_member, stranger)):
+        text = " ".join(m for messages in refused.value.message_dict.values() for m in messages)
+        assert text
+        assert person.username not in text and str(person) not in text

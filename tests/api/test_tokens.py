@@ -243,3 +243,27 @@ def test_site_admin_revokes_a_leaked_token_in_the_admin(client):
     assert token.revoked_at is not None
     assert AuditEvent.objects.filter(action="api.token.revoke", actor=admin).count() == 1
     assert _bearer(raw).get("/api/me/").status_code == 401
+
+
+def test_tokens_created_before_a_password_change_stop_working():
+    user = UserFactory()
+    _, old = make_token(user)
+    assert _bearer(old).get("/api/tokens/").status_code == 200
+    browser = session_client(user)
+    changed = browser.post("/accounts/password_change/", {
+        "old_password": "pw-correct-horse", "new_password1": "another-long-pass-2027",
+        "new_password2": "another-long-pass-2027"})
+    assert changed.status_code == 302, changed.content
+    refused = _bearer(old).get("/api/tokens/")
+    assert refused.status_code == 401
+    assert "password" in refused.content.decode()
+    _, new = make_token(user)
+    assert _bearer(new).get("/api/tokens/").status_code == 200
+
+
+def test_an_administrator_setting_the_password_also_ends_older_tokens():
+    user = UserFactory()
+    _, old = make_token(user)
+    user.set_password("set-by-the-admin-2027")
+    user.save()
+    assert _bearer(old).get("/api/tokens/").status_code == 401

@@ -26,10 +26,4 @@ def recommended(w, opp):
 @pytest.fixture
 def session(w, recommended):
     """A meeting in session, everybody present, one agenda item per recommended application."""
-    body = gf.body(w)
-    meeting = gf.meeting(w, body)
-    items = [services.agenda_item_add(actor=w.admin, meeting=meeting, title=f"Item {i}", entries=[(a, a.requested_amount.amount)])
-             for i, a in enumerate(recommended, start=1)]
-    services.meeting_start(actor=w.chair, meeting=meeting)
-    services.attendance_record(actor=w.chair, meeting=meeting, members=[w.chair, *w.board])
-    return meeting, items
+    return gf.session(w, recommended, recommend=False)

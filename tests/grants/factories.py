@@ -13,7 +13,14 @@ from typing import Any
 from django.utils import timezone
 
 from grants import services
-from grants.models import Application, FundingOpportunity, GoverningBody, VotingRule
+from grants.models import (
+    AgendaItem,
+    Application,
+    FundingOpportunity,
+    GoverningBody,
+    Meeting,
+    VotingRule,
+)
 from organizations.models import Organization, OrganizationKind, User
 from tests.organizations.factories import OrganizationFactory, member
 from tests.wellness_fund import factories as wf
@@ -69,7 +76,7 @@ def opportunity(w: World, *, open_: bool = True, **overrides: Any) -> FundingOpp
         "rubric": RUBRIC,
         "eligibility_questions": QUESTIONS,
         "counties": [wf.county("Imperial")],
-        "domains": ["food", "health_care_access_quality"],
+        "domains": ["food", "health_care"],
         "reporting": {"frequency_months": 6, "due_days_after_period": 30, "final_due_days_after_end": 60,
                       "metrics": [{"code": "participants", "label": "Participants", "unit": "people"}],
                       "demographics": ["county", "race_ethnicity", "language"]},
@@ -112,6 +119,15 @@ def submitted(w: World, opp: FundingOpportunity, i: int = 0, amount: str = "2000
     return services.application_submit(actor=w.staff[i], application=app)
 
 
+def under_review(w: World, opp: FundingOpportunity, i: int = 0, amount: str = "20000.00",
+                 reviewers: list[User] | None = None) -> Application:
+    """A submitted application of CBO ``i`` with ``reviewers`` (default: every board member) assigned."""
+    app = submitted(w, opp, i, amount)
+    for reviewer in w.board if reviewers is None else reviewers:
+        services.reviewer_assign(actor=w.admin, application=app, reviewer=reviewer)
+    return app
+
+
 def rule(code: str) -> VotingRule:
     """A seeded rule (re-seeded after a transactional test's flush emptied the table)."""
     if not VotingRule.objects.filter(code=code, version=1).exists():
@@ -136,6 +152,32 @@ def body(w: World, *, quorum: str = "majority-seated-not-recused", passing: str 
 def meeting(w: World, b: GoverningBody):
     return services.meeting_schedule(actor=w.admin, body=b, title="Regular meeting",
                                      scheduled_at=timezone.now(), location="Community room")
+
+
+def session(w: World, applications: list[Application], *, recommend: bool = True, titles: list[str] | None = None,
+            present: list[User] | None = None, **body_rules: str) -> tuple[Meeting, list[AgendaItem]]:
+    """Recommend ``applications`` (unless they already are: ``recommend=False``); a meeting in session
+    with ``present`` (default: the chair and every member) recorded present, one agenda item each at the
+    requested amount, titled "Item 1", "Item 2"... unless ``titles``. ``body_rules``: ``quorum``/``passing``
+    rule codes of the body."""
+    for app in applications if recommend else ():
+        services.application_recommend(actor=w.admin, application=app, recommended=True)
+    m = meeting(w, body(w, **body_rules))
+    names = titles or [f"Item {i}" for i in range(1, len(applications) + 1)]
+    items = [services.agenda_item_add(actor=w.admin, meeting=m, title=name, entries=[(a, a.requested_amount.amount)])
+             for name, a in zip(names, applications, strict=True)]
+    services.meeting_start(actor=w.chair, meeting=m)
+    services.attendance_record(actor=w.chair, meeting=m, members=[w.chair, *w.board] if present is None else present)
+    return m, items
+
+
+def approve(w: World, item: AgendaItem) -> AgendaItem:
+    """Open the vote on ``item`` (moved by the chair, seconded by the first member) and pass it
+    with the chair's and the first two members' yes votes."""
+    services.vote_open(actor=w.chair, item=item, mover=w.chair, seconder=w.board[0])
+    for voter in (w.chair, w.board[0], w.board[1]):
+        services.ballot_cast(actor=voter, item=item, choice="yes")
+    return services.vote_close(actor=w.chair, item=item)
 
 
 # ---------------------------------------------------------------- files
@@ -176,19 +218,9 @@ TRANCHES = [{"basis": "percent", "value": "50", "due_on": dt.date(2027, 1, 15)},
 
 def passed_item(w: World, i: int = 0, amount: str = "20000.00", opp: FundingOpportunity | None = None):
     """A submitted, recommended application of CBO ``i`` approved by the board; returns the agenda item."""
-    from grants.models import AgendaItem
-
     app = submitted(w, opp or opportunity(w), i, amount)
-    services.application_recommend(actor=w.admin, application=app, recommended=True)
-    m = meeting(w, body(w))
-    item: AgendaItem = services.agenda_item_add(actor=w.admin, meeting=m, title="Award motion",
-                                                entries=[(app, app.requested_amount.amount)])
-    services.meeting_start(actor=w.chair, meeting=m)
-    services.attendance_record(actor=w.chair, meeting=m, members=[w.chair, *w.board])
-    services.vote_open(actor=w.chair, item=item, mover=w.chair, seconder=w.board[0])
-    for voter in (w.chair, w.board[0], w.board[1]):
-        services.ballot_cast(actor=voter, item=item, choice="yes")
-    return services.vote_close(actor=w.chair, item=item)
+    _meeting, (item,) = session(w, [app], titles=["Award motion"])
+    return approve(w, item)
 
 
 def award(w: World, *, i: int = 0, amount: str = "20000.00", receive: str | None = "50000.00",

@@ -9,10 +9,13 @@ from django.core.exceptions import ValidationError
 from audit.models import AuditEvent
 from grants import services
 from grants.models import Application, Award, Decision, ReportingTemplate, ReportSchedule, Tranche
-from grants.services.awards import add_months, report_plan
+from grants.services.awards import report_plan
 from organizations.access import AccessDenied
+from tests.grants import factories as gf
+from tests.helpers import race
 from tests.wellness_fund import factories as wf
 from wellness_fund import commitments
+from wellness_fund.dates import add_months_clamped, first_day_months_later
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +30,7 @@ def decided(w, session):
     wf.receive(w.fund, "30000.00")
     meeting, items = session
     for item in items:
-        services.vote_open(actor=w.chair, item=item, mover=w.chair, seconder=w.board[0])
-        for voter in (w.chair, w.board[0], w.board[1]):
-            services.ballot_cast(actor=voter, item=item, choice="yes")
-        services.vote_close(actor=w.chair, item=item)
+        gf.approve(w, item)
     return [Decision.objects.get(item=item) for item in items]
 
 
@@ -150,19 +150,18 @@ def test_report_plan_follows_the_template():
 
 
 def test_add_months_clamps_to_month_end():
-    assert add_months(dt.date(2027, 1, 31), 1) == dt.date(2027, 2, 28)
-    assert add_months(dt.date(2027, 11, 15), 3) == dt.date(2028, 2, 15)
+    assert add_months_clamped(dt.date(2027, 1, 31), 1) == dt.date(2027, 2, 28)
+    assert add_months_clamped(dt.date(2027, 11, 15), 3) == dt.date(2028, 2, 15)
+
+
+def test_first_day_months_later_starts_the_month():
+    assert first_day_months_later(dt.date(2027, 1, 31), 1) == dt.date(2027, 2, 1)
+    assert first_day_months_later(dt.date(2027, 11, 15), 3) == dt.date(2028, 2, 1)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_awards_racing_for_the_same_money_cannot_both_commit():
     """Two fund administrators award at the same moment; the fund holds enough for only one."""
-    import threading
-
-    from django.db import connection
-
-    from tests.grants import factories as gf
-
     w = gf.world(cbos=2, board=3)
     wf.receive(w.fund, "25000.00")
     opp = gf.opportunity(w)
@@ -180,24 +179,13 @@ def test_two_awards_racing_for_the_same_money_cannot_both_commit():
         services.ballot_cast(actor=voter, item=item, choice="yes")
     services.vote_close(actor=w.chair, item=item)
     decisions = list(Decision.objects.filter(item=item).order_by("pk"))
-    barrier = threading.Barrier(2)
-    results: list[str] = []
 
     def award(decision):
-        try:
-            barrier.wait(timeout=10)
-            services.award_create(actor=w.admin, decision=decision, amount="20000.00", tranches=HALVES, **PERIOD)
-            results.append("ok")
-        except commitments.InsufficientFundsError:
-            results.append("refused")
-        finally:
-            connection.close()
+        services.award_create(actor=w.admin, decision=decision, amount="20000.00", tranches=HALVES, **PERIOD)
+        return "ok"
 
-    threads = [threading.Thread(target=award, args=(d,)) for d in decisions]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert sorted(results) == ["ok", "refused"]
+    results = race(award, [(d,) for d in decisions])
+    assert sorted("refused" if isinstance(r, commitments.InsufficientFundsError) else r for r in results) == [
+        "ok", "refused"]
     assert Award.objects.count() == 1
     assert commitments.available_to_award(fund=w.fund, restriction=w.restriction).amount == Decimal("5000.00")

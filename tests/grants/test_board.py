@@ -7,6 +7,7 @@ from django.db import IntegrityError, InternalError, ProgrammingError, connectio
 from audit.models import AuditEvent
 from grants import selectors, services
 from grants.models import AgendaItem, Application, Ballot, Decision, Recusal, VotingRule
+from organizations.actors import SETUP
 from organizations.services import affiliation_record
 from tests.grants import factories as gf
 
@@ -33,7 +34,7 @@ def test_seeded_rules_compute_with_integers(code, count, basis, met, required):
 
 
 def test_affiliated_member_is_recused_automatically_and_cannot_vote(w, recommended):
-    affiliation_record(actor=None, user=w.board[0], organization=w.cbos[0], kind="family", notes="Spouse")
+    affiliation_record(actor=SETUP, user=w.board[0], organization=w.cbos[0], kind="family", notes="Spouse")
     body = gf.body(w)
     meeting = gf.meeting(w, body)
     item = services.agenda_item_add(actor=w.admin, meeting=meeting, title="A", entries=[(recommended[0], "20000.00")])
@@ -58,11 +59,8 @@ def test_mover_must_not_be_recused(w, session):
 
 
 def test_vote_without_quorum_is_refused(w, recommended):
-    body = gf.body(w)
-    meeting = gf.meeting(w, body)
-    item = services.agenda_item_add(actor=w.admin, meeting=meeting, title="A", entries=[(recommended[0], "20000.00")])
-    services.meeting_start(actor=w.chair, meeting=meeting)
-    services.attendance_record(actor=w.chair, meeting=meeting, members=[w.chair, w.board[0]])  # 2 of 4
+    meeting, (item,) = gf.session(w, recommended[:1], recommend=False, titles=["A"],
+                                  present=[w.chair, w.board[0]])  # 2 of 4
     before = _snapshot()
     with pytest.raises(ValidationError) as exc:
         services.vote_open(actor=w.chair, item=item, mover=w.chair, seconder=w.board[0])
@@ -73,11 +71,8 @@ def test_vote_without_quorum_is_refused(w, recommended):
 def test_quorum_does_not_count_recused_members_for_the_item(w, recommended):
     # 4 seated voting members, 2 present: no quorum (2 is not more than half of 4);
     # once an absent member recuses, the basis is 3 and 2 present is a quorum.
-    body = gf.body(w)
-    meeting = gf.meeting(w, body)
-    item = services.agenda_item_add(actor=w.admin, meeting=meeting, title="A", entries=[(recommended[0], "20000.00")])
-    services.meeting_start(actor=w.chair, meeting=meeting)
-    services.attendance_record(actor=w.chair, meeting=meeting, members=[w.chair, w.board[0]])
+    meeting, (item,) = gf.session(w, recommended[:1], recommend=False, titles=["A"],
+                                  present=[w.chair, w.board[0]])
     with pytest.raises(ValidationError, match="No quorum"):
         services.vote_open(actor=w.chair, item=item, mover=w.chair, seconder=w.board[0])
     services.recusal_declare(actor=w.board[2], item=item, reason="Board of a partner")
@@ -87,11 +82,8 @@ def test_quorum_does_not_count_recused_members_for_the_item(w, recommended):
 
 
 def test_quorum_rule_on_all_seated_members_counts_recused_members(w, recommended):
-    body = gf.body(w, quorum="majority-seated")
-    meeting = gf.meeting(w, body)
-    item = services.agenda_item_add(actor=w.admin, meeting=meeting, title="A", entries=[(recommended[0], "20000.00")])
-    services.meeting_start(actor=w.chair, meeting=meeting)
-    services.attendance_record(actor=w.chair, meeting=meeting, members=[w.chair, w.board[0]])
+    meeting, (item,) = gf.session(w, recommended[:1], recommend=False, titles=["A"],
+                                  present=[w.chair, w.board[0]], quorum="majority-seated")
     services.recusal_declare(actor=w.board[2], item=item, reason="Board of a partner")
     with pytest.raises(ValidationError, match="No quorum"):
         services.vote_open(actor=w.chair, item=item, mover=w.chair, seconder=w.board[0])
@@ -114,11 +106,8 @@ def test_ballot_outside_an_open_vote_is_refused(w, session):
 
 
 def test_absent_member_and_non_member_cannot_vote(w, recommended):
-    body = gf.body(w)
-    meeting = gf.meeting(w, body)
-    item = services.agenda_item_add(actor=w.admin, meeting=meeting, title="A", entries=[(recommended[0], "20000.00")])
-    services.meeting_start(actor=w.chair, meeting=meeting)
-    services.attendance_record(actor=w.chair, meeting=meeting, members=[w.chair, w.board[0], w.board[1]])
+    meeting, (item,) = gf.session(w, recommended[:1], recommend=False, titles=["A"],
+                                  present=[w.chair, w.board[0], w.board[1]])
     services.vote_open(actor=w.chair, item=item, mover=w.chair, seconder=w.board[0])
     before = _snapshot()
     with pytest.raises(ValidationError, match="not recorded as present"):
@@ -209,10 +198,7 @@ def test_meeting_and_vote_state_tables_are_enforced(w, session):
 
 def _certified(w, session):
     meeting, (item, other) = session
-    services.vote_open(actor=w.chair, item=item, mover=w.chair, seconder=w.board[0])
-    for voter in (w.chair, w.board[0], w.board[1]):
-        services.ballot_cast(actor=voter, item=item, choice="yes")
-    services.vote_close(actor=w.chair, item=item)
+    gf.approve(w, item)
     services.meeting_adjourn(actor=w.chair, meeting=meeting, notes="Public comment: none.")
     services.minutes_certify(actor=w.chair, meeting=meeting)
     return meeting, item, other
@@ -237,15 +223,7 @@ def test_postgresql_refuses_changes_to_certified_minutes_from_any_client():
     w = gf.world(cbos=3, board=3)
     opp = gf.opportunity(w)
     apps = [gf.submitted(w, opp, 0, "20000.00"), gf.submitted(w, opp, 1, "15000.00")]
-    for app in apps:
-        services.application_recommend(actor=w.admin, application=app, recommended=True)
-    body = gf.body(w)
-    meeting = gf.meeting(w, body)
-    items = [services.agenda_item_add(actor=w.admin, meeting=meeting, title=f"I{i}", entries=[(a, "15000.00")])
-             for i, a in enumerate(apps)]
-    services.meeting_start(actor=w.chair, meeting=meeting)
-    services.attendance_record(actor=w.chair, meeting=meeting, members=[w.chair, *w.board])
-    meeting, item, _ = _certified(w, (meeting, items))
+    meeting, item, _ = _certified(w, gf.session(w, apps))
     statements = [
         ("UPDATE grants_ballot SET choice = 'no' WHERE item_id = %s", [item.pk]),
         ("DELETE FROM grants_ballot WHERE item_id = %s", [item.pk]),

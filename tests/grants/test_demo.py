@@ -1,20 +1,16 @@
 """The demo data: an open call, a decided one, certified minutes; loading twice changes nothing."""
 
 import pytest
-from django.conf import settings
-from django.utils.module_loading import import_string
 
 from grants.models import Application, Award, FundingOpportunity, Meeting
 from grants.selectors import meeting_minutes
+from tests.helpers import load_demo
 
 pytestmark = pytest.mark.django_db
 
 
 def _load_up_to_grants():
-    for path in settings.DEMO_LOADERS:
-        import_string(path)()
-        if path.startswith("grants."):
-            break
+    load_demo(through="grants.")
 
 
 def test_demo_has_open_and_decided_calls_and_certified_minutes():

@@ -3,21 +3,17 @@
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
-from django.utils.module_loading import import_string
 
 from grants.models import Award, Disbursement, GranteeReport, PeopleServed
 from grants.selectors import rollups
+from tests.helpers import load_demo
 from wellness_fund import commitments
 
 pytestmark = pytest.mark.django_db
 
 
 def _load_up_to_grants():
-    for path in settings.DEMO_LOADERS:
-        import_string(path)()
-        if path.startswith("grants."):
-            break
+    load_demo(through="grants.")
 
 
 def _counts():

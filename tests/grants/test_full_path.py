@@ -11,6 +11,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from grants import selectors, services
 from grants.models import Application, Award, Decision, FundingOpportunity, ReportSchedule, Tranche
+from organizations.actors import SETUP
 from organizations.services import affiliation_record
 from tests.grants import factories as gf
 from tests.wellness_fund import factories as wf
@@ -29,7 +30,7 @@ def test_call_to_awards_with_conflicts_recusal_and_a_refusal_for_lack_of_funds()
     w = gf.world(cbos=3, board=3)
     wf.receive(w.fund, "45000.00")
     chair, b0, b1, b2 = w.chair, *w.board
-    affiliation_record(actor=None, user=b1, organization=w.cbos[1], kind="board_member")
+    affiliation_record(actor=SETUP, user=b1, organization=w.cbos[1], kind="board_member")
     opp = gf.opportunity(w)
 
     # when three CBOs apply

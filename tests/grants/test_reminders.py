@@ -15,6 +15,7 @@ from grants.services.reminders import (
 )
 from grants.tasks import send_report_reminders
 from notifications.models import Notification
+from organizations.actors import BEAT
 from tests.grants import factories as gf
 from tests.helpers import wait_until
 
@@ -42,14 +43,14 @@ def test_each_reminder_is_queued_once_and_a_fund_may_have_its_own_offsets(w):
     a = gf.award(w)
     first = a.reports.get(number=1)
     today = first.due_on - dt.timedelta(days=10)
-    assert report_reminders_send(today=today) == 1
-    assert report_reminders_send(today=today) == 0
-    assert report_reminders_send(today=today + dt.timedelta(days=1)) == 0  # still the 14-day reminder
+    assert report_reminders_send(actor=BEAT, today=today) == 1
+    assert report_reminders_send(actor=BEAT, today=today) == 0
+    assert report_reminders_send(actor=BEAT, today=today + dt.timedelta(days=1)) == 0  # still the 14-day reminder
     keys = set(Notification.objects.values_list("key", flat=True))
     assert keys == {f"grants.report-reminder:{first.pk}:-14"}
     ReminderPolicy.objects.create(fund=w.fund, version=1, days_before_due=[10], days_after_due=[2])
-    assert report_reminders_send(today=today) == 1
-    assert report_reminders_send(today=first.due_on + dt.timedelta(days=2)) == 1
+    assert report_reminders_send(actor=BEAT, today=today) == 1
+    assert report_reminders_send(actor=BEAT, today=first.due_on + dt.timedelta(days=2)) == 1
     assert Notification.objects.filter(key=f"grants.report-reminder:{first.pk}:+2").exists()
 
 
@@ -57,7 +58,7 @@ def test_each_reminder_is_queued_once_and_a_fund_may_have_its_own_offsets(w):
 def test_submitted_reports_get_no_reminder(w):
     a = gf.award(w)
     first = gf.submitted_report(w, a, 1)
-    assert report_reminders_send(today=first.due_on + dt.timedelta(days=1)) == 0
+    assert report_reminders_send(actor=BEAT, today=first.due_on + dt.timedelta(days=1)) == 0
     assert not Notification.objects.filter(key__startswith=f"grants.report-reminder:{first.pk}:").exists()
 
 
@@ -66,13 +67,14 @@ def test_weekly_digest_once_per_week_for_each_fund_administrator(w):
     a = gf.award(w)
     gf.submitted_report(w, a, 1)
     monday = dt.date(2027, 8, 2)
-    assert digest_send(today=monday - dt.timedelta(days=1)) == 0  # Sunday: not the policy's day
-    assert digest_send(today=monday) >= 1
-    assert digest_send(today=monday) == 0
+    assert digest_send(actor=BEAT, today=monday - dt.timedelta(days=1)) == 0  # Sunday: not the policy's day
+    assert digest_send(actor=BEAT, today=monday) >= 1
+    assert digest_send(actor=BEAT, today=monday) == 0
     digest = Notification.objects.get(key__startswith=f"grants.digest:{w.fund.pk}:", recipient=w.admin.email)
     assert "awaiting review" in digest.body
 
 
+@pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_sends_each_reminder_exactly_once(celery_worker_process, settings):
     mail_dir = Path(settings.EMAIL_FILE_PATH)

@@ -8,6 +8,7 @@ from audit.models import AuditEvent
 from grants import selectors, services
 from grants.models import Application, ReviewAssignment, Score
 from organizations.access import AccessDenied
+from organizations.actors import SETUP
 from organizations.services import affiliation_record
 from tests.grants import factories as gf
 
@@ -21,7 +22,7 @@ def _counts():
 
 def test_affiliated_reviewer_is_excluded_automatically_and_loses_access(w, opp):
     app = gf.submitted(w, opp, 0)
-    affiliation_record(actor=None, user=w.board[0], organization=w.cbos[0], kind="volunteer")
+    affiliation_record(actor=SETUP, user=w.board[0], organization=w.cbos[0], kind="volunteer")
     assignment = services.reviewer_assign(actor=w.admin, application=app, reviewer=w.board[0])
     assert assignment.status == "conflicted" and assignment.conflict_source == "affiliation"
     with pytest.raises(Http404):
@@ -33,7 +34,7 @@ def test_expired_affiliation_does_not_exclude(w, opp):
     import datetime as dt
 
     app = gf.submitted(w, opp, 0)
-    affiliation_record(actor=None, user=w.board[0], organization=w.cbos[0], kind="employee",
+    affiliation_record(actor=SETUP, user=w.board[0], organization=w.cbos[0], kind="employee",
                        since=dt.date(2015, 1, 1), until=dt.date(2019, 12, 31))
     assert services.reviewer_assign(actor=w.admin, application=app, reviewer=w.board[0]).status == "assigned"
 

@@ -23,19 +23,10 @@ def _built(n: int):
         for reviewer in w.board[:2]:
             services.reviewer_assign(actor=w.admin, application=app, reviewer=reviewer)
             services.review_submit(actor=reviewer, application=app, scores={1: 4, 2: 3})
-        services.application_recommend(actor=w.admin, application=app, recommended=True)
-    body = gf.body(w)
-    meeting = gf.meeting(w, body)
-    items = [services.agenda_item_add(actor=w.admin, meeting=meeting, title=f"Item {i}", entries=[(a, "10000.00")])
-             for i, a in enumerate(apps)]
-    services.meeting_start(actor=w.chair, meeting=meeting)
-    services.attendance_record(actor=w.chair, meeting=meeting, members=[w.chair, *w.board])
+    meeting, items = gf.session(w, apps)
     services.recusal_declare(actor=w.board[2], item=items[0], reason="Knows the director")
     for item in items:
-        services.vote_open(actor=w.chair, item=item, mover=w.chair, seconder=w.board[0])
-        for voter in (w.chair, *w.board[:2]):
-            services.ballot_cast(actor=voter, item=item, choice="yes")
-        services.vote_close(actor=w.chair, item=item)
+        gf.approve(w, item)
     for app in apps:
         services.award_create(actor=w.admin, decision=Decision.objects.get(application=app), amount="10000.00",
                               period_start=dt.date(2027, 1, 1), period_end=dt.date(2027, 12, 31),

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from organizations.actors import COMMAND
 from organizations.cli import acting_user, read_input_file
 from reinvestment.models import MemberMonth
 from tests.organizations.factories import OrganizationFactory, UserFactory
@@ -9,8 +10,8 @@ from tests.organizations.factories import OrganizationFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_acting_user_is_the_system_without_a_name_and_refuses_unknown_or_inactive():
-    assert acting_user(None) is None
+def test_acting_user_is_the_command_without_a_name_and_refuses_unknown_or_inactive():
+    assert acting_user(None) is COMMAND
     user = UserFactory(username="ana")
     assert acting_user("ana") == user
     UserFactory(username="gone", is_active=False)

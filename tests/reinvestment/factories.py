@@ -4,10 +4,12 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from organizations.actors import SETUP
 from organizations.models import County, OrganizationKind
 from reinvestment import services
-from reinvestment.models import MemberMonth, PlanFinancialYear
+from reinvestment.models import LineOfBusiness, MemberMonth, PlanFinancialYear, PolicyApplicability
 from tests.organizations.factories import OrganizationFactory
 
 
@@ -30,9 +32,28 @@ def county(name: str, state: str = "CA") -> County:
 def financial_year(plan, income_year: int = 2024, revenue: str = "2000000000.00",
                    net_income: str = "200000000.00", **figures) -> PlanFinancialYear:
     return services.financial_year_create(
-        actor=None, plan=plan, income_year=income_year, total_revenue=Decimal(revenue),
+        actor=SETUP, plan=plan, income_year=income_year, total_revenue=Decimal(revenue),
         net_income=Decimal(net_income), **figures,
     )
+
+
+def audited_statement(name: str = "audited-statement.pdf") -> SimpleUploadedFile:
+    """A small uploaded file standing in for an audited financial statement (needs MEDIA_ROOT)."""
+    return SimpleUploadedFile(name, b"%PDF-1.4 audited financial statement", content_type="application/pdf")
+
+
+def lock_year(year: PlanFinancialYear, *, statement: bool = True) -> PlanFinancialYear:
+    """Upload the audited statement (unless told not to), then submit and lock an open year."""
+    if statement and not year.source_document:
+        year = services.financial_year_update(actor=SETUP, financial_year=year, source_document=audited_statement())
+    if year.status == "draft":
+        year = services.financial_year_submit(actor=SETUP, financial_year=year)
+    return services.financial_year_lock(actor=SETUP, financial_year=year)
+
+
+def final_year(plan, income_year: int = 2024, **figures) -> PlanFinancialYear:
+    """A plan's year recorded, with its audited statement, submitted and locked: ready to attest."""
+    return lock_year(financial_year(plan, income_year, source_document=audited_statement(), **figures))
 
 
 def member_months(plan, year: int, counts: dict[str, int], months: int = 12) -> None:
@@ -41,3 +62,14 @@ def member_months(plan, year: int, counts: dict[str, int], months: int = 12) -> 
         c = county(name)
         for m in range(1, months + 1):
             MemberMonth.objects.create(plan=plan, county=c, month=datetime.date(year, m, 1), member_months=n)
+
+
+def line(code: str = "medi-cal") -> LineOfBusiness:
+    """A seeded line of business by code (medi-cal, commercial, covered-california, calpers-hmo...)."""
+    return LineOfBusiness.objects.get(code=code)
+
+
+def applies_to(policy, jurisdiction: str = "CA", line_code: str = "medi-cal") -> PolicyApplicability:
+    """Make a policy version (e.g. a variant made in a test) apply to ``jurisdiction``'s ``line_code`` figures."""
+    return PolicyApplicability.objects.create(policy=policy, jurisdiction=jurisdiction, line_of_business=line(line_code),
+                                              source="Test variant of a seeded policy.")

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
 from audit.models import AuditEvent
+from organizations.actors import SETUP
 from reinvestment import services
 from reinvestment.models import PlanFinancialYear, ReinvestmentPolicy
 from tests.organizations.factories import UserFactory
@@ -39,9 +40,9 @@ def test_a_version_used_by_a_frozen_obligation_is_read_only_in_the_admin(admin_r
     assert model_admin.has_change_permission(admin_request, policy)
 
     year = financial_year(PlanFactory())
-    services.obligation_compute(actor=None, financial_year=year, policy_code="CA-DHCS")
-    services.financial_year_submit(actor=None, financial_year=year)
-    services.financial_year_lock(actor=None, financial_year=year)
+    services.obligation_compute(actor=SETUP, financial_year=year, policy_code="CA-DHCS")
+    services.financial_year_submit(actor=SETUP, financial_year=year)
+    services.financial_year_lock(actor=SETUP, financial_year=year)
 
     assert not model_admin.has_change_permission(admin_request, policy)
     assert not model_admin.has_delete_permission(admin_request, policy)

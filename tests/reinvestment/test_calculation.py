@@ -103,15 +103,17 @@ def test_north_carolina_mlr_shortfall_reinvested():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("code", "year", "rate"), [
-    ("CC-QTF", 2023, "0.008"), ("CC-QTF", 2024, "0.02"), ("CC-QTF", 2025, "0.03"),
-    ("CALPERS", 2024, "0.01"), ("CALPERS", 2025, "0.02"), ("CALPERS", 2026, "0.03"), ("CALPERS", 2027, "0.04"),
+@pytest.mark.parametrize(("code", "year", "rate", "measures"), [
+    ("CC-QTF", 2023, "0.008", 4), ("CC-QTF", 2024, "0.02", 4), ("CC-QTF", 2025, "0.03", 4),
+    # CalPERS' Quality Alignment Measure Set has five measures (health equity roadmap, source 004).
+    ("CALPERS", 2024, "0.01", 5), ("CALPERS", 2025, "0.02", 5), ("CALPERS", 2026, "0.03", 5),
+    ("CALPERS", 2027, "0.04", 5),
 ])
-def test_premium_at_risk_per_measurement_year(code, year, rate):
-    # One of four core measures missed forfeits a quarter of the premium at risk.
+def test_premium_at_risk_per_measurement_year(code, year, rate, measures):
+    # One core measure missed forfeits its share (a quarter of four, a fifth of five) of the premium at risk.
     result = calc(code, year=year, revenue=D("0.00"), net_income=D("0.00"), gross_premium=D("10000000.00"),
                   measures_missed=1)
-    assert result.total == (D("10000000.00") * D(rate) / 4).quantize(D("0.01"))
+    assert result.total == (D("10000000.00") * D(rate) / measures).quantize(D("0.01"))
     assert result.version == policy_for(code=code, year=year).version
 
 

@@ -51,7 +51,8 @@ def test_year_picks_the_version_in_effect_and_version_picks_exactly():
     assert (by_year["version"], by_year["total"]) == (2, "10000.00")  # 2% x $1M x 2/4
     newest = json.loads(calc("--policy", "CALPERS", "--revenue", "0", "--net-income", "0",
                              "--gross-premium", "1000000", "--measures-missed", "4"))
-    assert (newest["version"], newest["total"]) == (4, "40000.00")
+    # the newest CalPERS version (8, 2027) counts the five measures of its measure set: 4% x $1M x 4/5
+    assert (newest["version"], newest["total"]) == (8, "32000.00")
     v1 = json.loads(calc("--policy", "CALPERS", "--version", "1", "--revenue", "0", "--net-income", "0",
                          "--gross-premium", "1000000", "--measures-missed", "4"))
     assert v1["total"] == "10000.00"
@@ -63,7 +64,7 @@ def test_text_format_and_list():
     listing = calc("--list")
     for code in ("CA-DHCS", "AZ", "NV", "OR-SHARE", "NC-MLR", "CC-QTF", "CALPERS"):
         assert code in listing
-    assert listing.count("CALPERS") == 4
+    assert listing.count("CALPERS") == 8  # versions 1-4 (four measures) and 5-8 (five)
 
 
 @pytest.mark.parametrize(("args", "message"), [

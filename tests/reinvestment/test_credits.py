@@ -1,7 +1,6 @@
 """Credits toward obligations: the interface the wellness fund calls, and direct investments."""
 
 import datetime
-import threading
 from decimal import Decimal as D
 
 import pytest
@@ -10,8 +9,10 @@ from django.db import connection, transaction
 
 from audit.models import AuditEvent
 from organizations.access import AccessDenied
+from organizations.actors import SETUP
 from reinvestment import services
 from reinvestment.models import DirectInvestment, ObligationCredit
+from tests.helpers import race
 from tests.organizations.factories import member
 from tests.reinvestment.factories import (
     CBOFactory,
@@ -37,7 +38,7 @@ def plan():
 
 def record(plan, amounts, reference="wellness_fund.contributionpayment:1", on=datetime.date(2027, 3, 1), **kw):
     return services.obligation_credit_record(
-        actor=None, plan=plan, county_amounts={county(n): a for n, a in amounts.items()}, credited_on=on,
+        actor=SETUP, plan=plan, county_amounts={county(n): a for n, a in amounts.items()}, credited_on=on,
         source=kw.pop("source", "fund_contribution"), reference=reference, **kw,
     )
 
@@ -60,7 +61,7 @@ def test_income_year_rule_oldest_unmet_year_whose_window_contains_the_date(plan)
     y24 = financial_year(plan, 2024, revenue="1000000.00", net_income="10000.00")  # 5% x 10,000 = 500.00
     y25 = financial_year(plan, 2025, revenue="1000000.00", net_income="20000.00")
     for y in (y24, y25):
-        services.obligation_compute(actor=None, financial_year=y, policy_code="CA-DHCS")
+        services.obligation_compute(actor=SETUP, financial_year=y, policy_code="CA-DHCS")
 
     in_both = datetime.date(2028, 6, 1)
     assert record(plan, {"Imperial": D("400.00")}, "ref:1", on=in_both)[0].income_year == 2024
@@ -104,8 +105,12 @@ def test_same_reference_for_another_plan_is_refused(plan):
     financial_year(plan, 2024)
     record(plan, {"Imperial": D("1.00")}, income_year=2024)
     other = PlanFactory()
-    with pytest.raises(ValidationError):
+    before = state()
+    with pytest.raises(ValidationError) as err:
         record(other, {"Imperial": D("1.00")}, income_year=2024)
+    assert "already credited to another plan" in " ".join(err.value.message_dict["reference"])
+    assert state() == before
+    assert not ObligationCredit.objects.filter(plan=other).exists()
 
 
 def test_direct_investment_records_its_credit(plan):
@@ -123,14 +128,14 @@ def test_direct_investment_records_its_credit(plan):
         D("2500.00"), cbo, True, 2024)
 
 
-@pytest.mark.parametrize(("change", "error"), [
-    ({"amount": D("0")}, ValidationError),
-    ({"domain": "astrology"}, ValidationError),
-    ({"purpose": ""}, ValidationError),
-    ({"payee": "plan"}, ValidationError),
-    ({"actor": "compliance"}, AccessDenied),
+@pytest.mark.parametrize(("change", "error", "field"), [
+    ({"amount": D("0")}, ValidationError, "amount"),
+    ({"domain": "astrology"}, ValidationError, "domain"),
+    ({"purpose": ""}, ValidationError, "purpose"),
+    ({"payee": "plan"}, ValidationError, "payee"),
+    ({"actor": "compliance"}, AccessDenied, None),
 ])
-def test_bad_or_unauthorised_direct_investment_writes_nothing(plan, change, error):
+def test_bad_or_unauthorised_direct_investment_writes_nothing(plan, change, error, field):
     financial_year(plan, 2024)
     args = {"actor": member("plan_finance", plan), "plan": plan, "payee": CBOFactory(), "purpose": "Food bank",
                 "county": county("Imperial"), "domain": "food", "paid_on": datetime.date(2027, 2, 1), "amount": D("10.00"),
@@ -140,8 +145,10 @@ def test_bad_or_unauthorised_direct_investment_writes_nothing(plan, change, erro
     if change.get("actor") == "compliance":
         change = {"actor": member("plan_compliance", plan)}
     before = state()
-    with pytest.raises(error):
+    with pytest.raises(error) as err:
         services.direct_investment_record(**(args | change))
+    if field is not None:
+        assert field in err.value.message_dict
     assert state() == before
 
 
@@ -162,23 +169,9 @@ def test_credits_are_append_only_in_the_database():
 def test_concurrent_recording_of_the_same_payment_writes_it_once():
     plan = PlanFactory()
     financial_year(plan, 2024)
-    barrier = threading.Barrier(4)
-    results, errors = [], []
-
-    def worker():
-        try:
-            barrier.wait()
-            results.append(record(plan, {"Imperial": D("10.00"), "Riverside": D("5.00")}, "ref:race"))
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = race(lambda: record(plan, {"Imperial": D("10.00"), "Riverside": D("5.00")}, "ref:race"), [()] * 4)
+    errors = [o for o in outcomes if isinstance(o, BaseException)]
+    results = [o for o in outcomes if not isinstance(o, BaseException)]
 
     assert errors == []
     assert ObligationCredit.objects.filter(reference="ref:race").count() == 2

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from audit.models import AuditEvent
+from organizations.actors import SETUP
 from reinvestment import services
 from reinvestment.models import ObligationCredit
 from reinvestment.services.credits import (
@@ -32,7 +33,7 @@ def plan():
     y24 = financial_year(p, 2024, revenue="1000000.00", net_income="10000.00")  # obligation 500.00
     y25 = financial_year(p, 2025, revenue="1000000.00", net_income="20000.00")
     for y in (y24, y25):
-        services.obligation_compute(actor=None, financial_year=y, policy_code="CA-DHCS")
+        services.obligation_compute(actor=SETUP, financial_year=y, policy_code="CA-DHCS")
     return p
 
 
@@ -66,12 +67,12 @@ def test_bulk_writes_what_single_calls_write_including_the_income_year_rule(plan
     with pytest.raises(_Undo), transaction.atomic():
         for r in requests():
             services.obligation_credit_record(
-                actor=None, plan=plan, county_amounts=r.county_amounts, credited_on=r.credited_on, source=r.source,
+                actor=SETUP, plan=plan, county_amounts=r.county_amounts, credited_on=r.credited_on, source=r.source,
                 reference=r.reference, domain=r.domain, income_year=r.income_year)
         singles = written()
         raise _Undo
 
-    result = obligation_credits_record_bulk(actor=None, plan=plan, requests=requests())
+    result = obligation_credits_record_bulk(actor=SETUP, plan=plan, requests=requests())
 
     assert written() == singles
     assert [[c.income_year for c in credits] for credits in result] == [[2024, 2024], [2024], [2025], [2025], [2024]]
@@ -79,9 +80,9 @@ def test_bulk_writes_what_single_calls_write_including_the_income_year_rule(plan
 
 
 def test_recorded_references_are_returned_not_written_again(plan):
-    first = obligation_credits_record_bulk(actor=None, plan=plan, requests=requests()[:2])
+    first = obligation_credits_record_bulk(actor=SETUP, plan=plan, requests=requests()[:2])
     before = state()
-    again = obligation_credits_record_bulk(actor=None, plan=plan, requests=requests()[:2] + requests()[:1])
+    again = obligation_credits_record_bulk(actor=SETUP, plan=plan, requests=requests()[:2] + requests()[:1])
     assert [[c.pk for c in r] for r in again] == [[c.pk for c in r] for r in first] + [[c.pk for c in first[0]]]
     assert state() == before
 
@@ -94,7 +95,7 @@ def test_bad_requests_are_each_named_and_nothing_is_written(plan):
                            source="gift", reference="ref:bad-source")
     before = state()
     with pytest.raises(CreditBatchError) as err:
-        obligation_credits_record_bulk(actor=None, plan=plan, requests=bad)
+        obligation_credits_record_bulk(actor=SETUP, plan=plan, requests=bad)
     assert list(err.value.errors) == [1, 3]
     assert "county_amounts" in err.value.errors[1].message_dict
     assert "source" in err.value.errors[3].message_dict
@@ -102,12 +103,12 @@ def test_bad_requests_are_each_named_and_nothing_is_written(plan):
 
 
 def test_a_reference_of_another_plan_refuses_the_whole_call(plan):
-    obligation_credits_record_bulk(actor=None, plan=plan, requests=requests()[:1])
+    obligation_credits_record_bulk(actor=SETUP, plan=plan, requests=requests()[:1])
     other = PlanFactory()
     financial_year(other, 2024)
     before = state()
     with pytest.raises(ValidationError, match="another plan"):
-        obligation_credits_record_bulk(actor=None, plan=other, requests=requests()[3:4] + requests()[:1])
+        obligation_credits_record_bulk(actor=SETUP, plan=other, requests=requests()[3:4] + requests()[:1])
     assert state() == before
 
 
@@ -118,13 +119,14 @@ def _many(n, tag):
 
 
 def test_bulk_query_count_does_not_grow(plan, django_assert_num_queries):
-    obligation_credits_record_bulk(actor=None, plan=plan, requests=_many(1, "warm"))
+    obligation_credits_record_bulk(actor=SETUP, plan=plan, requests=_many(1, "warm"))
     small, large = _many(2, "small"), _many(40, "large")
-    # plan currency, savepoint, plan lock, existing credits, the income-year rule (obligations,
-    # credited sums, newest year), credits INSERT, release (the audit rows go in by COPY)
-    with django_assert_num_queries(9) as few:
-        obligation_credits_record_bulk(actor=None, plan=plan, requests=small)
+    # plan currency, savepoint, plan lock, existing credits, the plan's obligations with what
+    # they still need and their allocation rules, credits INSERT, allocations INSERT, release
+    # (the audit rows go in by COPY)
+    with django_assert_num_queries(8) as few:
+        obligation_credits_record_bulk(actor=SETUP, plan=plan, requests=small)
     with django_assert_num_queries(len(few.captured_queries)):
-        obligation_credits_record_bulk(actor=None, plan=plan, requests=large)
+        obligation_credits_record_bulk(actor=SETUP, plan=plan, requests=large)
     assert ObligationCredit.objects.filter(reference__startswith="large:").count() == 80
     assert AuditEvent.objects.filter(action="reinvestment.credit.record").count() == 86

@@ -8,6 +8,7 @@ from django.db import IntegrityError, connection, transaction
 
 from audit.models import AuditEvent
 from organizations.access import AccessDenied
+from organizations.actors import SETUP
 from reinvestment import services
 from reinvestment.models import (
     FinancialYearStatus,
@@ -19,7 +20,14 @@ from reinvestment.models import (
     ReinvestmentPolicy,
 )
 from tests.organizations.factories import member
-from tests.reinvestment.factories import PlanFactory, county, financial_year, member_months
+from tests.reinvestment.factories import (
+    PlanFactory,
+    applies_to,
+    county,
+    financial_year,
+    line,
+    member_months,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -53,24 +61,24 @@ def test_compute_then_recompute_when_figures_change(plan):
 
 def test_allocation_by_member_months_largest_remainder(plan):
     # Member months 1200 : 3600 : 2400 = 1 : 3 : 2 of $11,250,000.00
-    obligation = services.obligation_compute(actor=None, financial_year=financial_year(plan), policy_code="CA-DHCS")
+    obligation = services.obligation_compute(actor=SETUP, financial_year=financial_year(plan), policy_code="CA-DHCS")
     amounts = {a.county.name: a.amount.amount for a in obligation.allocations.select_related("county")}
     assert amounts == {"Imperial": D("1875000.00"), "Riverside": D("5625000.00"), "San Diego": D("3750000.00")}
 
 
 def test_member_month_import_recomputes_the_allocation(plan):
-    obligation = services.obligation_compute(actor=None, financial_year=financial_year(plan), policy_code="CA-DHCS")
+    obligation = services.obligation_compute(actor=SETUP, financial_year=financial_year(plan), policy_code="CA-DHCS")
     rows = [{"plan": plan.code, "county": "Imperial", "month": "2024-01", "member_months": "4500"}]
-    services.member_months_import(actor=None, plan=plan, year=2024, rows=rows)
+    services.member_months_import(actor=SETUP, plan=plan, year=2024, rows=rows)
     imperial = obligation.allocations.get(county__name="Imperial")
     assert imperial.weight == D(100 * 11 + 4500)
 
 
 def test_lock_freezes_the_obligation_with_its_inputs_and_policy_version(plan):
     year = financial_year(plan)
-    services.obligation_compute(actor=None, financial_year=year, policy_code="CA-DHCS")
-    services.financial_year_submit(actor=None, financial_year=year)
-    services.financial_year_lock(actor=None, financial_year=year)
+    services.obligation_compute(actor=SETUP, financial_year=year, policy_code="CA-DHCS")
+    services.financial_year_submit(actor=SETUP, financial_year=year)
+    services.financial_year_lock(actor=SETUP, financial_year=year)
 
     obligation = Obligation.objects.get(financial_year=year)
     assert obligation.status == ObligationStatus.FROZEN and obligation.frozen_at is not None
@@ -81,29 +89,29 @@ def test_lock_freezes_the_obligation_with_its_inputs_and_policy_version(plan):
 
 def test_a_new_policy_version_does_not_change_a_frozen_obligation(plan):
     year = financial_year(plan)
-    services.obligation_compute(actor=None, financial_year=year, policy_code="CA-DHCS")
-    services.financial_year_submit(actor=None, financial_year=year)
-    services.financial_year_lock(actor=None, financial_year=year)
+    services.obligation_compute(actor=SETUP, financial_year=year, policy_code="CA-DHCS")
+    services.financial_year_submit(actor=SETUP, financial_year=year)
+    services.financial_year_lock(actor=SETUP, financial_year=year)
     v2 = ReinvestmentPolicy.objects.get(code="CA-DHCS", version=1)
     v2.pk, v2.version = None, 2
     v2.save()
     PolicyBracket.objects.create(policy=v2, position=1, rate=D("0.5"))
 
     with pytest.raises(ValidationError):
-        services.obligation_compute(actor=None, financial_year=year, policy_code="CA-DHCS")
+        services.obligation_compute(actor=SETUP, financial_year=year, policy_code="CA-DHCS")
     obligation = Obligation.objects.get(financial_year=year)
     assert (obligation.policy_version, obligation.total.amount) == (1, D("11250000.00"))
 
 
 def test_editing_a_locked_year_without_an_amendment_is_refused_and_nothing_changes(plan):
     year = financial_year(plan)
-    services.obligation_compute(actor=None, financial_year=year, policy_code="CA-DHCS")
-    services.financial_year_submit(actor=None, financial_year=year)
-    services.financial_year_lock(actor=None, financial_year=year)
+    services.obligation_compute(actor=SETUP, financial_year=year, policy_code="CA-DHCS")
+    services.financial_year_submit(actor=SETUP, financial_year=year)
+    services.financial_year_lock(actor=SETUP, financial_year=year)
     before = counts()
 
     with pytest.raises(ValidationError) as err:
-        services.financial_year_update(actor=None, financial_year=year, net_income=D("1.00"))
+        services.financial_year_update(actor=SETUP, financial_year=year, net_income=D("1.00"))
     assert "amendment" in str(err.value)
 
     year.refresh_from_db()
@@ -113,11 +121,11 @@ def test_editing_a_locked_year_without_an_amendment_is_refused_and_nothing_chang
 
 def test_amendment_supersedes_the_locked_year_and_recomputes(plan):
     year = financial_year(plan)
-    services.obligation_compute(actor=None, financial_year=year, policy_code="CA-DHCS")
-    services.financial_year_submit(actor=None, financial_year=year)
-    services.financial_year_lock(actor=None, financial_year=year)
+    services.obligation_compute(actor=SETUP, financial_year=year, policy_code="CA-DHCS")
+    services.financial_year_submit(actor=SETUP, financial_year=year)
+    services.financial_year_lock(actor=SETUP, financial_year=year)
 
-    new = services.financial_year_amend(actor=None, financial_year=year, reason="Audited statement restated",
+    new = services.financial_year_amend(actor=SETUP, financial_year=year, reason="Audited statement restated",
                                         net_income=D("120000000.00"))
 
     year.refresh_from_db()
@@ -136,11 +144,11 @@ def test_amendment_needs_a_reason_and_a_locked_year(plan):
     year = financial_year(plan)
     before = counts()
     with pytest.raises(ValidationError):
-        services.financial_year_amend(actor=None, financial_year=year, reason="Restated", net_income=D("1.00"))
-    services.financial_year_submit(actor=None, financial_year=year)
-    services.financial_year_lock(actor=None, financial_year=year)
+        services.financial_year_amend(actor=SETUP, financial_year=year, reason="Restated", net_income=D("1.00"))
+    services.financial_year_submit(actor=SETUP, financial_year=year)
+    services.financial_year_lock(actor=SETUP, financial_year=year)
     with pytest.raises(ValidationError):
-        services.financial_year_amend(actor=None, financial_year=year, reason="  ", net_income=D("1.00"))
+        services.financial_year_amend(actor=SETUP, financial_year=year, reason="  ", net_income=D("1.00"))
     assert PlanFinancialYear.objects.count() == before[0]
 
 
@@ -154,7 +162,7 @@ def test_amendment_needs_a_reason_and_a_locked_year(plan):
 def test_bad_figures_are_refused_and_nothing_is_written(plan, figures, field):
     before = counts()
     with pytest.raises(ValidationError) as err:
-        services.financial_year_create(actor=None, plan=plan, income_year=2024, **figures)
+        services.financial_year_create(actor=SETUP, plan=plan, income_year=2024, **figures)
     assert field in err.value.message_dict
     assert counts() == before
 
@@ -171,7 +179,7 @@ def test_income_year_no_policy_covers_writes_nothing(plan):
     year = financial_year(plan, 2019)
     before = counts()
     with pytest.raises(ValidationError) as err:
-        services.obligation_compute(actor=None, financial_year=year, policy_code="CA-DHCS")
+        services.obligation_compute(actor=SETUP, financial_year=year, policy_code="CA-DHCS")
     assert "2019" in str(err.value)
     assert counts() == before
 
@@ -180,16 +188,16 @@ def test_currency_other_than_the_policys_writes_nothing(plan):
     year = financial_year(plan, 2024, currency="CAD")
     before = counts()
     with pytest.raises(ValidationError) as err:
-        services.obligation_compute(actor=None, financial_year=year, policy_code="CA-DHCS")
+        services.obligation_compute(actor=SETUP, financial_year=year, policy_code="CA-DHCS")
     assert "currency" in err.value.message_dict
     assert counts() == before
 
 
 def test_missing_input_the_policy_needs_writes_nothing(plan):
-    year = financial_year(plan)
+    year = financial_year(PlanFactory(jurisdiction="NV"))  # NV applies to Nevada plans
     before = counts()
     with pytest.raises(ValidationError) as err:
-        services.obligation_compute(actor=None, financial_year=year, policy_code="NV")
+        services.obligation_compute(actor=SETUP, financial_year=year, policy_code="NV")
     assert "pretax_income" in err.value.message_dict
     assert counts() == before
 
@@ -214,17 +222,19 @@ def test_only_the_plans_finance_staff_write(plan):
 def test_database_refuses_two_live_years_and_net_income_above_revenue(plan):
     financial_year(plan)
     with pytest.raises(IntegrityError), transaction.atomic():
-        PlanFinancialYear.objects.create(plan=plan, income_year=2024, total_revenue=D("1"), net_income=D("0"))
+        PlanFinancialYear.objects.create(plan=plan, income_year=2024, total_revenue=D("1"), net_income=D("0"),
+                                         line_of_business=line("medi-cal"))
     with pytest.raises(IntegrityError), transaction.atomic():
-        PlanFinancialYear.objects.create(plan=plan, income_year=2030, total_revenue=D("1"), net_income=D("2"))
+        PlanFinancialYear.objects.create(plan=plan, income_year=2030, total_revenue=D("1"), net_income=D("2"),
+                                         line_of_business=line("medi-cal"))
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_database_trigger_refuses_changing_a_locked_year_from_any_client():
     plan = PlanFactory()
     year = financial_year(plan)
-    services.financial_year_submit(actor=None, financial_year=year)
-    services.financial_year_lock(actor=None, financial_year=year)
+    services.financial_year_submit(actor=SETUP, financial_year=year)
+    services.financial_year_lock(actor=SETUP, financial_year=year)
 
     with pytest.raises(Exception, match="locked"), transaction.atomic(), connection.cursor() as cur:
         cur.execute("UPDATE reinvestment_planfinancialyear SET net_income = 1 WHERE id = %s", [year.pk])
@@ -241,13 +251,14 @@ def test_allocation_by_revenue_share_uses_county_figures(plan):
     policy.pk, policy.code, policy.allocation_basis = None, "AZ-REV", "revenue"
     policy.save()
     PolicyBracket.objects.create(policy=policy, position=1, rate=D("0.06"))
+    applies_to(policy, "CA", "medi-cal")  # the variant applies to the (California) test plan
     year = financial_year(plan, 2024, revenue="1000000.00", net_income="100000.00")  # 6% = 6,000.00
-    services.county_financials_set(actor=None, financial_year=year, figures={
+    services.county_financials_set(actor=SETUP, financial_year=year, figures={
         county("Imperial"): (D("100000.00"), D("1.00")), county("Riverside"): (D("200000.00"), D("-5.00")),
         county("San Diego"): (D("0.00"), D("3.00")),
     })
 
-    obligation = services.obligation_compute(actor=None, financial_year=year, policy_code="AZ-REV")
+    obligation = services.obligation_compute(actor=SETUP, financial_year=year, policy_code="AZ-REV")
 
     amounts = {a.county.name: a.amount.amount for a in obligation.allocations.select_related("county")}
     assert amounts == {"Imperial": D("2000.00"), "Riverside": D("4000.00")}
@@ -255,7 +266,7 @@ def test_allocation_by_revenue_share_uses_county_figures(plan):
 
 def test_mlr_remittance_recipient_is_named_by_fund_code(plan):
     year = financial_year(plan, 2024, mlr_numerator=D("800000000.00"), mlr_denominator=D("1000000000.00"))
-    obligation = services.obligation_compute(actor=None, financial_year=year, policy_code="CA-DHCS")
+    obligation = services.obligation_compute(actor=SETUP, financial_year=year, policy_code="CA-DHCS")
     assert obligation.mlr_remittance.amount == D("50000000.00")  # 85% x $1B - $800M
 
     with pytest.raises(AccessDenied):

@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 
 from audit.models import AuditEvent
 from organizations.access import AccessDenied
+from organizations.actors import SETUP
 from reinvestment import services
 from reinvestment.models import MemberMonth
 from tests.organizations.factories import member
@@ -48,9 +49,9 @@ def test_import_writes_every_row_and_reports_each(plan, tmp_path, capsys):
 
 def test_reimport_replaces_counts_and_audits_before_after(plan):
     rows = [{"plan": plan.code, "county": "Imperial", "month": "2024-01", "member_months": "10"}]
-    services.member_months_import(actor=None, plan=plan, year=2024, rows=rows)
+    services.member_months_import(actor=SETUP, plan=plan, year=2024, rows=rows)
     rows[0]["member_months"] = "12"
-    report = services.member_months_import(actor=None, plan=plan, year=2024, rows=rows)
+    report = services.member_months_import(actor=SETUP, plan=plan, year=2024, rows=rows)
     assert report.written == 1
     assert MemberMonth.objects.get().member_months == 12
     event = AuditEvent.objects.filter(action="reinvestment.member_months.import").order_by("-id").first()
@@ -92,11 +93,11 @@ def test_wrong_header_and_empty_file_are_refused(plan, tmp_path):
 
 def test_locked_year_refuses_new_member_months(plan):
     year = financial_year(plan, 2024)
-    services.financial_year_submit(actor=None, financial_year=year)
-    services.financial_year_lock(actor=None, financial_year=year)
+    services.financial_year_submit(actor=SETUP, financial_year=year)
+    services.financial_year_lock(actor=SETUP, financial_year=year)
     rows = [{"plan": plan.code, "county": "Imperial", "month": "2024-01", "member_months": "10"}]
     with pytest.raises(ValidationError, match="locked"):
-        services.member_months_import(actor=None, plan=plan, year=2024, rows=rows)
+        services.member_months_import(actor=SETUP, plan=plan, year=2024, rows=rows)
     assert MemberMonth.objects.count() == 0
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal as D
 import pytest
 
 from organizations import access
+from organizations.actors import SETUP
 from reinvestment import selectors, services
 from reinvestment.models import Obligation, ObligationCredit, PlanFinancialYear
 from tests.organizations.factories import OrganizationFactory, member
@@ -25,12 +26,12 @@ def obligation():
     plan = PlanFactory()
     member_months(plan, 2024, {"Imperial": 100, "Riverside": 300})
     year = financial_year(plan, 2024, revenue="1000000.00", net_income="40000.00")  # 5% x 40,000 = 2,000.00
-    return services.obligation_compute(actor=None, financial_year=year, policy_code="CA-DHCS")
+    return services.obligation_compute(actor=SETUP, financial_year=year, policy_code="CA-DHCS")
 
 
 def credit(obligation, name, amount, on, ref, **kw):
     return services.obligation_credit_record(
-        actor=None, plan=obligation.plan, county_amounts={county(name): D(amount)}, credited_on=on,
+        actor=SETUP, plan=obligation.plan, county_amounts={county(name): D(amount)}, credited_on=on,
         source="fund_contribution", reference=ref, income_year=obligation.income_year, **kw,
     )
 
@@ -76,14 +77,14 @@ def test_earmarks_count_matching_credits():
     member_months(plan, 2024, {"Imperial": 10})
     # OR-SHARE: 20% x ($1,000,000 - 1.5% x $10,000,000) = 20% x $850,000 = $170,000
     year = financial_year(plan, 2024, revenue="10000000.00", net_income="1000000.00")
-    obligation = services.obligation_compute(actor=None, financial_year=year, policy_code="OR-SHARE")
+    obligation = services.obligation_compute(actor=SETUP, financial_year=year, policy_code="OR-SHARE")
     cbo = CBOFactory()
     services.direct_investment_record(
-        actor=None, plan=plan, payee=cbo, purpose="Rental assistance", county=county("Imperial"),
+        actor=SETUP, plan=plan, payee=cbo, purpose="Rental assistance", county=county("Imperial"),
         domain="housing", paid_on=datetime.date(2025, 3, 1), amount=D("20000.00"), cha_chip_aligned=True,
         cac_consulted=True, income_year=2024)
     services.direct_investment_record(
-        actor=None, plan=plan, payee=cbo, purpose="Food boxes", county=county("Imperial"),
+        actor=SETUP, plan=plan, payee=cbo, purpose="Food boxes", county=county("Imperial"),
         domain="food", paid_on=datetime.date(2025, 4, 1), amount=D("5000.00"), cha_chip_aligned=False,
         cac_consulted=True, income_year=2024)
 
@@ -109,9 +110,9 @@ def make_plan_with_years(n):
     member_months(plan, 2024, {"Imperial": 10, "Riverside": 20}, months=1)
     for i in range(n):
         year = financial_year(plan, 2023 + i, revenue="1000000.00", net_income="40000.00")
-        services.obligation_compute(actor=None, financial_year=year, policy_code="CA-DHCS")
+        services.obligation_compute(actor=SETUP, financial_year=year, policy_code="CA-DHCS")
         services.obligation_credit_record(
-            actor=None, plan=plan, county_amounts={county("Imperial"): D("5.00")}, credited_on=datetime.date(2027, 1, 1),
+            actor=SETUP, plan=plan, county_amounts={county("Imperial"): D("5.00")}, credited_on=datetime.date(2027, 1, 1),
             source="fund_contribution", reference=f"q{plan.pk}:{i}", income_year=2023 + i)
     return plan
 

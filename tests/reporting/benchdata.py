@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from organizations.actors import SETUP
 from organizations.models import County
 from reinvestment.models import (
     CreditSource,
@@ -20,7 +21,7 @@ from reinvestment.models import (
     ObligationCredit,
     PlanFinancialYear,
 )
-from reinvestment.services import obligation_compute
+from reinvestment.services import allocations_auto, obligation_compute
 from tests.reporting.grants_world import GrantsWorld, clone_awards, grants_world, post_pairs
 from wellness_fund.models import (
     Account,
@@ -58,7 +59,7 @@ def generate(*, scale: float = 1.0, grants_scale: float | None = None, code: str
     MemberMonth.objects.bulk_create([
         MemberMonth(plan=plan, county=c, month=dt.date(2024, m, 1), member_months=500 + 37 * i)
         for i, c in enumerate(counties) if c.pk not in have for m in range(1, 13)])
-    obligation_compute(actor=None, financial_year=PlanFinancialYear.objects.get(plan=plan, income_year=2024),
+    obligation_compute(actor=SETUP, financial_year=PlanFinancialYear.objects.get(plan=plan, income_year=2024),
                        policy_code="CA-DHCS")
     clone_awards(gw, n_grants - 1)
     accounts = {(a.role, a.funding_source_id): a for a in Account.objects.filter(fund=fund)}
@@ -80,6 +81,7 @@ def generate(*, scale: float = 1.0, grants_scale: float | None = None, code: str
                          credited_on=on, amount=p.amount, payee=fund.ach, domain=DOMAINS[i % len(DOMAINS)],
                          cha_chip_aligned=i % 2 == 0)
         for i, p in enumerate(payments)], batch_size=5000)
+    allocations_auto(actor=SETUP, plan=plan)  # the credits count toward the obligation by the rule
     used = 2 * (n_contrib + n_grants) + 8
     filler = max(0, (n_legs - used) // 2)
     if filler:

@@ -1,4 +1,4 @@
-"""Fixtures: a plan with its staff, and the community reinvestment selector replaced by plain data."""
+"""Fixtures: a plan with its staff, and the community reinvestment selector replaced by fixed data."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from organizations.models import Organization, OrganizationKind, Role
+from reporting.documents.community_reinvestment import CommunityReinvestmentReport
 from reporting.kinds import KINDS
 from tests.organizations.factories import OrganizationFactory, member
 from tests.reporting.factories import community_reinvestment_data
@@ -34,10 +35,10 @@ def staff(plan):
 
 
 class FakeSource:
-    """Stands in for the community reinvestment selector: plain data the test can change."""
+    """Stands in for the community reinvestment selector: data the test can change."""
 
     def __init__(self) -> None:
-        self.data: dict[str, Any] = community_reinvestment_data(counties=4, investments=6)
+        self.data: CommunityReinvestmentReport = community_reinvestment_data(counties=4, investments=6)
         self.calls = 0
         self.fail_next: list[BaseException] = []
 
@@ -47,11 +48,11 @@ class FakeSource:
             raise ValidationError({"plan": f"No plan {params['plan']!r}."})
         return plan
 
-    def collect(self, params: dict[str, Any]) -> dict[str, Any]:
+    def collect(self, params: dict[str, Any]) -> CommunityReinvestmentReport:
         self.calls += 1
         if self.fail_next:
             raise self.fail_next.pop(0)
-        return dict(self.data)
+        return self.data
 
 
 @pytest.fixture
@@ -61,3 +62,11 @@ def fake_cr(monkeypatch, media):
     monkeypatch.setattr(kind, "resolve", source.resolve)
     monkeypatch.setattr(kind, "collect", source.collect)
     return source
+
+
+@pytest.fixture
+def year_locked(plan, media):
+    """test-plan's income year 2024 recorded with its audited statement, submitted and locked (attestable)."""
+    from tests.reinvestment.factories import final_year
+
+    return final_year(plan, 2024)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from grants import services as gs
 from grants.models import AgendaItem, Application, Award, Decision, Meeting, MeetingStatus
+from organizations.actors import SETUP
 from organizations.models import Organization
 from tests.grants import factories as gf
 from tests.reporting.factories import plan_year
@@ -49,13 +50,13 @@ def grants_world(*, code: str = "plan-gw", contribution: str = "400000.00") -> G
     plan = plan_year(code=code, counties=3, credits=2, county_names=("Imperial", "Riverside", "San Diego"))
     w = gf.world(cbos=2, board=3)
     general = wf.general(w.fund)
-    src = ws.funding_source_create(actor=None, fund=w.fund, code=f"{code}-src", name=f"{plan} contributions",
+    src = ws.funding_source_create(actor=SETUP, fund=w.fund, code=f"{code}-src", name=f"{plan} contributions",
                                    kind=FundingSourceKind.PLAN_CONTRIBUTION, restriction=general, contributor=plan)
-    agreement = ws.agreement_create(actor=None, fund=w.fund, plan=plan, funding_source=src, code=f"{code}-agr",
+    agreement = ws.agreement_create(actor=SETUP, fund=w.fund, plan=plan, funding_source=src, code=f"{code}-agr",
                                     basis="fixed", frequency="quarterly", starts_on=dt.date(2026, 1, 1),
                                     fixed_amount=Decimal(contribution))
-    ws.statement_issue(actor=None, agreement=agreement, period_start=dt.date(2026, 1, 1))
-    ws.contribution_payment_record(actor=None, agreement=agreement, amount=Decimal(contribution),
+    ws.statement_issue(actor=SETUP, agreement=agreement, period_start=dt.date(2026, 1, 1))
+    ws.contribution_payment_record(actor=SETUP, agreement=agreement, amount=Decimal(contribution),
                                    received_on=dt.date(2026, 2, 1), bank_reference=f"{code}-pay-1",
                                    income_year=2024)
     wf.receive(w.fund, "100000.00")
@@ -119,6 +120,9 @@ def clone_awards(gw: GrantsWorld, count: int, amount: Decimal = Decimal("100.00"
                     commitment_reference=f"grants.award:bench-{start}-{i}", committed_on=template.committed_on)
               for i, (a, d) in enumerate(zip(apps, decisions, strict=True))]
     awards = Award.objects.bulk_create(awards, batch_size=2000)
+    for aw in awards:  # the reference every award carries, now that its id is known
+        aw.commitment_reference = f"grants.award:{aw.pk}"
+    Award.objects.bulk_update(awards, ["commitment_reference"], batch_size=2000)
     accounts = {a.role: a for a in Account.objects.filter(fund_id=template.fund_id,
                                                           restriction_id=template.restriction_id)}
     post_pairs(template.fund_id, TransactionKind.AWARD_COMMIT, template.committed_on,

@@ -49,3 +49,31 @@ def embedded_fonts(pdf: bytes) -> set[str]:
 def metadata(pdf: bytes) -> dict[str, str]:
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         return {str(k): str(v) for k, v in doc.docinfo.items()}
+
+
+def unembedded_fonts(pdf: bytes) -> set[str]:
+    """Base names of the fonts used on any page (or in any form on it) whose program is not
+    embedded: a /Font resource without FontFile, FontFile2 or FontFile3 in its descriptor
+    (for a Type0 font, in its descendant font's descriptor)."""
+    missing: set[str] = set()
+
+    def descriptor(font: pikepdf.Dictionary) -> pikepdf.Dictionary | None:
+        if font.get("/Subtype") == "/Type0":
+            font = font["/DescendantFonts"][0]
+        return font.get("/FontDescriptor")
+
+    def check(resources: pikepdf.Dictionary, seen: set[tuple[int, int]]) -> None:
+        for font in (resources.get("/Font") or {}).values():
+            d = descriptor(font)
+            if d is None or not any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                missing.add(str(font.get("/BaseFont")))
+        for xobject in (resources.get("/XObject") or {}).values():
+            key = xobject.objgen
+            if key not in seen and xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+                seen.add(key)
+                check(xobject["/Resources"], seen)
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            check(page.obj.get("/Resources") or pikepdf.Dictionary(), set())
+    return missing

@@ -4,8 +4,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
-from django.utils.module_loading import import_string
 
 from organizations.models import Organization, User
 from reinvestment.models import Obligation
@@ -14,6 +12,7 @@ from reporting.models import ReportArtifact, ReportRun, RunStatus
 from reporting.pdf import flowables
 from reporting.selectors import artifact_download
 from reporting.services import report_attest, report_file
+from tests.helpers import load_demo
 from tests.reporting import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(media):
-    for path in settings.DEMO_LOADERS:
-        import_string(path)()
+    load_demo()
 
 
 def test_demo_report_matches_the_obligation_and_is_attested_and_filed(demo):
@@ -49,7 +47,8 @@ def test_demo_report_matches_the_obligation_and_is_attested_and_filed(demo):
     assert pdf_text.squash("Asociación de Promotores — Niños Sanos") in squashed
     # when the compliance officer attests and files it
     compliance = User.objects.get(username="compliance")
-    attestation = report_attest(actor=compliance, artifact=draft)
+    attestation = report_attest(actor=compliance, artifact=draft, typed_name=compliance.get_full_name(),
+                                typed_title=compliance.title)
     report_file(actor=compliance, artifact=attestation.final)
     # then the regulator downloads the final, signed PDF
     regulator = User.objects.get(username="regulator")

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pikepdf
 
+from reporting.data import Attestation
+from reporting.kinds import render_pdf, render_twin
 from reporting.pdf import flowables
-from reporting.render import render_pdf, render_twin
 from tests.reporting import pdf_text
 from tests.reporting.factories import PAYEES, community_reinvestment_data
 
@@ -28,14 +29,14 @@ def test_totals_and_every_county_row_are_in_the_text():
     text = pdf_text.text(_render(data))
     squashed = pdf_text.squash(text)
     # then the totals and each county's row appear with the exact amounts
-    for amount in (data["total_obligation"], data["fulfilled"], data["remaining"]):
+    for amount in (data.total_obligation, data.fulfilled, data.remaining):
         assert flowables.money(amount) in text
-    for county in data["counties"]:
-        row = "".join([county["county"], f"{county['basis']:,}", flowables.percent(county["share"]),
-                       flowables.money(county["allocated"]), flowables.money(county["fulfilled"]),
-                       flowables.money(county["remaining"])])
-        assert pdf_text.squash(row) in squashed, county["county"]
-    assert sum(c["allocated"] for c in data["counties"]) == data["total_obligation"]
+    for county in data.counties:
+        row = "".join([county.county, f"{county.basis:,}", flowables.percent(county.share),
+                       flowables.money(county.allocated), flowables.money(county.fulfilled),
+                       flowables.money(county.remaining)])
+        assert pdf_text.squash(row) in squashed, county.county
+    assert sum(c.allocated for c in data.counties) == data.total_obligation
 
 
 def test_unicode_names_are_embedded_and_extractable():
@@ -64,13 +65,14 @@ def test_page_x_of_y_header_footer_watermark_and_draft_signature():
 
 
 def test_final_pdf_has_attestation_and_no_watermark():
-    attestation = {"name": "Carlos Ramírez", "title": "Chief Compliance Officer",
-                   "attested_at": dt.datetime(2026, 4, 2, 15, 0, tzinfo=dt.UTC)}
+    attestation = Attestation(name="Carlos Ramírez", title="Chief Compliance Officer",
+                              attested_at=dt.datetime(2026, 4, 2, 15, 0, tzinfo=dt.UTC))
     pdf = _render(community_reinvestment_data(attestation=attestation), draft=False)
     text = pdf_text.text(pdf)
     assert "DRAFT" not in text
     assert "Carlos Ramírez" in text and "Chief Compliance Officer" in text
-    assert "2026-04-02T15:00:00+00:00" in text
+    assert "2 April 2026, 15:00 UTC" in text
+    assert "2026-04-02T15:00" not in text  # no ISO timestamps in the PDF
 
 
 def test_outline_and_metadata():
@@ -78,7 +80,7 @@ def test_outline_and_metadata():
     titles = pdf_text.outline_titles(pdf)
     for section in ("Summary", "County allocation", "Investments", "Grants funded through wellness funds",
                     "Outcomes and people served", "Earmark compliance", "Community input", "Attestation",
-                    "Appendix: records behind the totals"):
+                    "Records behind the totals (data twin)"):
         assert section in titles
     meta = pdf_text.metadata(pdf)
     assert meta["/Title"].startswith("Community Reinvestment Report — Golden Valley Health Plan")
@@ -87,8 +89,8 @@ def test_outline_and_metadata():
 
 
 def test_long_tables_are_chunked_and_repeat_their_header():
-    # given more investments than one chunk holds
-    data = community_reinvestment_data(investments=flowables.CHUNK_ROWS * 3 + 5)
+    # given more direct investments (listed one by one; contributions are summarised) than one chunk holds
+    data = community_reinvestment_data(investments=flowables.CHUNK_ROWS * 6 + 10)
     pdf = _render(data)
     # then the investments header appears on every page the table spans
     pages = [p for p in pdf_text.pages_text(pdf) if "Payee" in p and "Advisory" in p]
@@ -107,15 +109,15 @@ def test_twin_holds_the_same_figures_without_floats():
     data = community_reinvestment_data(counties=5, investments=7)
     twin_json, twin_zip = render_twin("community-reinvestment", data)
     parsed = json.loads(twin_json, parse_float=lambda s: (_ for _ in ()).throw(AssertionError(s)))
-    assert parsed["total_obligation"] == str(data["total_obligation"])
-    assert [c["allocated"] for c in parsed["counties"]] == [str(c["allocated"]) for c in data["counties"]]
+    assert parsed["total_obligation"] == str(data.total_obligation)
+    assert [c["allocated"] for c in parsed["counties"]] == [str(c.allocated) for c in data.counties]
     with zipfile.ZipFile(io.BytesIO(twin_zip)) as archive:
         names = set(archive.namelist())
         assert {"data.json", "counties.csv", "investments.csv", "appendix.csv"} <= names
         counties = archive.read("counties.csv").decode().splitlines()
     assert len(counties) == 1 + 5
     total = sum(Decimal(line.split(",")[4]) for line in counties[1:])
-    assert total == data["total_obligation"]
+    assert total == data.total_obligation
     # same data, same bytes
     assert render_twin("community-reinvestment", data) == (twin_json, twin_zip)
 

@@ -1,6 +1,7 @@
 """Report runs: request -> Celery task -> immutable artifact; versions, retries, attestation, access."""
 
 import hashlib
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -16,6 +17,7 @@ from reporting.selectors import artifact_download, artifact_list, artifact_verif
 from reporting.services import report_attest, report_file, report_request
 from tests.organizations.factories import OrganizationFactory, member
 from tests.reporting import pdf_text
+from tests.reporting.factories import attest
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +44,7 @@ def test_request_generates_one_stored_artifact_with_its_hash(fake_cr, staff, dja
         pdf = fh.read()
     assert hashlib.sha256(pdf).hexdigest() == artifact.sha256
     assert artifact.version == 1 and not artifact.is_final
-    assert artifact.inputs_snapshot["total_obligation"] == str(fake_cr.data["total_obligation"])
+    assert artifact.inputs_snapshot["total_obligation"] == str(fake_cr.data.total_obligation)
     assert artifact.generator_version
     assert artifact_verify(artifact=artifact)
     assert "DRAFT" in pdf_text.text(pdf)
@@ -56,7 +58,7 @@ def test_same_inputs_reuse_the_artifact_and_new_inputs_make_a_new_version(
     assert again.pk != first.pk and again.artifact_id == first.artifact_id
     assert ReportArtifact.objects.count() == 1
     # when the data changes
-    fake_cr.data = {**fake_cr.data, "status": "Met", "remaining": Decimal("0.00")}
+    fake_cr.data = replace(fake_cr.data, status="Met", remaining=Decimal("0.00"))
     changed = _request(staff["finance"], django_capture_on_commit_callbacks)
     assert changed.artifact.version == 2
     assert ReportArtifact.objects.count() == 2
@@ -104,9 +106,9 @@ def test_request_needs_a_role_in_the_plan(fake_cr, plan, django_capture_on_commi
     assert ReportRun.objects.count() == 0
 
 
-def test_attest_stores_signed_final_pdf_and_records_its_hash(fake_cr, staff, django_capture_on_commit_callbacks):
+def test_attest_stores_signed_final_pdf_and_records_its_hash(fake_cr, staff, year_locked, django_capture_on_commit_callbacks):
     draft = _request(staff["finance"], django_capture_on_commit_callbacks).artifact
-    attestation = report_attest(actor=staff["compliance"], artifact=draft)
+    attestation = attest(staff["compliance"], draft)
     final = attestation.final
     with final.file.open("rb") as fh:
         pdf = fh.read()
@@ -118,12 +120,12 @@ def test_attest_stores_signed_final_pdf_and_records_its_hash(fake_cr, staff, dja
     assert attestation.attested_at.isoformat(timespec="seconds") in text
 
 
-def test_attesting_twice_is_refused_and_nothing_written(fake_cr, staff, django_capture_on_commit_callbacks):
+def test_attesting_twice_is_refused_and_nothing_written(fake_cr, staff, year_locked, django_capture_on_commit_callbacks):
     draft = _request(staff["finance"], django_capture_on_commit_callbacks).artifact
-    report_attest(actor=staff["compliance"], artifact=draft)
+    attest(staff["compliance"], draft)
     before, events = _counts(), AuditEvent.objects.count()
     with pytest.raises(ValidationError, match="already attested"):
-        report_attest(actor=staff["compliance"], artifact=draft)
+        attest(staff["compliance"], draft)
     assert _counts() == before and AuditEvent.objects.count() == events
 
 
@@ -138,20 +140,20 @@ def test_attest_without_compliance_role_is_refused(fake_cr, staff, django_captur
     assert _counts() == before
 
 
-def test_attest_refused_when_data_changed_since_the_draft(fake_cr, staff, django_capture_on_commit_callbacks):
+def test_attest_refused_when_data_changed_since_the_draft(fake_cr, staff, year_locked, django_capture_on_commit_callbacks):
     draft = _request(staff["finance"], django_capture_on_commit_callbacks).artifact
-    fake_cr.data = {**fake_cr.data, "status": "Met"}
+    fake_cr.data = replace(fake_cr.data, status="Met")
     before = _counts()
     with pytest.raises(ValidationError, match="data changed"):
-        report_attest(actor=staff["compliance"], artifact=draft)
+        attest(staff["compliance"], draft)
     assert _counts() == before
 
 
-def test_regulator_sees_only_filed_reports_of_its_jurisdiction(fake_cr, staff, django_capture_on_commit_callbacks):
+def test_regulator_sees_only_filed_reports_of_its_jurisdiction(fake_cr, staff, year_locked, django_capture_on_commit_callbacks):
     draft = _request(staff["finance"], django_capture_on_commit_callbacks).artifact
     regulator = member(Role.REGULATOR, OrganizationFactory(code="reg-ca", kind="regulator", jurisdiction="CA"))
     regulator_nv = member(Role.REGULATOR, OrganizationFactory(code="reg-nv", kind="regulator", jurisdiction="NV"))
-    final = report_attest(actor=staff["compliance"], artifact=draft).final
+    final = attest(staff["compliance"], draft).final
     # attested but not filed: invisible to the regulator
     assert list(artifact_list(user=regulator)) == []
     with pytest.raises(Http404):
@@ -176,11 +178,11 @@ def test_downloading_another_plans_report_gives_404(fake_cr, staff, django_captu
     assert artifact_download(user=staff["finance"], artifact_id=draft.pk, part="zip").content[:2] == b"PK"
 
 
-def test_filing_needs_a_final_report_and_happens_once(fake_cr, staff, django_capture_on_commit_callbacks):
+def test_filing_needs_a_final_report_and_happens_once(fake_cr, staff, year_locked, django_capture_on_commit_callbacks):
     draft = _request(staff["finance"], django_capture_on_commit_callbacks).artifact
     with pytest.raises(ValidationError, match="attest it before filing"):
         report_file(actor=staff["compliance"], artifact=draft)
-    final = report_attest(actor=staff["compliance"], artifact=draft).final
+    final = attest(staff["compliance"], draft).final
     with pytest.raises(AccessDenied):
         report_file(actor=staff["finance"], artifact=final)
     report_file(actor=staff["compliance"], artifact=final)

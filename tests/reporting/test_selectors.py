@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from organizations.actors import SETUP
 from reinvestment.models import Obligation, ObligationCredit
 from reporting.kinds import KINDS
 from reporting.models import ReportArtifact, ReportRun
@@ -20,14 +21,14 @@ def test_figures_match_the_obligation_and_credits():
     data = community_reinvestment_data({"plan": plan.code, "year": 2024})
     obligation = Obligation.objects.get(plan=plan, income_year=2024)
     credits = ObligationCredit.objects.filter(plan=plan, income_year=2024)
-    assert data["total_obligation"] == obligation.total.amount
-    assert data["fulfilled"] == sum(c.amount.amount for c in credits)
-    assert data["remaining"] == data["total_obligation"] - data["fulfilled"]
-    assert sum(c["allocated"] for c in data["counties"]) == data["total_obligation"]
-    assert sum(c["fulfilled"] for c in data["counties"]) == data["fulfilled"]
-    assert len(data["investments"]) == 5
-    assert all(i["advisory_committee_consulted"] is True for i in data["investments"])
-    assert data["policy"]["version"] == str(obligation.policy_version)
+    assert data.total_obligation == obligation.total.amount
+    assert data.fulfilled == sum(c.amount.amount for c in credits)
+    assert data.remaining == data.total_obligation - data.fulfilled
+    assert sum(c.allocated for c in data.counties) == data.total_obligation
+    assert sum(c.fulfilled for c in data.counties) == data.fulfilled
+    assert len(data.investments) == 5
+    assert all(i.advisory_committee_consulted is True for i in data.investments)
+    assert data.policy.version == str(obligation.policy_version)
 
 
 def test_query_count_does_not_grow_with_records(django_assert_num_queries):
@@ -50,7 +51,7 @@ def test_plan_year_without_financials_is_refused_and_nothing_stored():
     plan = plan_year(code="plan-nofin")
     before = _counts()
     with pytest.raises(ValidationError, match="no financials for income year 2023"):
-        report_request(actor=None, kind="community-reinvestment", params={"plan": plan.code, "year": 2023})
+        report_request(actor=SETUP, kind="community-reinvestment", params={"plan": plan.code, "year": 2023})
     assert _counts() == before
 
 
@@ -58,7 +59,7 @@ def test_plan_year_without_obligation_is_refused_and_nothing_stored():
     plan = plan_year(code="plan-noobl", obligation=False, credits=0)
     before = _counts()
     with pytest.raises(ValidationError, match="no obligation computed for income year 2024"):
-        report_request(actor=None, kind="community-reinvestment", params={"plan": plan.code, "year": 2024})
+        report_request(actor=SETUP, kind="community-reinvestment", params={"plan": plan.code, "year": 2024})
     assert _counts() == before
 
 
@@ -67,7 +68,7 @@ def test_year_whose_policy_is_missing_is_refused_and_nothing_stored():
     plan = plan_year(code="plan-tx", jurisdiction="TX", obligation=False, credits=0)
     before = _counts()
     with pytest.raises(ValidationError, match="No reinvestment policy of TX covers income year 2024"):
-        report_request(actor=None, kind="community-reinvestment", params={"plan": plan.code, "year": 2024})
+        report_request(actor=SETUP, kind="community-reinvestment", params={"plan": plan.code, "year": 2024})
     with pytest.raises(ValidationError):
         KINDS["community-reinvestment"].collect({"plan": plan.code, "year": 2024})
     assert _counts() == before
@@ -75,5 +76,5 @@ def test_year_whose_policy_is_missing_is_refused_and_nothing_stored():
 
 def test_unknown_plan_is_refused():
     with pytest.raises(ValidationError, match="No health plan with code 'nope'"):
-        report_request(actor=None, kind="community-reinvestment", params={"plan": "nope", "year": 2024})
+        report_request(actor=SETUP, kind="community-reinvestment", params={"plan": "nope", "year": 2024})
     assert _counts() == (0, 0)

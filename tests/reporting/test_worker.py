@@ -5,6 +5,7 @@ import hashlib
 import pytest
 from django.db import transaction
 
+from organizations.actors import SETUP
 from reporting.models import ReportArtifact, ReportRun, RunStatus
 from reporting.services import report_request
 from tests.helpers import wait_until
@@ -17,7 +18,7 @@ from tests.reporting.factories import plan_year
 def test_real_worker_generates_the_report_once(celery_worker_process):
     plan = plan_year(code="plan-worker", counties=3, credits=3)
     with transaction.atomic():
-        run = report_request(actor=None, kind="community-reinvestment", params={"plan": plan.code, "year": 2024})
+        run = report_request(actor=SETUP, kind="community-reinvestment", params={"plan": plan.code, "year": 2024})
     done = wait_until(lambda: ReportRun.objects.filter(pk=run.pk, status__in=[RunStatus.DONE, RunStatus.FAILED])
                       .first(), 120)
     assert done is not None, "the worker did not finish the run"

@@ -1,8 +1,10 @@
 """Browser harness: Debian's Chromium driven by Playwright against pytest-django's live server.
 
 * ``chromium_path``: /usr/bin/chromium; installed with apt-get when missing and running as
-  root, otherwise the browser tests are skipped with the reason. Playwright never downloads
-  a browser: it launches this executable.
+  root. With no browser the browser tests fail with the reason (a pass count must not hide
+  skipped browser tests); ``ALLOW_SKIP_BROWSER=1`` turns that failure into a skip, for a
+  machine that cannot install Chromium. Playwright never downloads a browser: it launches
+  this executable.
 * ``browser``: one headless Chromium for the whole session (fast); each test gets a fresh
   context (cookies, storage) and page from ``page``.
 * A failing test leaves a screenshot in ``var/screenshots/<test name>.png``.
@@ -20,6 +22,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -51,11 +54,19 @@ def _ensure_chromium() -> str | None:
     return str(CHROMIUM) if CHROMIUM.exists() else None
 
 
+def _no_browser(reason: str) -> NoReturn:
+    """Fail the browser test with ``reason``; skip it instead only when ALLOW_SKIP_BROWSER=1."""
+    if os.environ.get("ALLOW_SKIP_BROWSER") == "1":
+        pytest.skip(f"{reason} (skipped: ALLOW_SKIP_BROWSER=1)")
+    pytest.fail(f"{reason}. Browser tests do not skip; set ALLOW_SKIP_BROWSER=1 to skip them "
+                "on a machine without a browser.", pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     path = _ensure_chromium()
     if path is None:
-        pytest.skip("Debian's chromium is not installed (/usr/bin/chromium) and cannot be "
+        _no_browser("Debian's chromium is not installed (/usr/bin/chromium) and cannot be "
                     "installed without root: apt-get install -y chromium")
     return path
 
@@ -65,7 +76,7 @@ def browser(chromium_path: str) -> Iterator[object]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - dev extra missing
-        pytest.skip("playwright is not installed: pip install -e '.[dev]'")
+        _no_browser("playwright is not installed: pip install -e '.[dev]'")
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
@@ -123,3 +134,19 @@ def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:  # type
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("domcontentloaded")
+
+
+@pytest.fixture
+def w():  # type: ignore[no-untyped-def]
+    """A grants world for the page tests: two CBOs, a chair and three board members."""
+    from tests.grants import factories as gf
+
+    return gf.world(cbos=2, board=3)
+
+
+@pytest.fixture
+def opp(w):  # type: ignore[no-untyped-def]
+    """An open call of ``w``'s fund."""
+    from tests.grants import factories as gf
+
+    return gf.opportunity(w)

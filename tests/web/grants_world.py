@@ -22,25 +22,11 @@ def token(response: Any) -> str:
     return match.group(1)
 
 
-def session(w: gf.World, applications: list[Any]) -> tuple[Any, list[Any]]:
-    """Recommend ``applications``; a meeting in session, everyone present, one item each."""
-    for app in applications:
-        services.application_recommend(actor=w.admin, application=app, recommended=True)
-    body = gf.body(w)
-    meeting = gf.meeting(w, body)
-    items = [services.agenda_item_add(actor=w.admin, meeting=meeting, title=f"Item {i}",
-                                      entries=[(a, a.requested_amount.amount)])
-             for i, a in enumerate(applications, start=1)]
-    services.meeting_start(actor=w.chair, meeting=meeting)
-    services.attendance_record(actor=w.chair, meeting=meeting, members=[w.chair, *w.board])
-    return meeting, items
+session = gf.session  # recommend, then a meeting in session with one item per application
 
 
 def approve(w: gf.World, item: Any) -> Decision:
-    services.vote_open(actor=w.chair, item=item, mover=w.chair, seconder=w.board[0])
-    for voter in (w.chair, w.board[0], w.board[1]):
-        services.ballot_cast(actor=voter, item=item, choice="yes")
-    services.vote_close(actor=w.chair, item=item)
+    gf.approve(w, item)
     return Decision.objects.get(item=item)
 
 

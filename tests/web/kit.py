@@ -15,11 +15,12 @@ from django.urls import include, path
 
 # The friendly error pages, as in the product's URLconf.
 from config.urls import handler403, handler404, handler500  # noqa: F401, E402
+from money import format_usd
 from organizations import services
 from organizations.models import Organization, OrganizationKind
 from web import once, tables
 from web.forms import add_service_errors
-from web.money import MoneyAmountField, format_usd
+from web.money import MoneyAmountField
 from web.tables import Column
 
 PAGE = engines["django"].from_string(

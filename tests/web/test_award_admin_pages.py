@@ -21,11 +21,6 @@ from wellness_fund.models import LedgerTransaction
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def w():
-    return gf.world(cbos=2, board=3)
-
-
 def _award_state(a):
     a = Award.objects.get(pk=a.pk)
     return (a.status, a.amount.amount, a.period_end,

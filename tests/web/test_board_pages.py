@@ -17,16 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def w():
-    return gf.world(cbos=2, board=3)
-
-
-@pytest.fixture
-def opp(w):
-    return gf.opportunity(w)
-
-
-@pytest.fixture
 def in_session(w, opp):
     app = gf.submitted(w, opp, 0)
     meeting, items = gw.session(w, [app])

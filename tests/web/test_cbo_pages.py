@@ -17,16 +17,6 @@ from tests.web import grants_world as gw
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def w():
-    return gf.world(cbos=2, board=3)
-
-
-@pytest.fixture
-def opp(w):
-    return gf.opportunity(w)
-
-
 def _form_data(app, **changes):
     """What the browser sends for a complete application (budget in two lines)."""
     data = {

@@ -6,6 +6,7 @@ import hashlib
 import pytest
 from django.urls import reverse
 
+from organizations.actors import SETUP, WORKER
 from organizations.models import Role
 from reporting.models import ReportArtifact, ReportAttestation, ReportFiling, ReportRun
 from tests.organizations.factories import member
@@ -23,6 +24,15 @@ def media(settings, tmp_path):
 @pytest.fixture
 def plan():
     return plan_year(code="plan-cmp", counties=2, credits=2)
+
+
+@pytest.fixture
+def attestable(plan):
+    """The plan's income year locked, with its audited statement uploaded: its report can be attested."""
+    from reinvestment.models import PlanFinancialYear
+    from tests.reinvestment.factories import lock_year
+
+    return lock_year(PlanFinancialYear.objects.get(plan=plan))
 
 
 @pytest.fixture
@@ -44,6 +54,10 @@ def _request(client, plan, year=2024, capture=None):
         return client.post(url, {"year": str(year)})
     with capture(execute=True):
         return client.post(url, {"year": str(year)})
+
+
+#: The officer's confirmation: their full name and title as on file.
+TYPED = {"typed_name": "Carla Reyes", "typed_title": "Chief Compliance Officer"}
 
 
 def _draft(client, plan, capture):
@@ -94,7 +108,8 @@ def test_not_a_number_year_is_a_field_error(client, plan, officer):
     assert ReportRun.objects.count() == 0
 
 
-def test_waiting_list_preview_attest_and_file(client, plan, officer, django_capture_on_commit_callbacks):
+def test_waiting_list_preview_attest_and_file(client, plan, officer, attestable,
+                                              django_capture_on_commit_callbacks):
     client.force_login(officer)
     _, draft = _draft(client, plan, django_capture_on_commit_callbacks)
 
@@ -104,7 +119,7 @@ def test_waiting_list_preview_attest_and_file(client, plan, officer, django_capt
     assert preview.status_code == 200
     assert hashlib.sha256(preview.content).hexdigest() == draft.sha256
 
-    attested = client.post(reverse("reporting:artifact_attest", args=[draft.pk]))
+    attested = client.post(reverse("reporting:artifact_attest", args=[draft.pk]), TYPED)
     final = ReportArtifact.objects.get(organization=plan, is_final=True)
     assert attested.status_code == 302
     assert attested["Location"] == reverse("reporting:artifact", args=[final.pk])
@@ -117,15 +132,29 @@ def test_waiting_list_preview_attest_and_file(client, plan, officer, django_capt
     assert "Filed" in page and final.sha256 in page
 
 
-def test_attesting_twice_is_refused_with_a_message(client, plan, officer, django_capture_on_commit_callbacks):
+def test_attesting_twice_is_refused_with_a_message(client, plan, officer, attestable,
+                                                   django_capture_on_commit_callbacks):
     client.force_login(officer)
     _, draft = _draft(client, plan, django_capture_on_commit_callbacks)
-    client.post(reverse("reporting:artifact_attest", args=[draft.pk]))
-    response = client.post(reverse("reporting:artifact_attest", args=[draft.pk]))
+    client.post(reverse("reporting:artifact_attest", args=[draft.pk]), TYPED)
+    response = client.post(reverse("reporting:artifact_attest", args=[draft.pk]), TYPED)
     assert response.status_code == 400
     assert "already attested" in response.content.decode()
     assert ReportAttestation.objects.count() == 1
     assert ReportArtifact.objects.filter(is_final=True).count() == 1
+
+
+def test_attesting_without_the_typed_confirmation_is_refused_on_the_page(
+        client, plan, officer, attestable, django_capture_on_commit_callbacks):
+    client.force_login(officer)
+    _, draft = _draft(client, plan, django_capture_on_commit_callbacks)
+    page = client.get(reverse("reporting:artifact", args=[draft.pk])).content.decode()
+    assert 'name="typed_name"' in page and 'name="typed_title"' in page
+    response = client.post(reverse("reporting:artifact_attest", args=[draft.pk]),
+                           {"typed_name": "Carla Reyes", "typed_title": "Officer"})
+    assert response.status_code == 400
+    assert "not the job title on file" in response.content.decode()
+    assert ReportAttestation.objects.count() == 0 and not ReportArtifact.objects.filter(is_final=True).exists()
 
 
 def test_filing_a_draft_is_refused(client, plan, officer, django_capture_on_commit_callbacks):
@@ -141,7 +170,7 @@ def test_finance_may_request_but_not_attest(client, plan, finance, django_captur
     client.force_login(finance)
     _, draft = _draft(client, plan, django_capture_on_commit_callbacks)
     assert draft is not None
-    assert client.post(reverse("reporting:artifact_attest", args=[draft.pk])).status_code == 404
+    assert client.post(reverse("reporting:artifact_attest", args=[draft.pk]), TYPED).status_code == 404
     assert ReportAttestation.objects.count() == 0
 
 
@@ -156,7 +185,7 @@ def test_another_plans_reports_are_404(client, plan, officer, django_capture_on_
                 reverse("reporting:artifact", args=[draft.pk]),
                 reverse("reporting:download", args=[draft.pk, "pdf"])):
         assert client.get(url).status_code == 404, url
-    assert client.post(reverse("reporting:artifact_attest", args=[draft.pk])).status_code == 404
+    assert client.post(reverse("reporting:artifact_attest", args=[draft.pk]), TYPED).status_code == 404
     assert client.post(reverse("reporting:report_new", args=[plan.code]), {"year": "2024"}).status_code == 404
     assert ReportAttestation.objects.count() == 0
     assert ReportRun.objects.count() == 1
@@ -170,10 +199,10 @@ def test_cbo_user_gets_404_on_compliance_pages(client, plan):
     assert client.get(reverse("reporting:verify")).status_code == 404
 
 
-def test_history_lists_versions_with_hashes(client, plan, officer, django_capture_on_commit_callbacks):
+def test_history_lists_versions_with_hashes(client, plan, officer, attestable, django_capture_on_commit_callbacks):
     client.force_login(officer)
     _, draft = _draft(client, plan, django_capture_on_commit_callbacks)
-    client.post(reverse("reporting:artifact_attest", args=[draft.pk]))
+    client.post(reverse("reporting:artifact_attest", args=[draft.pk]), TYPED)
     response = client.get(reverse("reporting:history", args=[plan.code]))
     html = response.content.decode()
     assert response.context["table"].page.paginator.count == 2
@@ -192,9 +221,9 @@ def test_history_query_count(client, plan, officer, django_assert_num_queries, v
     year = PlanFinancialYear.objects.get(plan=plan)
     for i in range(versions):
         if i:  # new inputs give a new version
-            services.financial_year_update(actor=None, financial_year=year,
+            services.financial_year_update(actor=SETUP, financial_year=year,
                                            net_income=year.net_income.amount - 1000 * i)
-        report_generate(run_id=report_request(actor=None, kind="community-reinvestment",
+        report_generate(actor=WORKER, run_id=report_request(actor=SETUP, kind="community-reinvestment",
                                               params={"plan": plan.code, "year": 2024}, enqueue=False).pk)
     client.force_login(officer)
     url = reverse("reporting:history", args=[plan.code])
@@ -215,9 +244,9 @@ def test_compliance_page_query_count(client, plan, officer, django_assert_num_qu
     year = PlanFinancialYear.objects.get(plan=plan)
     for i in range(drafts):
         if i:
-            services.financial_year_update(actor=None, financial_year=year,
+            services.financial_year_update(actor=SETUP, financial_year=year,
                                            net_income=year.net_income.amount - 1000 * i)
-        report_generate(run_id=report_request(actor=None, kind="community-reinvestment",
+        report_generate(actor=WORKER, run_id=report_request(actor=SETUP, kind="community-reinvestment",
                                               params={"plan": plan.code, "year": 2024}, enqueue=False).pk)
     client.force_login(officer)
     url = reverse("reporting:compliance", args=[plan.code])

@@ -12,6 +12,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from grants import services
 from grants.models import AgendaItem, Application, Award, FundingOpportunity, ReviewAssignment
+from organizations.actors import SETUP
 from tests.grants import factories as gf
 from tests.organizations.factories import OrganizationFactory, member
 from tests.web import grants_world as gw
@@ -19,16 +20,6 @@ from tests.wellness_fund import factories as wf
 from wellness_fund import commitments
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def w():
-    return gf.world(cbos=2, board=3)
-
-
-@pytest.fixture
-def opp(w):
-    return gf.opportunity(w)
 
 
 def _available(w):
@@ -205,7 +196,7 @@ def test_award_above_the_available_money_shows_the_error_and_commits_nothing(cli
     _m, items = gw.session(w, [app])
     gw.approve(w, items[0])
     # another commitment leaves 5,000 available, less than the 20,000 approved
-    commitments.award_commit(actor=None, fund=w.fund, restriction=w.restriction, amount=Decimal("25000.00"),
+    commitments.award_commit(actor=SETUP, fund=w.fund, restriction=w.restriction, amount=Decimal("25000.00"),
                              reference="test:other", on=dt.date(2026, 2, 1))
     before = (Award.objects.count(), _available(w), AuditEvent.objects.count())
     client.force_login(w.admin)

@@ -12,6 +12,7 @@ import re
 
 import pytest
 
+from organizations.actors import SETUP, WORKER
 from organizations.models import User
 from reinvestment.models import MemberMonth, Obligation, PlanFinancialYear
 from reporting import services as reporting_services
@@ -42,6 +43,8 @@ def _reference_data() -> None:
         return
     for module, function in [("organizations.migrations.0002_seed_counties", "seed"),
                              ("reinvestment.migrations.0004_seed_policies", "seed"),
+                             ("reinvestment.migrations.0006_lines_of_business_applicability", "seed_lines"),
+                             ("reinvestment.migrations.0007_policy_applicability_sources", "forward"),
                              ("reporting.migrations.0002_guards_and_disclosure_rule", "seed_disclosure_rule")]:
         getattr(importlib.import_module(module), function)(apps, None)
 
@@ -95,7 +98,7 @@ def test_compliance_officer_requests_attests_and_files(page, plan_demo):
     sign_in(page, "compliance")
     page.get_by_role("link", name="Compliance reports").first.click()
     assert_accessible(page)
-    page.get_by_label("Income year").fill("2025")
+    page.get_by_label("Income year").fill("2024")  # the locked year, with its audited statement
     page.get_by_role("button", name="Generate").click()
     page.wait_for_url(re.compile(r"/reports/runs/\d+/$"))
     progress = page.locator(".progress")
@@ -109,12 +112,14 @@ def test_compliance_officer_requests_attests_and_files(page, plan_demo):
         page.get_by_role("link", name="Download the draft PDF").click()
     assert preview.value.suggested_filename.endswith(".pdf")
     assert_accessible(page)
+    page.get_by_label("Your full name").fill("Carlos Ramírez")
+    page.get_by_label("Your job title").fill("Chief Compliance Officer")
     page.get_by_role("button", name="Attest this version").click()
     page.get_by_text("Attested. The final report is ready to file.").wait_for()
     page.get_by_role("button", name="File with the regulator").click()
     page.get_by_text("Filed with the regulator.").wait_for()
     final = ReportArtifact.objects.get(organization__code="demo-plan", is_final=True,
-                                       params__year=2025)
+                                       params__year=2024)
     assert ReportFiling.objects.filter(artifact=final).exists()
     assert final.sha256 in page.locator("main").inner_text()
 
@@ -124,7 +129,8 @@ def test_regulator_downloads_and_verifies_the_pdf(page, plan_demo, tmp_path):
 
     draft = ReportArtifact.objects.get(pk=reporting_demo.load()["artifact"])
     officer = User.objects.get(username="compliance")
-    final = reporting_services.report_attest(actor=officer, artifact=draft).final
+    final = reporting_services.report_attest(actor=officer, artifact=draft, typed_name=officer.get_full_name(),
+                                             typed_title=officer.title).final
     reporting_services.report_file(actor=officer, artifact=final)
 
     sign_in(page, "regulator")
@@ -182,7 +188,7 @@ def test_member_month_import_shows_the_bad_rows_in_the_browser(page, plan_demo, 
 
 
 def test_progress_bar_polls_until_the_worker_finishes(page, plan_demo):
-    run = reporting_services.report_request(actor=None, kind="community-reinvestment",
+    run = reporting_services.report_request(actor=SETUP, kind="community-reinvestment",
                                             params={"plan": "demo-plan", "year": 2025}, enqueue=False)
     sign_in(page, "compliance")
     page.goto(f"/reports/runs/{run.pk}/")
@@ -190,7 +196,7 @@ def test_progress_bar_polls_until_the_worker_finishes(page, plan_demo):
     assert "0% complete" in status.inner_text()
     assert page.locator(".progress").get_attribute("hx-get") == f"/reports/runs/{run.pk}/status/"
 
-    reporting_services.report_generate(run_id=run.pk)  # what the worker does
+    reporting_services.report_generate(actor=WORKER, run_id=run.pk)  # what the worker does
 
     status.get_by_text("Done.").wait_for()  # htmx asked again and swapped the finished bar in
     assert page.locator("progress").get_attribute("value") == "100"

@@ -9,7 +9,8 @@ from djmoney.money import Money
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from web.money import MoneyAmountField, format_usd, plain_amount
+from money import format_usd, plain_amount
+from web.money import MoneyAmountField
 
 
 @pytest.mark.parametrize(
@@ -74,7 +75,7 @@ def test_money_field_parses_exact_decimals(typed, cleaned):
         ("-3", "must not be negative"),
         ("0", "greater than zero"),
         ("", "This field is required"),
-        ("1e400", "too large"),
+        ("1e400", "Enter an amount in dollars and cents"),
         ("100000000000000.00", "too large"),
         ("NaN", "Enter an amount"),
     ],
@@ -98,7 +99,7 @@ def test_money_field_errors_are_translated():
 
     with translation.override("es"):
         with pytest.raises(ValidationError) as exc:
-            MoneyAmountField().clean("1.001")
+            MoneyAmountField().clean("1,001")  # in Spanish "1.001" is one thousand and one
         assert "como máximo dos decimales" in " ".join(exc.value.messages)
 
 
@@ -110,3 +111,63 @@ def test_money_field_shows_an_initial_amount_without_float_or_symbol():
 
     html = str(F(initial={"amount": Money("1234.5", "USD")})["amount"])
     assert 'value="1234.50"' in html and 'inputmode="decimal"' in html
+
+
+@pytest.mark.parametrize(
+    ("typed", "cleaned"),
+    [("1,234.56", "1234.56"), ("$1,234.56", "1234.56"), ("1234.56", "1234.56"), ("1,234,567", "1234567.00")],
+)
+def test_money_field_reads_english_grouping(typed, cleaned):
+    with translation.override("en"):
+        assert MoneyAmountField().clean(typed) == Decimal(cleaned)
+
+
+@pytest.mark.parametrize(
+    ("typed", "cleaned"),
+    [("1.234,56", "1234.56"), ("1234,56", "1234.56"), ("$1.234.567,5", "1234567.50"),
+     ("1.001", "1001.00"), ("1234.56", "1234.56")],
+)
+def test_money_field_reads_spanish_grouping(typed, cleaned):
+    with translation.override("es"):
+        assert MoneyAmountField().clean(typed) == Decimal(cleaned)
+    with translation.override("es"):
+        assert MoneyAmountField(allow_negative=True).clean("-" + typed) == -Decimal(cleaned)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["1,00", "12,34,567.00", "1.234,56", "1 000", "5 000", "1e9", "1E3", "1_000", "+5.00", "５.００",
+     "$-5", "0x10", "Infinity", "9" * 100],
+)
+def test_money_field_refuses_what_english_does_not_write(typed):
+    from django.core.exceptions import ValidationError
+
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        MoneyAmountField(allow_negative=True).clean(typed)
+    assert exc.value.messages == ["Enter an amount in dollars and cents, for example 1,234.56."]
+
+
+@pytest.mark.parametrize("typed", ["1,234.56", "12.34.567,00", "1.23,00", "1 234,56", "1e3", "1234.567"])
+def test_money_field_refuses_what_spanish_does_not_write(typed):
+    from django.core.exceptions import ValidationError
+
+    with translation.override("es"):
+        with pytest.raises(ValidationError) as exc:
+            MoneyAmountField().clean(typed)
+        assert exc.value.messages == ["Escriba una cantidad en dólares y centavos, por ejemplo 1.234,56."]
+
+
+def test_money_field_passes_size_and_sign_errors_through_with_its_own_words():
+    from django.core.exceptions import ValidationError
+
+    for typed, message in [("100,000,000,000,000.00", "The amount is too large."),
+                           ("1" * 40, "The amount is too large."),
+                           ("1,234.567", "Amounts have at most two decimal places (cents)."),
+                           ("-$1.00", "The amount must not be negative."),
+                           ("-0", "The amount must not be negative.")]:
+        with translation.override("en"), pytest.raises(ValidationError) as exc:
+            MoneyAmountField(allow_zero=True).clean(typed)
+        assert exc.value.messages == [message], typed
+    assert MoneyAmountField().clean(Decimal("12.5")) == Decimal("12.50")
+    with pytest.raises(ValidationError):
+        MoneyAmountField().clean(Decimal("NaN"))

@@ -1,18 +1,17 @@
 """Once-only forms: the same form sent twice (double click, back button) writes one record."""
 
-import threading
 import time
 
 import pytest
 from django import forms
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.test import RequestFactory
 
 from audit.models import AuditEvent
 from organizations import services
 from organizations.models import Organization
+from tests.helpers import race
 from tests.organizations.factories import UserFactory
 from web import once
 
@@ -24,7 +23,7 @@ def _request(session_key: str | None = None):
     request.session = SessionStore(session_key=session_key)
     if session_key is None:
         request.session.create()
-    request.user = UserFactory(username="clerk")
+    request.user = UserFactory(username="clerk", is_superuser=True)  # creates organizations
     return request
 
 
@@ -108,32 +107,17 @@ def test_two_posts_racing_with_the_same_token_write_one_record():
     request = _request()
     key = request.session.session_key
     token = once.new_token()
-    outcomes: list[once.Outcome] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(2)
 
-    def post(code: str) -> None:
-        try:
-            req = _request(key)
+    def post(req, code: str) -> once.Outcome:
+        def slow_action() -> str:
+            time.sleep(0.3)  # the write takes a while: the other post must wait, not run
+            return _create(req, code)()
 
-            def slow_action() -> str:
-                time.sleep(0.3)  # the write takes a while: the other post must wait, not run
-                return _create(req, code)()
+        return once.submit_once(req, token=token, action=slow_action)
 
-            barrier.wait()
-            outcomes.append(once.submit_once(req, token=token, action=slow_action))
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=post, args=(f"race-{i}",)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    outcomes = race(post, [(_request(key), f"race-{i}") for i in range(2)], timeout=30)
     # Then one record, one first outcome and one repeat pointing at it.
-    assert errors == []
+    assert [o for o in outcomes if isinstance(o, BaseException)] == []
     assert Organization.objects.filter(legal_name="Twice Sent").count() == 1
     assert sorted(o.repeated for o in outcomes) == [False, True]
     assert outcomes[0].url == outcomes[1].url

@@ -173,7 +173,7 @@ def test_form_field_ties_errors_and_help_to_the_input():
     assert 'aria-invalid="true"' in html
     assert 'id="id_title_error"' in html
     assert 'role="alert"' in html and 'href="#id_amount"' in html
-    assert '<label for="id_amount">Amount requested' in html
+    assert 'for="id_amount">Amount requested' in html
 
 
 def test_a_valid_field_has_no_error_markup():

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from organizations.actors import SETUP
 from organizations.models import Role
 from reinvestment import services
 from reinvestment.models import (
@@ -53,7 +54,7 @@ def compliance(plan):
 def _year_with_obligation(plan, income_year=2024):
     give_member_months(plan, income_year, {"Imperial": 1000, "Riverside": 3000})
     year = financial_year(plan, income_year=income_year)
-    services.obligation_compute(actor=None, financial_year=year, policy_code=POLICY)
+    services.obligation_compute(actor=SETUP, financial_year=year, policy_code=POLICY)
     return year
 
 
@@ -222,8 +223,8 @@ def test_submit_lock_and_amend_with_a_reason(client, plan, finance):
 
 def test_amend_without_reason_shows_error_and_changes_nothing(client, plan, finance):
     year = _year_with_obligation(plan)
-    services.financial_year_submit(actor=None, financial_year=year)
-    services.financial_year_lock(actor=None, financial_year=year)
+    services.financial_year_submit(actor=SETUP, financial_year=year)
+    services.financial_year_lock(actor=SETUP, financial_year=year)
     client.force_login(finance)
     response = client.post(reverse("reinvestment:year_amend", args=[plan.code, year.pk]),
                            {"reason": "", "total_revenue": "1.00", "net_income": "1.00"})
@@ -246,8 +247,8 @@ def test_locking_a_draft_is_refused_with_a_message(client, plan, finance):
 
 def test_upload_audited_statement_to_a_locked_year_is_refused(client, plan, finance):
     year = financial_year(plan)
-    services.financial_year_submit(actor=None, financial_year=year)
-    services.financial_year_lock(actor=None, financial_year=year)
+    services.financial_year_submit(actor=SETUP, financial_year=year)
+    services.financial_year_lock(actor=SETUP, financial_year=year)
     client.force_login(finance)
     document = SimpleUploadedFile("audit.pdf", b"%PDF-1.4", content_type="application/pdf")
     response = client.post(reverse("reinvestment:year_document", args=[plan.code, year.pk]),
@@ -381,7 +382,7 @@ def test_investment_list_query_count(client, plan, finance, django_assert_num_qu
     imperial = county("Imperial")
     for i in range(count):
         services.direct_investment_record(
-            actor=None, plan=plan, payee=cbo, purpose=f"Item {i}", county=imperial, domain="food",
+            actor=SETUP, plan=plan, payee=cbo, purpose=f"Item {i}", county=imperial, domain="food",
             paid_on=dt.date(2025, 1, 1 + i), amount=Decimal("100.00"), cha_chip_aligned=False,
             cac_consulted=False, income_year=2024)
     client.force_login(finance)
@@ -402,7 +403,7 @@ def agreement(plan):
     fund = wf.fund(counties=("Imperial",))
     wf.member_months(plan, "Imperial", dt.date(2026, 1, 1), 1000)
     agr = wf.agreement(fund, plan, pmpm_rate="2.0000")
-    wf_services.statement_issue(actor=None, agreement=agr, period_start=dt.date(2026, 1, 1))
+    wf_services.statement_issue(actor=SETUP, agreement=agr, period_start=dt.date(2026, 1, 1))
     return agr
 
 
@@ -435,7 +436,7 @@ def test_statement_list_query_count(client, plan, finance, django_assert_num_que
     agr = wf.agreement(fund, plan)
     for m in range(1, months + 1):
         wf.member_months(plan, "Imperial", dt.date(2026, m, 1), 100)
-        wf_services.statement_issue(actor=None, agreement=agr, period_start=dt.date(2026, m, 1))
+        wf_services.statement_issue(actor=SETUP, agreement=agr, period_start=dt.date(2026, m, 1))
     client.force_login(finance)
     url = reverse("wellness_fund:plan_statements", args=[plan.code])
     client.get(url)

@@ -7,9 +7,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from audit.models import AuditEvent
+from organizations.actors import SETUP, WORKER
 from organizations.models import OrganizationKind, Role
 from reporting import services
-from reporting.models import ReportArtifact
+from reporting.models import ReportArtifact, ReportAttestation, ReportFiling
 from tests.organizations.factories import OrganizationFactory, member
 from tests.reporting.factories import plan_year
 
@@ -29,14 +31,15 @@ def regulator(state="CA"):
 
 def filed_report(code="plan-reg", *, file=True):
     """A plan's attested final report (filed unless ``file=False``), through the services."""
-    plan = plan_year(code=code, counties=1, credits=1)
+    plan = plan_year(code=code, counties=1, credits=1, lock=True)
     officer = member(Role.PLAN_COMPLIANCE, plan)
     officer.first_name, officer.last_name, officer.title = "Ana", "Diaz", "Compliance Officer"
     officer.save()
-    run = services.report_request(actor=None, kind="community-reinvestment",
+    run = services.report_request(actor=SETUP, kind="community-reinvestment",
                                   params={"plan": plan.code, "year": 2024}, enqueue=False)
-    draft = services.report_generate(run_id=run.pk)
-    final = services.report_attest(actor=officer, artifact=draft).final
+    draft = services.report_generate(actor=WORKER, run_id=run.pk)
+    final = services.report_attest(actor=officer, artifact=draft, typed_name="Ana Diaz",
+                                   typed_title="Compliance Officer").final
     if file:
         services.report_file(actor=officer, artifact=final)
     return final
@@ -93,11 +96,25 @@ def test_regulator_downloads_pdf_and_data_twin(client):
     assert hashlib.sha256(twin.content).hexdigest() == final.twin_sha256
 
 
-def test_regulator_cannot_attest_or_file(client):
+def _written(media):
+    files = sorted(str(p.relative_to(media)) for p in media.rglob("*") if p.is_file())
+    return (ReportArtifact.objects.count(), ReportAttestation.objects.count(), ReportFiling.objects.count(),
+            AuditEvent.objects.count(), files)
+
+
+def test_regulator_cannot_attest_or_file(client, media):
     final = filed_report()
-    client.force_login(regulator())
-    assert client.post(reverse("reporting:artifact_file", args=[final.pk])).status_code == 404
-    assert client.post(reverse("reporting:artifact_attest", args=[final.pk])).status_code == 404
+    draft = ReportAttestation.objects.get(final=final).draft
+    reg = regulator()
+    client.force_login(reg)
+    before = _written(media)
+    filing = client.post(reverse("reporting:artifact_file", args=[final.pk]))
+    attest = client.post(reverse("reporting:artifact_attest", args=[draft.pk]),
+                         {"typed_name": "Reg Ulator", "typed_title": "Examiner"})
+    assert filing.status_code == 404 and attest.status_code == 404
+    assert "Attested." not in attest.content.decode() and "Filed with" not in filing.content.decode()
+    assert _written(media) == before
+    assert ReportFiling.objects.get().filed_by != reg  # the officer's filing is untouched
 
 
 def test_verify_names_the_matching_report_and_version(client):

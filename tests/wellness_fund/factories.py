@@ -4,6 +4,7 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 
+from organizations.actors import SETUP
 from organizations.models import County, OrganizationKind
 from tests.organizations.factories import OrganizationFactory
 from wellness_fund import services
@@ -30,7 +31,7 @@ def plan(code: str | None = None):
 
 def fund(*, code: str | None = None, counties: tuple[str, ...] = ("Imperial",), owner=None):
     return services.fund_create(
-        actor=None, code=code or f"fund-{next(_seq)}", name="Test fund", ach=owner or ach(),
+        actor=SETUP, code=code or f"fund-{next(_seq)}", name="Test fund", ach=owner or ach(),
         counties=[county(n) for n in counties],
     )
 
@@ -41,7 +42,7 @@ def general(f) -> Restriction:
 
 def source(f, *, kind: str = FundingSourceKind.PHILANTHROPY, restriction=None, contributor=None, code=None):
     return services.funding_source_create(
-        actor=None, fund=f, code=code or f"src-{next(_seq)}", name="Source", kind=kind,
+        actor=SETUP, fund=f, code=code or f"src-{next(_seq)}", name="Source", kind=kind,
         restriction=restriction, contributor=contributor,
     )
 
@@ -50,7 +51,7 @@ def receive(f, amount: str, *, on: dt.date = dt.date(2026, 1, 15), restriction=N
     """Put ``amount`` into ``f`` (in ``restriction``, default general) from a philanthropy source."""
     src = src or source(f, restriction=restriction)
     return services.receipt_record(
-        actor=None, funding_source=src, amount=Decimal(amount), received_on=on, reference=f"r-{next(_seq)}"
+        actor=SETUP, funding_source=src, amount=Decimal(amount), received_on=on, reference=f"r-{next(_seq)}"
     )
 
 
@@ -66,7 +67,7 @@ def agreement(f_, plan_org, *, basis="pmpm_share", frequency="monthly", pmpm_rat
               revenue_share_percent="0", fixed_amount="0", starts_on=dt.date(2026, 1, 1), code=None):
     src = source(f_, kind=FundingSourceKind.PLAN_CONTRIBUTION, contributor=plan_org)
     return services.agreement_create(
-        actor=None, fund=f_, plan=plan_org, funding_source=src, code=code or f"agr-{next(_seq)}", basis=basis,
+        actor=SETUP, fund=f_, plan=plan_org, funding_source=src, code=code or f"agr-{next(_seq)}", basis=basis,
         frequency=frequency, starts_on=starts_on, pmpm_rate=Decimal(pmpm_rate),
         revenue_share_percent=Decimal(revenue_share_percent), fixed_amount=Decimal(fixed_amount),
     )

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 
 from audit.models import AuditEvent
 from organizations.access import AccessDenied
+from organizations.actors import SETUP
 from reinvestment.models import ObligationCredit
 from tests.organizations.factories import member
 from tests.wellness_fund import factories as f
@@ -40,8 +41,8 @@ def _setup():
         f.member_months(plan, "Riverside", month, 3)
         f.member_months(plan, "San Diego", month, 1)
     agr = f.agreement(fund, plan, pmpm_rate="25.0000")
-    jan = services.statement_issue(actor=None, agreement=agr, period_start=JAN)
-    feb = services.statement_issue(actor=None, agreement=agr, period_start=FEB)
+    jan = services.statement_issue(actor=SETUP, agreement=agr, period_start=JAN)
+    feb = services.statement_issue(actor=SETUP, agreement=agr, period_start=FEB)
     return plan, fund, agr, jan, feb
 
 
@@ -140,9 +141,9 @@ def test_batch_writes_what_single_calls_write_in_order():
 
 def test_a_bad_row_writes_nothing_and_every_bad_row_is_named():
     plan, fund, agr, jan, feb = _setup()
-    services.fiscal_period_close(actor=None, fund=fund, start=JAN, end=dt.date(2026, 1, 31))
+    services.fiscal_period_close(actor=SETUP, fund=fund, start=JAN, end=dt.date(2026, 1, 31))
     other = f.agreement(fund, f.plan())
-    other_statement = services.statement_issue(actor=None, agreement=other, period_start=JAN)
+    other_statement = services.statement_issue(actor=SETUP, agreement=other, period_start=JAN)
     rows = [
         PaymentRow(amount=D("10.00"), received_on=dt.date(2026, 2, 10), bank_reference="OK-1", income_year=2025),
         PaymentRow(amount=D("-1.00"), received_on=dt.date(2026, 2, 10), bank_reference="BAD-2", income_year=2025),
@@ -157,14 +158,14 @@ def test_a_bad_row_writes_nothing_and_every_bad_row_is_named():
 
     # a missing bank reference is caught before anything else
     with pytest.raises(PaymentBatchError) as err:
-        services.contribution_payments_record_batch(actor=None, agreement=agr, rows=rows)
+        services.contribution_payments_record_batch(actor=SETUP, agreement=agr, rows=rows)
     assert list(err.value.errors) == [3]
     assert _state() == before
 
     rows[3] = PaymentRow(amount=D("10.00"), received_on=dt.date(2026, 2, 10), bank_reference="OK-4",
                          income_year=2025)
     with pytest.raises(PaymentBatchError) as err:
-        services.contribution_payments_record_batch(actor=None, agreement=agr, rows=rows)
+        services.contribution_payments_record_batch(actor=SETUP, agreement=agr, rows=rows)
     assert list(err.value.errors) == [1, 2, 4, 5, 6]
     messages = err.value.messages
     assert messages[0].startswith("row 2: amount")
@@ -178,18 +179,18 @@ def test_a_bad_row_writes_nothing_and_every_bad_row_is_named():
 
 def test_repeated_bank_references_are_recorded_once():
     plan, fund, agr, jan, feb = _setup()
-    first = services.contribution_payments_record_batch(actor=None, agreement=agr, rows=_rows(feb)[:2])
+    first = services.contribution_payments_record_batch(actor=SETUP, agreement=agr, rows=_rows(feb)[:2])
     before = _state()
 
     # the same rows again: nothing written, the first payments returned
-    again = services.contribution_payments_record_batch(actor=None, agreement=agr, rows=_rows(feb)[:2])
+    again = services.contribution_payments_record_batch(actor=SETUP, agreement=agr, rows=_rows(feb)[:2])
     assert [p.pk for p in again.payments] == [p.pk for p in first.payments]
     assert (again.created, again.existing) == (0, [0, 1])
     assert _state() == before
 
     # a batch repeating a reference within itself and one already recorded: one new payment
     rows = [_rows(feb)[2], _rows(feb)[0], _rows(feb)[2]]
-    mixed = services.contribution_payments_record_batch(actor=None, agreement=agr, rows=rows)
+    mixed = services.contribution_payments_record_batch(actor=SETUP, agreement=agr, rows=rows)
     assert (mixed.created, mixed.existing) == (1, [1, 2])
     assert mixed.payments[0].pk == mixed.payments[2].pk
     assert mixed.payments[1].pk == first.payments[0].pk
@@ -197,7 +198,7 @@ def test_repeated_bank_references_are_recorded_once():
     assert LedgerTransaction.objects.filter(fund=fund, kind="contribution").count() == 3
     # and the single path sees the batch's payment
     single = services.contribution_payment_record(
-        actor=None, agreement=agr, amount=D("1.00"), received_on=dt.date(2026, 2, 20), bank_reference="W-3")
+        actor=SETUP, agreement=agr, amount=D("1.00"), received_on=dt.date(2026, 2, 20), bank_reference="W-3")
     assert single.pk == mixed.payments[0].pk
 
 
@@ -215,10 +216,10 @@ def test_another_plans_staff_may_not_record_a_batch():
 
 def test_a_closed_agreement_takes_no_batch():
     plan, fund, agr, jan, feb = _setup()
-    services.agreement_close(actor=None, agreement=agr, ends_on=dt.date(2026, 2, 28))
+    services.agreement_close(actor=SETUP, agreement=agr, ends_on=dt.date(2026, 2, 28))
     before = _state()
     with pytest.raises(ValidationError, match="closed"):
-        services.contribution_payments_record_batch(actor=None, agreement=agr, rows=_rows(feb))
+        services.contribution_payments_record_batch(actor=SETUP, agreement=agr, rows=_rows(feb))
     assert _state() == before
 
 
@@ -229,26 +230,27 @@ def _many(n, tag):
 
 def test_batch_query_count_does_not_grow_with_rows(django_assert_num_queries):
     plan, fund, agr, jan, feb = _setup()
-    services.contribution_payments_record_batch(actor=None, agreement=agr, rows=_many(1, "warm"))  # accounts opened
+    services.contribution_payments_record_batch(actor=SETUP, agreement=agr, rows=_many(1, "warm"))  # accounts opened
     # Queries: savepoint, fund lock, existing references, agreement, closed periods (validation),
     # statements with paid sums, accounts, closed periods (posting), transactions INSERT,
     # payments INSERT, statement lines, then the credits: plan currency, savepoint, plan lock,
-    # existing credits, credits INSERT, two releases. Legs and the audit events go in by
+    # existing credits, the plan's obligations (what each still needs, for the allocation),
+    # credits INSERT, two releases (no obligation here, so no allocation INSERT). Legs and the audit events go in by
     # COPY (four statements whatever the size), which Django's query capture does not see.
-    with django_assert_num_queries(18) as small:
-        services.contribution_payments_record_batch(actor=None, agreement=agr, rows=_many(3, "small"))
+    with django_assert_num_queries(19) as small:
+        services.contribution_payments_record_batch(actor=SETUP, agreement=agr, rows=_many(3, "small"))
     with django_assert_num_queries(len(small.captured_queries)):
-        services.contribution_payments_record_batch(actor=None, agreement=agr, rows=_many(60, "large"))
+        services.contribution_payments_record_batch(actor=SETUP, agreement=agr, rows=_many(60, "large"))
     assert ContributionPayment.objects.filter(agreement=agr).count() == 64
     assert ObligationCredit.objects.filter(plan=plan).count() == 128
 
 
 def test_single_payment_takes_fewer_queries_than_before(django_assert_max_num_queries):
     plan, fund, agr, jan, feb = _setup()
-    services.contribution_payment_record(actor=None, agreement=agr, amount=D("1.00"),
+    services.contribution_payment_record(actor=SETUP, agreement=agr, amount=D("1.00"),
                                          received_on=dt.date(2026, 2, 2), bank_reference="warm", income_year=2025)
     with django_assert_max_num_queries(20):
-        services.contribution_payment_record(actor=None, agreement=agr, amount=D("1.00"),
+        services.contribution_payment_record(actor=SETUP, agreement=agr, amount=D("1.00"),
                                              received_on=dt.date(2026, 2, 2), bank_reference="B", income_year=2025)
 
 
@@ -256,7 +258,7 @@ def test_single_payment_takes_fewer_queries_than_before(django_assert_max_num_qu
 def test_batch_commits_through_the_deferred_ledger_triggers():
     # given a committed batch, the deferred balance triggers ran at COMMIT and accepted it
     plan, fund, agr, jan, feb = _setup()
-    result = services.contribution_payments_record_batch(actor=None, agreement=agr, rows=_many(25, "c"))
+    result = services.contribution_payments_record_batch(actor=SETUP, agreement=agr, rows=_many(25, "c"))
     assert result.created == 25
     assert ledger_violations(fund_id=fund.pk) == []
     # and legs stay append-only

@@ -1,13 +1,13 @@
 import datetime as dt
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from moneyed import Money
 
 from organizations.access import AccessDenied
+from organizations.actors import SETUP
+from tests.helpers import race
 from tests.organizations.factories import member
 from tests.wellness_fund import factories as f
 from wellness_fund.commitments import (
@@ -34,10 +34,10 @@ def test_available_is_received_minus_committed_plus_returned():
     fund = f.fund()
     r = f.general(fund)
     f.receive(fund, "1000.00")
-    award_commit(actor=None, fund=fund, restriction=r, amount=Decimal("600.00"), reference="grants.award:1", on=ON)
-    tranche_disburse(actor=None, fund=fund, restriction=r, amount=Decimal("400.00"), reference="grants.award:1", on=ON)
-    unspent_return(actor=None, fund=fund, restriction=r, amount=Decimal("50.00"), reference="grants.award:1", on=ON)
-    award_deobligate(actor=None, fund=fund, restriction=r, amount=Decimal("100.00"), reference="grants.award:1", on=ON)
+    award_commit(actor=SETUP, fund=fund, restriction=r, amount=Decimal("600.00"), reference="grants.award:1", on=ON)
+    tranche_disburse(actor=SETUP, fund=fund, restriction=r, amount=Decimal("400.00"), reference="grants.award:1", on=ON)
+    unspent_return(actor=SETUP, fund=fund, restriction=r, amount=Decimal("50.00"), reference="grants.award:1", on=ON)
+    award_deobligate(actor=SETUP, fund=fund, restriction=r, amount=Decimal("100.00"), reference="grants.award:1", on=ON)
 
     assert available_to_award(fund=fund, restriction=r) == Money("550.00", "USD")  # 1000-(600-100)+50
     assert committed_for(reference="grants.award:1") == Money("450.00", "USD")  # 600-100-50
@@ -52,7 +52,7 @@ def test_commit_above_available_is_refused_and_nothing_posted():
     before = _counts()
 
     with pytest.raises(InsufficientFundsError):
-        award_commit(actor=None, fund=fund, restriction=r, amount=Decimal("100.01"), reference="grants.award:2", on=ON)
+        award_commit(actor=SETUP, fund=fund, restriction=r, amount=Decimal("100.01"), reference="grants.award:2", on=ON)
 
     assert _counts() == before
     assert available_to_award(fund=fund, restriction=r) == Money("100.00", "USD")
@@ -60,11 +60,11 @@ def test_commit_above_available_is_refused_and_nothing_posted():
 
 def test_money_of_another_restriction_does_not_count():
     fund = f.fund()
-    housing = f.services.restriction_create(actor=None, fund=fund, code="housing", name="Housing",
+    housing = f.services.restriction_create(actor=SETUP, fund=fund, code="housing", name="Housing",
                                             kind="purpose", purpose="Housing")
     f.receive(fund, "500.00", restriction=housing)
     with pytest.raises(InsufficientFundsError):
-        award_commit(actor=None, fund=fund, restriction=f.general(fund), amount=Decimal("1.00"),
+        award_commit(actor=SETUP, fund=fund, restriction=f.general(fund), amount=Decimal("1.00"),
                      reference="grants.award:3", on=ON)
     assert committed_for(reference="grants.award:3") == Money("0.00", "USD")
 
@@ -76,7 +76,7 @@ def test_bad_amounts_post_nothing(amount):
     f.receive(fund, "100.00")
     before = _counts()
     with pytest.raises(ValidationError):
-        award_commit(actor=None, fund=fund, restriction=r, amount=amount, reference="grants.award:4", on=ON)
+        award_commit(actor=SETUP, fund=fund, restriction=r, amount=amount, reference="grants.award:4", on=ON)
     assert _counts() == before
 
 
@@ -84,15 +84,15 @@ def test_disburse_deobligate_and_return_limits():
     fund = f.fund()
     r = f.general(fund)
     f.receive(fund, "100.00")
-    award_commit(actor=None, fund=fund, restriction=r, amount=Decimal("80.00"), reference="grants.award:5", on=ON)
+    award_commit(actor=SETUP, fund=fund, restriction=r, amount=Decimal("80.00"), reference="grants.award:5", on=ON)
     before = _counts()
     with pytest.raises(ValidationError):
-        tranche_disburse(actor=None, fund=fund, restriction=r, amount=Decimal("80.01"), reference="grants.award:5", on=ON)
+        tranche_disburse(actor=SETUP, fund=fund, restriction=r, amount=Decimal("80.01"), reference="grants.award:5", on=ON)
     with pytest.raises(ValidationError):
-        unspent_return(actor=None, fund=fund, restriction=r, amount=Decimal("1.00"), reference="grants.award:5", on=ON)
-    tranche_disburse(actor=None, fund=fund, restriction=r, amount=Decimal("30.00"), reference="grants.award:5", on=ON)
+        unspent_return(actor=SETUP, fund=fund, restriction=r, amount=Decimal("1.00"), reference="grants.award:5", on=ON)
+    tranche_disburse(actor=SETUP, fund=fund, restriction=r, amount=Decimal("30.00"), reference="grants.award:5", on=ON)
     with pytest.raises(ValidationError):
-        award_deobligate(actor=None, fund=fund, restriction=r, amount=Decimal("50.01"), reference="grants.award:5", on=ON)
+        award_deobligate(actor=SETUP, fund=fund, restriction=r, amount=Decimal("50.01"), reference="grants.award:5", on=ON)
     assert _counts() == (before[0] + 1, before[1] + 2)
 
 
@@ -116,24 +116,12 @@ def test_two_concurrent_commitments_exceeding_the_balance_end_with_one_success(a
     fund = f.fund()
     r = f.general(fund)
     f.receive(fund, "100.00")
-    barrier = threading.Barrier(2)
-    results: list[object] = []
 
-    def commit(ref: str) -> None:
-        try:
-            barrier.wait()
-            award_commit(actor=None, fund=fund, restriction=r, amount=Decimal("60.00"), reference=ref, on=ON)
-            results.append("ok")
-        except InsufficientFundsError as exc:
-            results.append(exc)
-        finally:
-            connection.close()
+    def commit(ref: str) -> str:
+        award_commit(actor=SETUP, fund=fund, restriction=r, amount=Decimal("60.00"), reference=ref, on=ON)
+        return "ok"
 
-    threads = [threading.Thread(target=commit, args=(f"grants.award:c{attempt}{i}",)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = race(commit, [(f"grants.award:c{attempt}{i}",) for i in range(2)])
 
     assert results.count("ok") == 1
     assert sum(isinstance(x, InsufficientFundsError) for x in results) == 1

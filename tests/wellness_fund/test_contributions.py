@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from moneyed import Money
 
+from audit.models import AuditEvent
 from organizations import access
 from organizations.access import AccessDenied
+from organizations.actors import SETUP
 from reinvestment.models import ObligationCredit
 from tests.organizations.factories import member
 from tests.wellness_fund import factories as f
@@ -15,6 +17,7 @@ from wellness_fund import services
 from wellness_fund.models import (
     ContributionAgreement,
     ContributionPayment,
+    ContributionStatement,
     LedgerLeg,
     LedgerTransaction,
 )
@@ -27,7 +30,11 @@ JAN = dt.date(2026, 1, 1)
 
 def _counts():
     return (ContributionPayment.objects.count(), LedgerTransaction.objects.count(), LedgerLeg.objects.count(),
-            ObligationCredit.objects.count())
+            ObligationCredit.objects.count(), AuditEvent.objects.count())
+
+
+def _statements():
+    return ContributionStatement.objects.count(), AuditEvent.objects.count()
 
 
 def test_imperial_style_quarterly_statement_matches_a_hand_calculation():
@@ -40,7 +47,7 @@ def test_imperial_style_quarterly_statement_matches_a_hand_calculation():
     agr = f.agreement(fund, plan, frequency="quarterly", pmpm_rate="1.2500", revenue_share_percent="3.0000")
 
     # when the first quarter's statement is issued with the plan's shareable revenue
-    st = services.statement_issue(actor=None, agreement=agr, period_start=JAN, shareable_revenue=D("1234567.89"))
+    st = services.statement_issue(actor=SETUP, agreement=agr, period_start=JAN, shareable_revenue=D("1234567.89"))
 
     # then: member months 10,001 + 10,050 + 9,987 = 30,038 (Imperial, Jan-Mar only)
     assert st.member_months == 30_038
@@ -59,18 +66,22 @@ def test_misaligned_or_repeated_period_is_refused():
     plan = f.plan()
     fund = f.fund()
     agr = f.agreement(fund, plan, frequency="quarterly")
+    before = _statements()
     with pytest.raises(ValidationError, match="start every 3"):
-        services.statement_issue(actor=None, agreement=agr, period_start=dt.date(2026, 2, 1))
-    services.statement_issue(actor=None, agreement=agr, period_start=JAN)
+        services.statement_issue(actor=SETUP, agreement=agr, period_start=dt.date(2026, 2, 1))
+    assert _statements() == before
+    services.statement_issue(actor=SETUP, agreement=agr, period_start=JAN)
+    before = _statements()
     with pytest.raises(ValidationError, match="already issued"):
-        services.statement_issue(actor=None, agreement=agr, period_start=JAN)
+        services.statement_issue(actor=SETUP, agreement=agr, period_start=JAN)
+    assert _statements() == before
 
 
 def test_fixed_schedule_statement():
     plan = f.plan()
     fund = f.fund()
     agr = f.agreement(fund, plan, basis="fixed", fixed_amount="2500.00", pmpm_rate="0")
-    st = services.statement_issue(actor=None, agreement=agr, period_start=dt.date(2026, 2, 1))
+    st = services.statement_issue(actor=SETUP, agreement=agr, period_start=dt.date(2026, 2, 1))
     assert st.expected_amount == Money("2500.00", "USD")
     assert st.period_end == dt.date(2026, 2, 28)
 
@@ -81,7 +92,7 @@ def _two_county_setup():
     f.member_months(plan, "Riverside", JAN, 3)
     f.member_months(plan, "San Diego", JAN, 1)
     agr = f.agreement(fund, plan, pmpm_rate="25.0000")
-    st = services.statement_issue(actor=None, agreement=agr, period_start=JAN)  # 4 x $25 = $100.00
+    st = services.statement_issue(actor=SETUP, agreement=agr, period_start=JAN)  # 4 x $25 = $100.00
     return plan, fund, agr, st
 
 
@@ -109,11 +120,11 @@ def test_payment_posts_to_the_ledger_and_credits_the_obligation_by_county():
 def test_same_bank_reference_twice_returns_the_first_and_posts_nothing():
     plan, fund, agr, st = _two_county_setup()
     first = services.contribution_payment_record(
-        actor=None, agreement=agr, amount=D("40.00"), received_on=dt.date(2026, 2, 10), bank_reference="WIRE-7",
+        actor=SETUP, agreement=agr, amount=D("40.00"), received_on=dt.date(2026, 2, 10), bank_reference="WIRE-7",
         income_year=2025)
     before = _counts()
     again = services.contribution_payment_record(
-        actor=None, agreement=agr, amount=D("40.00"), received_on=dt.date(2026, 2, 11), bank_reference=" WIRE-7 ",
+        actor=SETUP, agreement=agr, amount=D("40.00"), received_on=dt.date(2026, 2, 11), bank_reference=" WIRE-7 ",
         income_year=2025)
     assert again.pk == first.pk
     assert _counts() == before
@@ -121,7 +132,7 @@ def test_same_bank_reference_twice_returns_the_first_and_posts_nothing():
 
 def test_underpaid_statement_past_due_is_overdue_with_negative_variance():
     plan, fund, agr, st = _two_county_setup()
-    services.contribution_payment_record(actor=None, agreement=agr, amount=D("60.00"), received_on=dt.date(2026, 2, 10),
+    services.contribution_payment_record(actor=SETUP, agreement=agr, amount=D("60.00"), received_on=dt.date(2026, 2, 10),
                                          bank_reference="W-1", income_year=2025)
     rows = statements_due(fund=fund, today=dt.date(2026, 3, 3), only_open=True)
     assert [(r["variance"], r["overdue"]) for r in rows] == [(D("-40.00"), True)]  # due 2026-03-02
@@ -132,28 +143,29 @@ def test_underpaid_statement_past_due_is_overdue_with_negative_variance():
 def test_bad_payment_amount_writes_nothing(amount):
     plan, fund, agr, st = _two_county_setup()
     before = _counts()
-    with pytest.raises(ValidationError):
-        services.contribution_payment_record(actor=None, agreement=agr, amount=amount, received_on=dt.date(2026, 2, 10),
+    with pytest.raises(ValidationError) as err:
+        services.contribution_payment_record(actor=SETUP, agreement=agr, amount=amount, received_on=dt.date(2026, 2, 10),
                                              bank_reference="W-bad", income_year=2025)
+    assert "amount" in err.value.message_dict
     assert _counts() == before
 
 
 def test_payment_on_a_closed_agreement_writes_nothing():
     plan, fund, agr, st = _two_county_setup()
-    services.agreement_close(actor=None, agreement=agr, ends_on=dt.date(2026, 1, 31))
+    services.agreement_close(actor=SETUP, agreement=agr, ends_on=dt.date(2026, 1, 31))
     before = _counts()
     with pytest.raises(ValidationError, match="closed"):
-        services.contribution_payment_record(actor=None, agreement=agr, amount=D("5.00"),
+        services.contribution_payment_record(actor=SETUP, agreement=agr, amount=D("5.00"),
                                              received_on=dt.date(2026, 2, 10), bank_reference="W-2", income_year=2025)
     assert _counts() == before
 
 
 def test_payment_dated_in_a_closed_period_writes_nothing():
     plan, fund, agr, st = _two_county_setup()
-    services.fiscal_period_close(actor=None, fund=fund, start=JAN, end=dt.date(2026, 1, 31))
+    services.fiscal_period_close(actor=SETUP, fund=fund, start=JAN, end=dt.date(2026, 1, 31))
     before = _counts()
     with pytest.raises(ValidationError, match="closed fiscal period"):
-        services.contribution_payment_record(actor=None, agreement=agr, amount=D("5.00"),
+        services.contribution_payment_record(actor=SETUP, agreement=agr, amount=D("5.00"),
                                              received_on=dt.date(2026, 1, 30), bank_reference="W-3", income_year=2025)
     assert _counts() == before
 
@@ -189,13 +201,13 @@ def test_statements_due_query_count_is_fixed(django_assert_num_queries):
     plan = f.plan()
     fund = f.fund()
     agr = f.agreement(fund, plan)
-    services.statement_issue(actor=None, agreement=agr, period_start=JAN)
+    services.statement_issue(actor=SETUP, agreement=agr, period_start=JAN)
     user = member("plan_finance", plan)
     access.forget(user)
     with django_assert_num_queries(2):  # memberships (cached after), statements with paid sums
         statements_due(user=user)
     for month in range(2, 7):
-        services.statement_issue(actor=None, agreement=agr, period_start=dt.date(2026, month, 1))
+        services.statement_issue(actor=SETUP, agreement=agr, period_start=dt.date(2026, month, 1))
     access.forget(user)
     with django_assert_num_queries(2):
         assert len(statements_due(user=user)) == 6

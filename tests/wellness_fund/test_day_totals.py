@@ -7,6 +7,7 @@ import pytest
 from django.db import connection, transaction
 from moneyed import Money
 
+from organizations.actors import SETUP
 from tests.wellness_fund import factories as f
 from wellness_fund import services
 from wellness_fund.models import Account, AccountDayTotal
@@ -24,7 +25,7 @@ def test_day_totals_sum_the_legs_of_each_day_and_feed_the_balance():
     f.receive(fund, "10.00", on=dt.date(2026, 1, 5), src=src)
     f.receive(fund, "2.50", on=dt.date(2026, 2, 3), src=src)
     f.receive(fund, "0.25", on=dt.date(2026, 2, 3), src=src)
-    services.fiscal_period_close(actor=None, fund=fund, start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
+    services.fiscal_period_close(actor=SETUP, fund=fund, start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
     cash = Account.objects.get(fund=fund, code="cash:general")
 
     # then cash has one row per day with the sums of its legs

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from moneyed import Money
 
+from organizations.actors import SETUP
 from tests.wellness_fund import factories as f
 from wellness_fund import services
 from wellness_fund.commitments import award_commit, tranche_disburse
@@ -41,7 +42,7 @@ def test_posting_refuses_an_unbalanced_transaction_and_writes_nothing():
     payable = account_for(fund=fund, role=AccountRole.AWARDS_PAYABLE, restriction=f.general(fund))
     before = _counts()
     with pytest.raises(ValidationError, match="does not balance"), transaction.atomic():
-        transaction_post(actor=None, fund=fund, kind="award_commit", posted_on=dt.date(2026, 1, 2),
+        transaction_post(actor=SETUP, fund=fund, kind="award_commit", posted_on=dt.date(2026, 1, 2),
                          legs=[Leg(cash, LegSide.DEBIT, D("5.00")), Leg(payable, LegSide.CREDIT, D("4.99"))])
     assert _counts() == before
 
@@ -103,14 +104,14 @@ def test_posted_rows_refuse_update_and_delete(sql):
 def test_reversal_mirrors_the_original_and_cannot_itself_be_reversed():
     fund = f.fund()
     receipt = f.receive(fund, "70.00")
-    rev = services.transaction_reverse(actor=None, transaction_to_reverse=receipt.transaction, on=dt.date(2026, 1, 20))
+    rev = services.transaction_reverse(actor=SETUP, transaction_to_reverse=receipt.transaction, on=dt.date(2026, 1, 20))
     assert rev.reverses == receipt.transaction
     assert account_balance(account=_cash(fund)) == Money("0.00", "USD")
     before = _counts()
     with pytest.raises(ValidationError, match="is a reversal"):
-        services.transaction_reverse(actor=None, transaction_to_reverse=rev, on=dt.date(2026, 1, 21))
+        services.transaction_reverse(actor=SETUP, transaction_to_reverse=rev, on=dt.date(2026, 1, 21))
     with pytest.raises(ValidationError, match="already been reversed"):
-        services.transaction_reverse(actor=None, transaction_to_reverse=receipt.transaction, on=dt.date(2026, 1, 21))
+        services.transaction_reverse(actor=SETUP, transaction_to_reverse=receipt.transaction, on=dt.date(2026, 1, 21))
     assert _counts() == before
 
 
@@ -118,11 +119,11 @@ def test_reversal_mirrors_the_original_and_cannot_itself_be_reversed():
 def test_reversing_money_already_committed_is_refused():
     fund = f.fund()
     receipt = f.receive(fund, "70.00")
-    award_commit(actor=None, fund=fund, restriction=f.general(fund), amount=D("50.00"), reference="grants.award:9",
+    award_commit(actor=SETUP, fund=fund, restriction=f.general(fund), amount=D("50.00"), reference="grants.award:9",
                  on=dt.date(2026, 1, 16))
     before = _counts()
     with pytest.raises(ValidationError, match="over-committed"):
-        services.transaction_reverse(actor=None, transaction_to_reverse=receipt.transaction, on=dt.date(2026, 1, 20))
+        services.transaction_reverse(actor=SETUP, transaction_to_reverse=receipt.transaction, on=dt.date(2026, 1, 20))
     assert _counts() == before
 
 
@@ -132,7 +133,7 @@ def test_closed_period_refuses_postings_and_balances_read_snapshots():
     src = f.source(fund)
     f.receive(fund, "100.00", on=dt.date(2026, 1, 10), src=src)
     f.receive(fund, "25.50", on=dt.date(2026, 2, 10), src=src)
-    services.fiscal_period_close(actor=None, fund=fund, start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
+    services.fiscal_period_close(actor=SETUP, fund=fund, start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
     f.receive(fund, "4.50", on=dt.date(2026, 2, 11), src=src)
     cash = _cash(fund)
     before = _counts()
@@ -140,7 +141,7 @@ def test_closed_period_refuses_postings_and_balances_read_snapshots():
     with pytest.raises(ValidationError, match="closed fiscal period"):
         f.receive(fund, "1.00", on=dt.date(2026, 1, 31), src=src)
     with pytest.raises(ValidationError, match="closed fiscal period"):
-        award_commit(actor=None, fund=fund, restriction=f.general(fund), amount=D("1.00"), reference="grants.award:1",
+        award_commit(actor=SETUP, fund=fund, restriction=f.general(fund), amount=D("1.00"), reference="grants.award:1",
                      on=dt.date(2026, 1, 5))
 
     assert _counts() == before
@@ -158,12 +159,12 @@ def test_fund_statement_adds_up():
     public = f.source(fund, kind="public_health", code="public")
     gifts = f.source(fund, kind="philanthropy", code="gifts")
     f.receive(fund, "1000.00", on=dt.date(2025, 12, 20), src=public)
-    services.fiscal_period_close(actor=None, fund=fund, start=dt.date(2025, 12, 1), end=dt.date(2025, 12, 31))
+    services.fiscal_period_close(actor=SETUP, fund=fund, start=dt.date(2025, 12, 1), end=dt.date(2025, 12, 31))
     f.receive(fund, "500.00", on=dt.date(2026, 1, 10), src=gifts)
     f.receive(fund, "250.00", on=dt.date(2026, 2, 10), src=public)
-    services.fiscal_period_close(actor=None, fund=fund, start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
-    award_commit(actor=None, fund=fund, restriction=r, amount=D("900.00"), reference="grants.award:1", on=dt.date(2026, 2, 11))
-    tranche_disburse(actor=None, fund=fund, restriction=r, amount=D("300.00"), reference="grants.award:1", on=dt.date(2026, 2, 12))
+    services.fiscal_period_close(actor=SETUP, fund=fund, start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
+    award_commit(actor=SETUP, fund=fund, restriction=r, amount=D("900.00"), reference="grants.award:1", on=dt.date(2026, 2, 11))
+    tranche_disburse(actor=SETUP, fund=fund, restriction=r, amount=D("300.00"), reference="grants.award:1", on=dt.date(2026, 2, 12))
     f.receive(fund, "99.00", on=dt.date(2026, 3, 1), src=public)  # after the period
 
     st = fund_statement(fund=fund, start=dt.date(2026, 1, 1), end=dt.date(2026, 2, 28))
@@ -184,7 +185,7 @@ def test_fund_statement_adds_up():
 def test_fund_statement_query_count_does_not_grow(django_assert_num_queries):
     fund = f.fund()
     f.receive(fund, "10.00", on=dt.date(2026, 1, 10))
-    services.fiscal_period_close(actor=None, fund=fund, start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
+    services.fiscal_period_close(actor=SETUP, fund=fund, start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
     # snapshots, tail (opening); covered span, snapshot sums, tail (activity); accounts
     with django_assert_num_queries(6):
         fund_statement(fund=fund, start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
@@ -198,7 +199,7 @@ def test_fund_statement_query_count_does_not_grow(django_assert_num_queries):
 def test_ledger_check_passes_on_a_sound_ledger(capsys):
     fund = f.fund()
     f.receive(fund, "10.00", on=dt.date(2026, 1, 10))
-    services.fiscal_period_close(actor=None, fund=fund, start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
+    services.fiscal_period_close(actor=SETUP, fund=fund, start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
     call_command("ledger_check", "--fund", fund.code)
     assert "Ledger OK" in capsys.readouterr().out
 
@@ -207,7 +208,7 @@ def test_ledger_check_passes_on_a_sound_ledger(capsys):
 def test_ledger_check_names_a_corrupted_snapshot(capsys):
     fund = f.fund()
     f.receive(fund, "10.00", on=dt.date(2026, 1, 10))
-    services.fiscal_period_close(actor=None, fund=fund, start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
+    services.fiscal_period_close(actor=SETUP, fund=fund, start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
     AccountPeriodBalance.objects.filter(account=_cash(fund)).update(closing_balance=D("11.00"))
 
     with pytest.raises(SystemExit) as exc:

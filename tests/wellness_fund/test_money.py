@@ -28,7 +28,9 @@ def test_parse_amount_refuses_zero_and_negative_unless_allowed():
     with pytest.raises(ValidationError):
         parse_amount("-5")
     assert parse_amount("0", allow_zero=True) == Decimal("0.00")
-    assert parse_amount("$1,234,567.8") == Decimal("1234567.80")
+    assert parse_amount("1234567.8") == Decimal("1234567.80")
+    with pytest.raises(ValidationError):
+        parse_amount("$1,234,567.8")  # grouping and the dollar sign are for pages only
 
 
 def test_split_worked_example():

@@ -5,6 +5,7 @@ import pytest
 from moneyed import Money
 
 from audit.models import AuditEvent
+from organizations.actors import SETUP
 from tests.wellness_fund import factories as f
 from wellness_fund import services
 from wellness_fund.commitments import award_commit
@@ -23,9 +24,9 @@ def test_fund_balances_query_count_is_fixed(django_assert_num_queries):
     with django_assert_num_queries(4):
         fund_balances(fund=fund)
     for code in ("a", "b", "c"):
-        r = services.restriction_create(actor=None, fund=fund, code=code, name=code, kind="purpose", purpose=code)
+        r = services.restriction_create(actor=SETUP, fund=fund, code=code, name=code, kind="purpose", purpose=code)
         f.receive(fund, "5.00", restriction=r)
-    services.fiscal_period_close(actor=None, fund=fund, start=JAN, end=dt.date(2026, 1, 31))
+    services.fiscal_period_close(actor=SETUP, fund=fund, start=JAN, end=dt.date(2026, 1, 31))
     with django_assert_num_queries(4):
         rows = fund_balances(fund=fund)
     assert [r["available"] for r in rows] == [Decimal("5.00")] * 3 + [Decimal("10.00")]
@@ -49,7 +50,7 @@ def test_account_balance_is_one_query_with_or_without_snapshots(django_assert_nu
     cash = account_for(fund=fund, role=AccountRole.CASH, restriction=f.general(fund))
     with django_assert_num_queries(1):
         assert account_balance(account=cash) == Money("10.00", "USD")
-    services.fiscal_period_close(actor=None, fund=fund, start=JAN, end=dt.date(2026, 1, 31))
+    services.fiscal_period_close(actor=SETUP, fund=fund, start=JAN, end=dt.date(2026, 1, 31))
     f.receive(fund, "2.00", on=dt.date(2026, 2, 5))
     with django_assert_num_queries(1):
         assert account_balance(account=cash) == Money("12.00", "USD")
@@ -58,7 +59,7 @@ def test_account_balance_is_one_query_with_or_without_snapshots(django_assert_nu
 def test_commitment_is_audited_in_its_transaction():
     fund = f.fund()
     f.receive(fund, "10.00")
-    tx = award_commit(actor=None, fund=fund, restriction=f.general(fund), amount=Decimal("4.00"),
+    tx = award_commit(actor=SETUP, fund=fund, restriction=f.general(fund), amount=Decimal("4.00"),
                       reference="grants.award:77", on=dt.date(2026, 2, 1))
     event = AuditEvent.objects.get(action="wellness_fund.ledger.award_commit", object_id=str(tx.pk))
     assert event.organization == fund.ach

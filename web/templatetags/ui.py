@@ -2,7 +2,8 @@
 
 Filters: ``{{ amount|usd }}`` ($1,234,567.89; ``-$1.00``), ``{{ amount|plain_amount }}``.
 Tags: ``{% form_field field %}``, ``{% form_errors form %}``, ``{% progress_bar ... %}``,
-``{% bar_chart chart %}``, ``{% main_menu %}``.
+``{% bar_chart chart %}``, ``{% main_menu %}``, ``{% site_nav %}`` (the header navigation of the
+user's roles), ``{% breadcrumbs %}`` (Home, the menu entry holding the page, the page's title).
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from typing import Any
 
 from django import forms, template
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.template.loader_tags import BLOCK_CONTEXT_KEY
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from web import money, nav
+import money
+from web import nav
 from web.charts import BarChart
 
 register = template.Library()
@@ -50,6 +54,9 @@ def form_field(field: forms.BoundField) -> dict[str, Any]:
         attrs["aria-required"] = "true"
     widget = field.field.widget
     grouped = isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+    uswds = _uswds_class(widget, bool(field.errors))
+    if uswds:
+        attrs["class"] = " ".join(c for c in (widget.attrs.get("class", ""), uswds) if c)
     return {
         "field": field,
         "widget_html": field.as_widget(attrs=attrs),
@@ -58,6 +65,21 @@ def form_field(field: forms.BoundField) -> dict[str, Any]:
         "is_checkbox": isinstance(widget, forms.CheckboxInput),
         "grouped": grouped,
     }
+
+
+def _uswds_class(widget: forms.Widget, invalid: bool) -> str:
+    """The U.S. Web Design System class of a widget (``usa-input``, ``usa-select``, ...)."""
+    if isinstance(widget, forms.CheckboxInput):
+        return "usa-checkbox__input"
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.HiddenInput | forms.FileInput):
+        return ""
+    if isinstance(widget, forms.Select):
+        base = "usa-select"
+    elif isinstance(widget, forms.Textarea):
+        base = "usa-textarea"
+    else:
+        base = "usa-input"
+    return f"{base} {base.split('__')[0]}--error" if invalid else base
 
 
 @register.inclusion_tag("includes/form_errors.html")
@@ -99,3 +121,55 @@ def main_menu(context: template.Context) -> dict[str, Any]:
     user = getattr(request, "user", None)
     current = getattr(request, "path", "")
     return {"links": nav.menu_links(user), "current": current, "menu_label": _("Main")}
+
+
+def _menu(request: Any) -> nav.Menu:
+    """The user's header menu, built once per request."""
+    menu = getattr(request, "_site_menu", None)
+    if menu is None:
+        menu = nav.header_menu(getattr(request, "user", None))
+        if request is not None:
+            request._site_menu = menu
+    return menu
+
+
+@register.inclusion_tag("includes/site_nav.html", takes_context=True)
+def site_nav(context: template.Context) -> dict[str, Any]:
+    request = context.get("request")
+    menu = _menu(request)
+    path = getattr(request, "path", "")
+    section = nav.section_for(menu.links, path)
+    return {
+        "menu": menu,
+        "current": section.href if section else "",
+        "more_current": bool(section and section in menu.more),
+        "home_current": path == "/",
+    }
+
+
+def _block_text(context: template.Context, name: str) -> str:
+    """The text of the template block ``name`` (e.g. the page title), tags stripped."""
+    block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
+    block = block_context.get_block(name) if block_context is not None else None
+    if block is None:
+        return ""
+    with context.push():
+        return " ".join(strip_tags(block.nodelist.render(context)).split())
+
+
+@register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context: template.Context) -> dict[str, Any]:
+    """Home › the menu entry holding this page › this page (nothing on the home page itself)."""
+    request = context.get("request")
+    path = getattr(request, "path", "/")
+    user = getattr(request, "user", None)
+    if path == "/" or not (user and user.is_authenticated):
+        return {"trail": [], "current": ""}
+    title = _block_text(context, "title")
+    trail = [nav.Link(_("Home"), "/")]
+    section = nav.section_for(_menu(request).links, path)
+    if section and section.href != path:
+        trail.append(section)
+    elif section and not title:
+        title = section.label
+    return {"trail": trail, "current": title}

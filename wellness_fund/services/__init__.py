@@ -10,6 +10,7 @@ from .contributions import (
     agreement_close,
     agreement_create,
     contribution_payment_record,
+    contribution_payment_reverse,
     contribution_payments_record_batch,
     payment_rows_read_csv,
     receipt_record,
@@ -20,7 +21,8 @@ from .ledger import fiscal_period_close, transaction_reverse
 
 __all__ = [
     "BatchResult", "PaymentBatchError", "PaymentRow",
-    "agreement_close", "agreement_create", "contribution_payment_record", "contribution_payments_record_batch",
+    "agreement_close", "agreement_create", "contribution_payment_record", "contribution_payment_reverse",
+    "contribution_payments_record_batch",
     "payment_rows_read_csv", "fiscal_period_close",
     "fund_create", "funding_source_create", "receipt_record", "restriction_create", "statement_issue",
     "transaction_reverse",

@@ -32,9 +32,12 @@ from moneyed import Money
 from audit.services import record, record_bulk, record_create
 from money import parse_amount, round_cents, split_largest_remainder
 from organizations import access
+from organizations.actors import Actor, SystemActor, User
 from organizations.models import County, Organization, OrganizationKind, Role
 from reinvestment.models import MemberMonth
+from reinvestment.references import SourceKind, SourceRef
 
+from ..dates import first_day_months_later
 from ..models import (
     AccountRole,
     AgreementBasis,
@@ -46,6 +49,7 @@ from ..models import (
     Frequency,
     FundingSource,
     FundingSourceKind,
+    LedgerTransaction,
     LegSide,
     OtherReceipt,
     TransactionKind,
@@ -60,17 +64,13 @@ from .ledger import (
     lock_fund,
     open_date_check,
     transaction_post,
+    transaction_reverse,
     transactions_post_bulk,
 )
 
 
 def _months(frequency: str) -> int:
     return 3 if frequency == Frequency.QUARTERLY else 1
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.month - 1 + months
-    return dt.date(day.year + index // 12, index % 12 + 1, 1)
 
 
 def period_bounds(*, agreement: ContributionAgreement, period_start: dt.date) -> tuple[dt.date, dt.date]:
@@ -81,21 +81,20 @@ def period_bounds(*, agreement: ContributionAgreement, period_start: dt.date) ->
         raise ValidationError(
             {"period_start": f"Periods of {agreement.code} start every {months} month(s) from {agreement.starts_on}."}
         )
-    end = _add_months(period_start, months) - dt.timedelta(days=1)
+    end = first_day_months_later(period_start, months) - dt.timedelta(days=1)
     if agreement.ends_on is not None and period_start > agreement.ends_on:
         raise ValidationError({"period_start": f"{agreement.code} ended on {agreement.ends_on}."})
     return period_start, end
 
 
 def agreement_create(
-    *, actor: Any, fund: WellnessFund, plan: Organization, funding_source: FundingSource, code: str,
+    *, actor: Actor, fund: WellnessFund, plan: Organization, funding_source: FundingSource, code: str,
     basis: str, frequency: str, starts_on: dt.date, pmpm_rate: Decimal = Decimal(0),
     revenue_share_percent: Decimal = Decimal(0), fixed_amount: Decimal = Decimal(0),
     due_days_after_period: int = 30, ends_on: dt.date | None = None,
 ) -> ContributionAgreement:
     """Record an agreement (the fund's administrator does)."""
-    if actor is not None:
-        access.require_role(actor, fund.ach, Role.FUND_ADMIN)
+    access.require_role(actor, fund.ach, Role.FUND_ADMIN)
     if plan.kind != OrganizationKind.PLAN:
         raise ValidationError({"plan": f"{plan.code} is not a health plan."})
     if funding_source.fund_id != fund.pk or funding_source.kind != FundingSourceKind.PLAN_CONTRIBUTION:
@@ -119,9 +118,8 @@ def agreement_create(
     return agreement
 
 
-def agreement_close(*, actor: Any, agreement: ContributionAgreement, ends_on: dt.date) -> ContributionAgreement:
-    if actor is not None:
-        access.require_role(actor, agreement.fund.ach, Role.FUND_ADMIN)
+def agreement_close(*, actor: Actor, agreement: ContributionAgreement, ends_on: dt.date) -> ContributionAgreement:
+    access.require_role(actor, agreement.fund.ach, Role.FUND_ADMIN)
     with transaction.atomic():
         before = {"status": agreement.status, "ends_on": agreement.ends_on}
         agreement.status = AgreementStatus.CLOSED
@@ -134,15 +132,15 @@ def agreement_close(*, actor: Any, agreement: ContributionAgreement, ends_on: dt
 
 
 def statement_issue(
-    *, actor: Any, agreement: ContributionAgreement, period_start: dt.date,
+    *, actor: Actor, agreement: ContributionAgreement, period_start: dt.date,
     shareable_revenue: Decimal = Decimal(0),
 ) -> ContributionStatement:
     """The expected contribution of one period, from member months (reinvestment.MemberMonth)."""
     fund = agreement.fund
-    if actor is not None and not (
+    if not isinstance(actor, SystemActor) and not (
         access.has_role(actor, fund.ach, Role.FUND_ADMIN) or access.has_role(actor, agreement.plan, Role.PLAN_FINANCE)
     ):
-        raise access.AccessDenied(f"{actor} may not issue statements of {agreement.code}")
+        raise access.AccessDenied("You may not issue statements of this agreement.")
     start, end = period_bounds(agreement=agreement, period_start=period_start)
     revenue = parse_amount(shareable_revenue, field="shareable_revenue", allow_zero=True)
     if agreement.basis == AgreementBasis.FIXED and revenue:
@@ -244,7 +242,7 @@ def error_text(exc: ValidationError) -> str:
 
 
 def contribution_payments_record_batch(
-    *, actor: Any, agreement: ContributionAgreement, rows: Sequence[PaymentRow]
+    *, actor: Actor, agreement: ContributionAgreement, rows: Sequence[PaymentRow]
 ) -> BatchResult:
     """Record many payments of one agreement in one transaction (plan finance staff of the plan).
 
@@ -262,8 +260,7 @@ def contribution_payments_record_batch(
         obligation_credits_record_bulk,
     )
 
-    if actor is not None:
-        access.require_role(actor, agreement.plan, Role.PLAN_FINANCE)
+    access.require_role(actor, agreement.plan, Role.PLAN_FINANCE)
     errors: dict[int, ValidationError] = {}
     refs: list[str] = []
     for i, row in enumerate(rows):
@@ -320,14 +317,14 @@ def contribution_payments_record_batch(
         txs = transactions_post_bulk(actor=actor, fund=fund, postings=[
             Posting(
                 kind=TransactionKind.CONTRIBUTION, posted_on=rows[i].received_on,
-                reference=f"wellness_fund.contributionagreement:{agreement.pk}",
+                reference=str(SourceRef(SourceKind.CONTRIBUTION_AGREEMENT, agreement.pk)),
                 memo=f"{agreement.code} {statements[i].period_start:%Y-%m} bank {refs[i]}"[:255],
                 legs=[Leg(cash, LegSide.DEBIT, values[i]), Leg(income, LegSide.CREDIT, values[i])],
                 date_field="received_on",
             )
             for i in new
         ])
-        user = actor if getattr(actor, "is_authenticated", False) else None
+        user = actor if isinstance(actor, User) else None
         created = ContributionPayment.objects.bulk_create([
             ContributionPayment(
                 agreement=agreement, statement=statements[i], amount=Money(values[i], fund.currency),
@@ -346,7 +343,7 @@ def contribution_payments_record_batch(
                         if part > 0
                     },
                     credited_on=rows[i].received_on, source="fund_contribution",
-                    reference=f"wellness_fund.contributionpayment:{payment.pk}", payee=fund.ach,
+                    reference=str(SourceRef(SourceKind.CONTRIBUTION_PAYMENT, payment.pk)), payee=fund.ach,
                     description=f"Contribution to {fund.name} ({agreement.code}, {statements[i].period_start:%Y-%m})",
                     income_year=rows[i].income_year, currency=fund.currency,
                 )
@@ -438,7 +435,7 @@ def payment_rows_read_csv(*, agreement: ContributionAgreement, data: bytes) -> l
 
 
 def contribution_payment_record(
-    *, actor: Any, agreement: ContributionAgreement, amount: Decimal, received_on: dt.date,
+    *, actor: Actor, agreement: ContributionAgreement, amount: Decimal, received_on: dt.date,
     bank_reference: str, statement: ContributionStatement | None = None, income_year: int | None = None,
 ) -> ContributionPayment:
     """Record a payment received from the plan (plan finance staff of that plan).
@@ -455,14 +452,41 @@ def contribution_payment_record(
         raise exc.errors[0] from None
 
 
+def contribution_payment_credits_reverse(*, actor: Actor, original: LedgerTransaction, on: dt.date) -> None:
+    """Inside the reversal of ``original``: when it posted a contribution payment, that payment's
+    obligation credits are marked reversed and their allocations removed (same transaction)."""
+    from reinvestment.services.allocations import credits_reverse
+
+    payment = ContributionPayment.objects.filter(transaction=original).only("pk", "bank_reference").first()
+    if payment is None:
+        return
+    credits_reverse(
+        actor=actor, source="fund_contribution", references=[str(SourceRef(SourceKind.CONTRIBUTION_PAYMENT, payment.pk))],
+        on=on, reason=f"Contribution payment {payment.bank_reference} reversed in the ledger.",
+    )
+
+
+def contribution_payment_reverse(
+    *, actor: Actor, payment: ContributionPayment, on: dt.date, reason: str
+) -> LedgerTransaction:
+    """Reverse a contribution payment: the mirror ledger transaction, and its obligation credits
+    reversed with their allocations, in one transaction. Refuses a payment already reversed."""
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationError({"reason": "Say why the payment is reversed."})
+    return transaction_reverse(
+        actor=actor, transaction_to_reverse=payment.transaction, on=on,
+        memo=f"Reversal of payment {payment.bank_reference}: {text}"[:255],
+    )
+
+
 def receipt_record(
-    *, actor: Any, funding_source: FundingSource, amount: Decimal, received_on: dt.date, reference: str,
+    *, actor: Actor, funding_source: FundingSource, amount: Decimal, received_on: dt.date, reference: str,
     memo: str = "",
 ) -> OtherReceipt:
     """Money received from a source other than a plan agreement (fund administrator)."""
     fund = funding_source.fund
-    if actor is not None:
-        access.require_role(actor, fund.ach, Role.FUND_ADMIN)
+    access.require_role(actor, fund.ach, Role.FUND_ADMIN)
     ref = (reference or "").strip()
     if not ref:
         raise ValidationError({"reference": "A reference for the receipt is required."})
@@ -478,7 +502,7 @@ def receipt_record(
         ])
         tx = transaction_post(
             actor=actor, fund=fund, kind=TransactionKind.CONTRIBUTION, posted_on=received_on,
-            reference=f"wellness_fund.fundingsource:{funding_source.pk}", memo=(memo or ref)[:255],
+            reference=str(SourceRef(SourceKind.FUNDING_SOURCE, funding_source.pk)), memo=(memo or ref)[:255],
             legs=[Leg(cash, LegSide.DEBIT, value), Leg(income, LegSide.CREDIT, value)], date_field="received_on",
         )
         receipt = OtherReceipt.objects.create(

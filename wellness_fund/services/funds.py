@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from audit.services import record_create
 from organizations import access
+from organizations.actors import Actor
 from organizations.models import County, Organization, OrganizationKind, Role
 
 from ..models import FundingSource, FundingSourceKind, Restriction, RestrictionKind, WellnessFund
 
 
 def fund_create(
-    *, actor: Any, code: str, name: str, ach: Organization, counties: Iterable[County],
+    *, actor: Actor, code: str, name: str, ach: Organization, counties: Iterable[County],
     fiscal_agent: Organization | None = None, fiscal_year_start_month: int = 7,
     governing_body_name: str = "", currency: str = "USD",
 ) -> WellnessFund:
     """Create a fund of an ACH with an unrestricted bucket ``general``."""
-    if actor is not None:
-        access.require_role(actor, ach, Role.FUND_ADMIN)
+    access.require_role(actor, ach, Role.FUND_ADMIN)
     if ach.kind != OrganizationKind.ACH:
         raise ValidationError({"ach": f"{ach.code} is not an ACH."})
     counties = list(counties)
@@ -44,11 +43,10 @@ def fund_create(
 
 
 def restriction_create(
-    *, actor: Any, fund: WellnessFund, code: str, name: str, kind: str, purpose: str = "",
+    *, actor: Actor, fund: WellnessFund, code: str, name: str, kind: str, purpose: str = "",
     county: County | None = None,
 ) -> Restriction:
-    if actor is not None:
-        access.require_role(actor, fund.ach, Role.FUND_ADMIN)
+    access.require_role(actor, fund.ach, Role.FUND_ADMIN)
     if kind == RestrictionKind.PURPOSE and not purpose.strip():
         raise ValidationError({"purpose": "A purpose restriction names its purpose."})
     if county is not None and not fund.counties.filter(pk=county.pk).exists():
@@ -63,12 +61,11 @@ def restriction_create(
 
 
 def funding_source_create(
-    *, actor: Any, fund: WellnessFund, code: str, name: str, kind: str, restriction: Restriction | None = None,
+    *, actor: Actor, fund: WellnessFund, code: str, name: str, kind: str, restriction: Restriction | None = None,
     contributor: Organization | None = None,
 ) -> FundingSource:
     """A source; restricted when ``restriction`` is a restricted bucket (unrestricted: ``general``)."""
-    if actor is not None:
-        access.require_role(actor, fund.ach, Role.FUND_ADMIN)
+    access.require_role(actor, fund.ach, Role.FUND_ADMIN)
     if kind not in FundingSourceKind.values:
         raise ValidationError({"kind": f"Unknown funding source kind {kind!r}."})
     if restriction is None:

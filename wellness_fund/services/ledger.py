@@ -10,6 +10,12 @@ Rules (also enforced by PostgreSQL triggers, see migration 0003):
 * posted rows are never changed: ``transaction_reverse`` posts the mirror image and names
   the transaction it reverses; a reversal cannot itself be reversed, and a transaction is
   reversed at most once.
+
+Who may post: ``transaction_reverse`` and ``fiscal_period_close`` are the fund
+administrator's (``AccessDenied`` otherwise, nothing written). ``transaction_post`` and
+``transactions_post_bulk`` are the building blocks of the services that post (receipts,
+contributions, commitments, reversals), each of which checks the actor for its own action;
+they are not called from a view.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ from moneyed import Money
 
 from audit.services import record, record_bulk
 from money import parse_amount
+from organizations import access
+from organizations.actors import Actor, User
 
 from ..models import (
     Account,
@@ -147,7 +155,7 @@ def _check_posting(posting: Posting, *, fund: WellnessFund, periods: Sequence[Fi
     open_date_check(on=posting.posted_on, periods=periods, field=posting.date_field)
     if len(posting.legs) < 2:
         raise ValidationError("A ledger transaction needs at least two legs.")
-    totals = {LegSide.DEBIT: Decimal(0), LegSide.CREDIT: Decimal(0)}
+    totals: dict[str, Decimal] = {LegSide.DEBIT: Decimal(0), LegSide.CREDIT: Decimal(0)}
     for leg in posting.legs:
         if leg.side not in totals:
             raise ValidationError({"side": f"Unknown leg side {leg.side!r}."})
@@ -162,7 +170,7 @@ def _check_posting(posting: Posting, *, fund: WellnessFund, periods: Sequence[Fi
         )
 
 
-def transactions_post_bulk(*, actor: Any, fund: WellnessFund, postings: Sequence[Posting]) -> list[LedgerTransaction]:
+def transactions_post_bulk(*, actor: Actor, fund: WellnessFund, postings: Sequence[Posting]) -> list[LedgerTransaction]:
     """Post many balanced transactions of one fund (caller holds the fund lock). Audited.
 
     Every posting is checked before anything is written (the first bad one raises).
@@ -175,7 +183,7 @@ def transactions_post_bulk(*, actor: Any, fund: WellnessFund, postings: Sequence
     if not postings:
         return []
     with transaction.atomic(savepoint=False):
-        user = actor if getattr(actor, "is_authenticated", False) else None
+        user = actor if isinstance(actor, User) else None
         txs = LedgerTransaction.objects.bulk_create([
             LedgerTransaction(
                 fund=fund, kind=p.kind, posted_on=p.posted_on, reference=p.reference, memo=p.memo,
@@ -223,7 +231,7 @@ def transactions_post_bulk(*, actor: Any, fund: WellnessFund, postings: Sequence
 
 def transaction_post(
     *,
-    actor: Any,
+    actor: Actor,
     fund: WellnessFund,
     kind: str,
     posted_on: dt.date,
@@ -243,7 +251,7 @@ def transaction_post(
 
 
 def transaction_reverse(
-    *, actor: Any, transaction_to_reverse: LedgerTransaction, on: dt.date, memo: str = ""
+    *, actor: Actor, transaction_to_reverse: LedgerTransaction, on: dt.date, memo: str = ""
 ) -> LedgerTransaction:
     """Post the mirror image of a transaction, naming it. Refuses a reversal of a reversal,
     a second reversal, a closed date, and a reversal that would over-commit a restriction
@@ -251,6 +259,7 @@ def transaction_reverse(
     from ..selectors.balances import available_amount, reference_components
 
     original = transaction_to_reverse
+    access.require(actor, "change", original)
     with transaction.atomic():
         fund = lock_fund(original.fund)
         if original.kind == TransactionKind.REVERSAL:
@@ -283,15 +292,21 @@ def transaction_reverse(
                 raise ValidationError(
                     {"transaction": f"Reversing it would leave {original.reference} with more paid out than committed."}
                 )
+        if original.kind == TransactionKind.CONTRIBUTION:
+            # A reversed contribution payment no longer fulfils any obligation.
+            from .contributions import contribution_payment_credits_reverse
+
+            contribution_payment_credits_reverse(actor=actor, original=original, on=on)
     return tx
 
 
-def fiscal_period_close(*, actor: Any, fund: WellnessFund, start: dt.date, end: dt.date) -> FiscalPeriod:
+def fiscal_period_close(*, actor: Actor, fund: WellnessFund, start: dt.date, end: dt.date) -> FiscalPeriod:
     """Close [start, end] for posting and snapshot every account's activity and balance.
 
     Periods close in order: ``start`` is the day after the last closed period's end (any
     date for the first one). The snapshot is computed by two grouped SQL aggregates.
     """
+    access.require(actor, "change", fund)
     with transaction.atomic():
         fund = lock_fund(fund)
         if end < start:
@@ -300,7 +315,7 @@ def fiscal_period_close(*, actor: Any, fund: WellnessFund, start: dt.date, end: 
         if last is not None and start != last.end + dt.timedelta(days=1):
             raise ValidationError({"start": f"The next period to close starts on {last.end + dt.timedelta(days=1)}."})
         period = FiscalPeriod.objects.create(
-            fund=fund, start=start, end=end, closed_by=actor if getattr(actor, "is_authenticated", False) else None
+            fund=fund, start=start, end=end, closed_by=actor if isinstance(actor, User) else None
         )
         previous = {}
         if last is not None:

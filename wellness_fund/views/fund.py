@@ -18,7 +18,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET
 from organizations import access
 from organizations.models import Role
 from web import charts, nav, tables
+from web.requests import AuthenticatedRequest
 
 from .. import selectors
 from ..models import WellnessFund
@@ -52,7 +53,7 @@ FUND_COLUMNS = [
 
 @login_required
 @require_GET
-def fund_list(request: HttpRequest) -> HttpResponse:
+def fund_list(request: AuthenticatedRequest) -> HttpResponse:
     rows = access.scoped(request.user, "view", WellnessFund.objects.all()).select_related("ach")
     table = tables.build(request, rows, columns=FUND_COLUMNS, default_sort="name", caption=_("Wellness funds"))
     if table.wants_csv:
@@ -60,13 +61,13 @@ def fund_list(request: HttpRequest) -> HttpResponse:
     return render(request, "wellness_fund/fund/fund_list.html", {"table": table})
 
 
-def _fund(request: HttpRequest, code: str) -> WellnessFund:
+def _fund(request: AuthenticatedRequest, code: str) -> WellnessFund:
     return access.get_object_or_404(request.user, "view", WellnessFund.objects.select_related("ach"), code=code)
 
 
 @login_required
 @require_GET
-def fund_detail(request: HttpRequest, code: str) -> HttpResponse:
+def fund_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
     fund = _fund(request, code)
     balances = selectors.fund_balances(fund=fund)
     zero = Decimal("0.00")
@@ -96,7 +97,7 @@ class PeriodForm(forms.Form):
 
 @login_required
 @require_GET
-def fund_statement(request: HttpRequest, code: str) -> HttpResponse:
+def fund_statement(request: AuthenticatedRequest, code: str) -> HttpResponse:
     fund = _fund(request, code)
     today = timezone.localdate()
     default = {"start": fiscal_year_start(fund, today).isoformat(), "end": today.isoformat()}

@@ -11,11 +11,10 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,10 +22,12 @@ from django.views.decorators.http import require_http_methods
 
 from organizations import access
 from organizations.models import Organization, Role
-from reinvestment.views import plan_for, run_service
 from web import once, tables
+from web.actions import submit_form
 from web.money import MoneyAmountField
 from web.nav import NavItem, register
+from web.requests import AuthenticatedRequest
+from web.scoping import plan_for
 from web.tables import Column
 
 from ..models import ContributionAgreement, ContributionStatement
@@ -55,7 +56,7 @@ class StatementFilter(forms.Form):
 
 
 @login_required
-def statements(request: HttpRequest, plan: str) -> HttpResponseBase:
+def statements(request: AuthenticatedRequest, plan: str) -> HttpResponseBase:
     """Contribution statements of the plan: due, paid, variance (paid - expected), overdue."""
     org = plan_for(request, plan, FINANCE)
     form = StatementFilter(request.GET or None)
@@ -104,7 +105,7 @@ class PaymentForm(once.OnceOnlyFormMixin, forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def payment_new(request: HttpRequest, plan: str) -> HttpResponse:
+def payment_new(request: AuthenticatedRequest, plan: str) -> HttpResponse:
     org = plan_for(request, plan, FINANCE)
     form = PaymentForm(request.POST or None, user=request.user, plan=org)
     if request.method == "POST" and form.is_valid():
@@ -117,11 +118,9 @@ def payment_new(request: HttpRequest, plan: str) -> HttpResponse:
                 statement=data["statement"], income_year=data["income_year"])
             return reverse("wellness_fund:plan_statements", args=[org.code])
 
-        outcome = run_service(form, lambda: once.submit_once(request, token=data["form_token"], action=record))
-        if outcome is not None:
-            if not outcome.repeated:
-                messages.success(request, _("The payment was recorded."))
-            return redirect(outcome.url)
+        response = submit_form(request, form, record, success=_("The payment was recorded."))
+        if response is not None:
+            return response
     return render(request, "wellness_fund/plan/payment_form.html", {"plan": org, "form": form, "can_change": True})
 
 

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("file", help="CSV with header plan,county,month,member_months.")
         parser.add_argument("--plan", required=True, help="Plan organization code.")
         parser.add_argument("--year", required=True, type=int, help="Income year of the months.")
-        parser.add_argument("--user", help="Username acting (must hold plan finance); default: system.")
+        parser.add_argument("--user", help="Username acting (must hold plan finance); default: the operator's command (system:command).")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         plan = Organization.objects.filter(code=opts["plan"]).first()

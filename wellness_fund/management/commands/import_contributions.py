@@ -27,7 +27,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="CSV with header amount,received_on,bank_reference[,statement,income_year].")
         parser.add_argument("--agreement", required=True, type=int, help="Contribution agreement id.")
-        parser.add_argument("--user", help="Username acting (must hold plan finance); default: system.")
+        parser.add_argument("--user", help="Username acting (must hold plan finance); default: the operator's command (system:command).")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         agreement = ContributionAgreement.objects.select_related("fund", "plan").filter(pk=opts["agreement"]).first()

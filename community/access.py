@@ -1,0 +1,61 @@
+"""Who may reach community records.
+
+* Advisory bodies, members and meetings: the owning organization's staff see them (a plan's
+  compliance and finance staff; an ACH's fund administrators and board) and change them (plan
+  compliance officers; fund administrators); a regulator sees those of organizations in its
+  jurisdiction. The public pages read published meetings through ``selectors`` without access
+  checks, and never show members' e-mail addresses.
+* Priority tags: the plan's staff for an investment's tags, the ACH's staff for a fund's.
+* Reinvestment plans: the plan's staff view; its compliance officers and finance staff write and
+  submit; a regulator of the plan's jurisdiction views and decides (approve or return).
+* Community health plans and the equity taxonomy are public reference data (no rule needed).
+"""
+
+from organizations.access import grant, register
+from organizations.models import Role
+
+from .models import (
+    AdvisoryBody,
+    AdvisoryMeeting,
+    AdvisoryMember,
+    PriorityTag,
+    ReinvestmentPlan,
+    ReinvestmentPlanLine,
+    ReinvestmentPlanVersion,
+)
+
+ORG_VIEW = {Role.PLAN_COMPLIANCE, Role.PLAN_FINANCE, Role.FUND_ADMIN, Role.BOARD_MEMBER, Role.BOARD_CHAIR}
+ORG_CHANGE = {Role.PLAN_COMPLIANCE, Role.FUND_ADMIN}
+PLAN_VIEW = {Role.PLAN_COMPLIANCE, Role.PLAN_FINANCE}
+PLAN_CHANGE = {Role.PLAN_COMPLIANCE, Role.PLAN_FINANCE}
+ACH_VIEW = {Role.FUND_ADMIN, Role.BOARD_MEMBER, Role.BOARD_CHAIR}
+ACH_CHANGE = {Role.FUND_ADMIN}
+REGULATOR = {Role.REGULATOR}
+
+for model, path in [
+    (AdvisoryBody, "organization"),
+    (AdvisoryMember, "body__organization"),
+    (AdvisoryMeeting, "body__organization"),
+]:
+    register(
+        model,
+        grant(path, view=ORG_VIEW, change=ORG_CHANGE),
+        grant(path, match="jurisdiction", view=REGULATOR),
+    )
+
+register(
+    PriorityTag,
+    grant("direct_investment__plan", view=PLAN_VIEW, change=PLAN_CHANGE),
+    grant("fund__ach", view=ACH_VIEW, change=ACH_CHANGE),
+)
+
+for model, path in [
+    (ReinvestmentPlan, "plan"),
+    (ReinvestmentPlanLine, "reinvestment_plan__plan"),
+    (ReinvestmentPlanVersion, "reinvestment_plan__plan"),
+]:
+    register(
+        model,
+        grant(path, view=PLAN_VIEW, change=PLAN_CHANGE),
+        grant(path, match="jurisdiction", view=REGULATOR, decide=REGULATOR),
+    )

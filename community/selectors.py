@@ -1,0 +1,223 @@
+"""Every read of the community app that a page, the API or a report needs.
+
+The public reads (``public_*``) return only what may be published: bodies, meetings, agendas,
+notes, topics, attendance counts and the names of members who agreed to be named; never e-mail
+addresses. ``category_in_force`` / ``categories_in_force`` answer whether a (dimension,
+category) belongs to the equity taxonomy in force on a day, and ``category_codes`` gives the
+mapping other apps validate against (e.g. grantee reports' people served).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organizations.models import County, Organization
+from reinvestment.models import DirectInvestment
+from wellness_fund.models import ContributionPayment, WellnessFund
+
+from .models import (
+    AdvisoryBody,
+    AdvisoryMeeting,
+    AdvisoryMember,
+    CategoryKind,
+    CommunityHealthPlan,
+    EquityCategory,
+    EquityDimension,
+    EquityTaxonomy,
+    HealthPriority,
+    MeetingStatus,
+    ReinvestmentPlan,
+    ReinvestmentPlanLine,
+)
+
+# --- advisory bodies --------------------------------------------------------------------------
+
+
+def public_body(code: str) -> AdvisoryBody:
+    """The body whose public page is at ``code`` (404 when there is none)."""
+    body = AdvisoryBody.objects.select_related("organization", "body_type", "fund").filter(code=code).first()
+    if body is None:
+        raise Http404("Not found")
+    return body
+
+
+def public_meetings(body: AdvisoryBody) -> QuerySet[AdvisoryMeeting]:
+    """The body's meetings, latest first, with topics and the number of members who attended."""
+    return (AdvisoryMeeting.objects.filter(body=body).prefetch_related("topics")
+            .annotate(members_present=Count("attendance")).order_by("-meets_on", "-id"))
+
+
+def public_meeting(body: AdvisoryBody, meeting_id: int) -> AdvisoryMeeting:
+    meeting = public_meetings(body).filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404("Not found")
+    return meeting
+
+
+@dataclass(frozen=True)
+class ConstituencySeats:
+    constituency: str
+    seats: int
+    named: list[str]
+
+
+def public_membership(body: AdvisoryBody, on: dt.date | None = None) -> list[ConstituencySeats]:
+    """Seats by constituency on ``on`` (today), with the names of members who agreed to be named."""
+    day = on or timezone.localdate()
+    members = (AdvisoryMember.objects.filter(body=body, joined_on__lte=day)
+               .filter(Q(left_on__isnull=True) | Q(left_on__gte=day)).select_related("constituency"))
+    seats: dict[str, list[AdvisoryMember]] = defaultdict(list)
+    for m in members:
+        seats[m.constituency.name].append(m)
+    return [ConstituencySeats(name, len(ms), sorted(m.name for m in ms if m.name_public))
+            for name, ms in sorted(seats.items())]
+
+
+def public_bodies() -> QuerySet[AdvisoryBody]:
+    return AdvisoryBody.objects.select_related("organization", "body_type").order_by("organization__legal_name", "name")
+
+
+def bodies_of(organization: Organization) -> QuerySet[AdvisoryBody]:
+    return public_bodies().filter(organization=organization)
+
+
+def current_members(body: AdvisoryBody) -> QuerySet[AdvisoryMember]:
+    """All members, current first (staff pages: e-mail addresses included)."""
+    return AdvisoryMember.objects.filter(body=body).select_related("constituency").order_by("left_on", "name")
+
+
+def held_meetings_for_plan(plan: Organization) -> QuerySet[AdvisoryMeeting]:
+    """Meetings a reinvestment plan of ``plan`` may cite: held meetings of its own bodies or of an ACH's."""
+    return (AdvisoryMeeting.objects.filter(status=MeetingStatus.HELD)
+            .filter(Q(body__organization=plan) | Q(body__organization__kind="ach"))
+            .select_related("body", "body__organization").order_by("-meets_on"))
+
+
+# --- community health plans -------------------------------------------------------------------
+
+
+def health_plans() -> QuerySet[CommunityHealthPlan]:
+    return CommunityHealthPlan.objects.prefetch_related("counties", "priorities").order_by("-period_end", "title")
+
+
+def priorities_for_county(county: County, year: int | None = None) -> QuerySet[HealthPriority]:
+    """Priorities of the CHIPs covering ``county`` (in force in ``year`` when given)."""
+    qs = HealthPriority.objects.filter(health_plan__counties=county).select_related("health_plan")
+    if year is not None:
+        qs = qs.filter(health_plan__period_start__lte=year, health_plan__period_end__gte=year)
+    return qs.order_by("health_plan__title", "position")
+
+
+def priorities_for_counties(counties: Iterable[County]) -> QuerySet[HealthPriority]:
+    return (HealthPriority.objects.filter(health_plan__counties__in=list(counties)).distinct()
+            .select_related("health_plan").order_by("health_plan__title", "position"))
+
+
+def priorities_for_investment(investment: DirectInvestment) -> list[HealthPriority]:
+    return [t.priority for t in investment.priority_tags.select_related("priority__health_plan")]
+
+
+def priorities_for_fund(fund: WellnessFund) -> list[HealthPriority]:
+    """The priorities a fund declares it funds."""
+    return [t.priority for t in fund.priority_tags.select_related("priority__health_plan")]
+
+
+def priorities_for_contribution(payment: ContributionPayment) -> list[HealthPriority]:
+    """A contribution to a fund inherits the priorities the fund declares."""
+    return priorities_for_fund(payment.agreement.fund)
+
+
+# --- equity taxonomy --------------------------------------------------------------------------
+
+
+def taxonomy_in_force(on: dt.date | None = None) -> EquityTaxonomy:
+    day = on or timezone.localdate()
+    taxonomy = (EquityTaxonomy.objects.filter(effective_from__lte=day).order_by("-effective_from", "-version")
+                .prefetch_related(Prefetch("dimensions", EquityDimension.objects.prefetch_related("categories")))
+                .first())
+    if taxonomy is None:
+        raise ValidationError({"taxonomy": _("No equity taxonomy is in force on %(d)s.") % {"d": day.isoformat()}})
+    return taxonomy
+
+
+def _dimension(taxonomy: EquityTaxonomy, dimension: str) -> EquityDimension:
+    found = next((d for d in taxonomy.dimensions.all() if d.code == dimension), None)
+    if found is None:
+        codes = ", ".join(d.code for d in taxonomy.dimensions.all())
+        raise ValidationError({"dimension": _("%(d)r is not a dimension of %(t)s (%(codes)s).")
+                               % {"d": dimension, "t": str(taxonomy), "codes": codes}})
+    return found
+
+
+def category_in_force(dimension: str, category: str, on: dt.date | None = None) -> EquityCategory:
+    """The category, refused (``ValidationError``) when it is not in the taxonomy in force on ``on``."""
+    taxonomy = taxonomy_in_force(on)
+    dim = _dimension(taxonomy, dimension)
+    found = next((c for c in dim.categories.all() if c.code == category), None)
+    if found is None:
+        raise ValidationError({"category": _("%(c)r is not a category of %(d)s in %(t)s.")
+                               % {"c": category, "d": dim.name, "t": str(taxonomy)}})
+    return found
+
+
+def categories_in_force(dimension: str, categories: Iterable[str], on: dt.date | None = None) -> list[EquityCategory]:
+    """One person's answer to ``dimension``: several categories only where the dimension allows it,
+    and "not reported" / "declined" only alone."""
+    codes = list(dict.fromkeys(categories))
+    if not codes:
+        raise ValidationError({"category": _("Give a category (or not reported, or declined).")})
+    found = [category_in_force(dimension, c, on) for c in codes]
+    dim = found[0].dimension
+    if len(found) > 1 and not dim.multiple:
+        raise ValidationError({"category": _("Choose one category of %(d)s.") % {"d": dim.name}})
+    if len(found) > 1 and any(c.kind != CategoryKind.REPORTED for c in found):
+        raise ValidationError({"category": _("Not reported and declined stand alone.")})
+    return found
+
+
+def category_codes(on: dt.date | None = None) -> Mapping[str, tuple[str, ...]]:
+    """Dimension code -> its category codes in the taxonomy in force (the shape of
+    ``grants.services.reports.CATEGORIES``)."""
+    taxonomy = taxonomy_in_force(on)
+    return {d.code: tuple(c.code for c in d.categories.all()) for d in taxonomy.dimensions.all()}
+
+
+# --- reinvestment plans ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanTotals:
+    total: Decimal
+    by_county: list[tuple[str, Decimal]]
+    by_domain: list[tuple[str, Decimal]]
+    aligned: Decimal
+
+
+def plan_lines(rp: ReinvestmentPlan) -> QuerySet[ReinvestmentPlanLine]:
+    return rp.lines.select_related("county", "priority", "priority__health_plan").order_by("county__name", "id")
+
+
+def plan_totals(rp: ReinvestmentPlan) -> PlanTotals:
+    lines = rp.lines.all()
+    total = lines.aggregate(s=Sum("amount"))["s"] or Decimal("0.00")
+    by_county = [(r["county__name"], r["s"]) for r in
+                 lines.values("county__name").annotate(s=Sum("amount")).order_by("county__name")]
+    labels = dict(ReinvestmentPlanLine._meta.get_field("domain").flatchoices)  # type: ignore[arg-type]
+    by_domain = [(str(labels.get(r["domain"], r["domain"])), r["s"]) for r in
+                 lines.values("domain").annotate(s=Sum("amount")).order_by("domain")]
+    aligned = lines.filter(priority__isnull=False).aggregate(s=Sum("amount"))["s"] or Decimal("0.00")
+    return PlanTotals(total, by_county, by_domain, aligned)
+
+
+def plans_of(plan: Organization) -> QuerySet[ReinvestmentPlan]:
+    return ReinvestmentPlan.objects.filter(plan=plan).order_by("-income_year")

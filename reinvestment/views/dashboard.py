@@ -1,0 +1,76 @@
+"""The obligations dashboard: what the plan owes by income year, and the chosen year by county."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from organizations import access
+from web import charts, tables
+from web.requests import AuthenticatedRequest
+from web.scoping import plan_for
+from web.tables import Column
+
+from .. import selectors
+from .roles import FINANCE, PLAN_STAFF
+
+
+def status_label(status: str) -> str:
+    """How an obligation's fulfilment status reads on a page (in the user's language)."""
+    return gettext(selectors.FULFILMENT_LABELS.get(status, status))
+
+
+OBLIGATION_COLUMNS = [
+    Column("income_year", _("Income year"), sort="income_year", kind="number",
+           value=lambda r: str(r["income_year"])),
+    Column("policy", _("Policy"), sort="policy"),
+    Column("total", _("Required"), sort="total", kind="money"),
+    Column("fulfilled", _("Fulfilled"), sort="fulfilled", kind="money"),
+    Column("remaining", _("Remaining"), sort="remaining", kind="money"),
+    Column("deadline", _("Deadline"), sort="deadline", kind="date"),
+    Column("status", _("Status"), sort="status", value=lambda r: status_label(r["status"])),
+]
+
+
+@login_required
+def dashboard(request: AuthenticatedRequest, plan: str) -> HttpResponseBase:
+    """Obligations by income year; the chosen year's counties with a chart (required vs fulfilled)."""
+    org = plan_for(request, plan, PLAN_STAFF)
+    today = timezone.localdate()
+    rows = selectors.obligation_rows(plan=org, as_of=today)
+    for row in rows:
+        row["link"] = f"?year={row['income_year']}#counties"
+    columns = [
+        Column(c.key, c.label, sort=c.sort, kind=c.kind, value=c.value,
+               link=(lambda r: r["link"]) if c.key == "income_year" else None)
+        for c in OBLIGATION_COLUMNS
+    ]
+    table = tables.build(request, rows, columns=columns, default_sort="-income_year",
+                         caption=str(_("Obligations by income year")))
+    if table.wants_csv:
+        return table.csv_response(f"{org.code}-obligations.csv")
+    years = sorted({r["income_year"] for r in rows}, reverse=True)
+    chosen = request.GET.get("year", "")
+    year = int(chosen) if chosen.isdigit() and int(chosen) in years else (years[0] if years else None)
+    summary = chart = None
+    if year is not None:
+        obligation = selectors.obligations_for_plan(org).filter(income_year=year).first()
+        if obligation is not None:
+            summary = selectors.obligation_summary(obligation, today)
+            summary["status_label"] = status_label(summary["status"])
+            chart_rows: list[tuple[str, Any]] = []
+            for c in summary["counties"]:
+                chart_rows.append((f"{c['county']}: {_('required')}", c["allocated"]))
+                chart_rows.append((f"{c['county']}: {_('fulfilled')}", c["fulfilled"]))
+            chart = charts.bar_chart(str(_("Obligation and fulfilment by county, income year %(year)s")
+                                         % {"year": year}), chart_rows, chart_id="county-chart")
+    return render(request, "reinvestment/dashboard.html", {
+        "plan": org, "table": table, "summary": summary, "chart": chart, "year": year, "years": years,
+        "can_change": access.has_role(request.user, org, *FINANCE),
+    })
