@@ -1,5 +1,5 @@
-"""Plan financial years, policies, obligations and direct investments (member months:
-``api/member_months.py``).
+"""Plan financial years, policies, obligations, allocations of payments to obligations and
+direct investments (member months: ``api/member_months.py``).
 
 Thin: each endpoint parses input and calls ``reinvestment.services`` or
 reads through its selectors; the rules (who may, what is valid, what follows) live there.
@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from moneyed import Money
-from rest_framework import mixins, serializers, status
+from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,12 +25,14 @@ from reinvestment import selectors, services
 from reinvestment.models import (
     DirectInvestment,
     FinancialYearStatus,
+    FulfilmentAllocation,
     Obligation,
     ObligationStatus,
     PlanFinancialYear,
     ReinvestmentPolicy,
     SocialDriverDomain,
 )
+from reinvestment.sources import describe
 
 from .actions import run_action
 from .fields import DateField, MoneyField, money_json
@@ -317,6 +319,107 @@ class PolicyViewSet(ReadOnlyViewSet):
         return selectors.policies_list().prefetch_related("brackets", "earmarks")
 
 
+# --- allocations ---------------------------------------------------------------------------
+
+
+class AllocationSerializer(serializers.Serializer):
+    """Part of a payment counted toward one obligation; ``source`` names the payment in words."""
+
+    id = serializers.IntegerField()
+    obligation = serializers.IntegerField(source="obligation_id")
+    credit = serializers.IntegerField(source="credit_id")
+    source = serializers.SerializerMethodField(
+        help_text='The payment in words, e.g. "Contribution payment of 2026-01-15 to Imperial Valley Wellness Fund".')
+    source_kind = serializers.CharField(source="credit.source")
+    county = serializers.CharField(source="county.name")
+    credited_on = serializers.DateField()
+    amount = MoneyField()
+    automatic = serializers.SerializerMethodField(help_text="Allocated by the automatic rule (else by a person).")
+    reason = serializers.CharField()
+
+    def get_source(self, allocation: FulfilmentAllocation) -> str:
+        words = self.context.get("words") or describe([allocation.credit])
+        return words[allocation.credit_id]
+
+    def get_automatic(self, allocation: FulfilmentAllocation) -> bool:
+        return allocation.rule_id is not None
+
+
+class ObligationAllocationsOut(serializers.Serializer):
+    obligation = serializers.IntegerField()
+    required = MoneyField()
+    allocated = MoneyField()
+    remaining = MoneyField()
+    allocations = AllocationSerializer(many=True)
+
+
+class AllocationMoveSerializer(StrictSerializer):
+    """Move ``amount`` of the allocation to ``obligation`` (an obligation of the same plan)."""
+
+    obligation = serializers.IntegerField(help_text="Id of the obligation to move the amount to.")
+    amount = MoneyField()
+    reason = serializers.CharField(max_length=2000, allow_blank=True, help_text="Why the money is moved (audited).")
+
+    def service_kwargs(self) -> dict[str, Any]:
+        allocation: FulfilmentAllocation = self.context["object"]
+        request = self.context["request"]
+        target = access.scoped(request.user, "view", Obligation.objects.filter(plan_id=allocation.plan_id)) \
+            .filter(pk=self.validated_data["obligation"]).first()
+        if target is None:  # another plan's obligation is the same as none
+            raise exceptions.NotFound()
+        amount = self.validated_data["amount"]
+        if str(amount.currency) != str(allocation.amount.currency):
+            raise serializers.ValidationError({"amount": [f"Give the amount in {allocation.amount.currency}."]})
+        return {"obligation": target, "amount": amount.amount, "reason": self.validated_data["reason"]}
+
+
+class AllocationViewSet(ReadOnlyViewSet):
+    """Allocations of a plan's payments to its obligations (each part counts toward one obligation);
+    plan finance moves an amount to another obligation with a reason."""
+
+    serializer_class = AllocationSerializer
+    filter_fields = {"plan": Filter("plan_id", "integer"), "obligation": Filter("obligation_id", "integer")}
+    ordering_fields = ["credited_on"]
+
+    def get_queryset(self) -> Any:
+        return access.scoped(self.request.user, "view", FulfilmentAllocation.objects.all()) \
+            .select_related("credit", "credit__payee", "county").order_by("credited_on", "id")
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        page = getattr(self, "_page_rows", None)
+        if page is not None:
+            context["words"] = describe([a.credit for a in page])
+        return context
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        page = super().paginate_queryset(queryset)
+        self._page_rows = page if page is not None else list(queryset)
+        return page
+
+    @extend_schema(request=AllocationMoveSerializer, responses={200: AllocationSerializer})
+    @action(detail=True, methods=["post"])
+    def move(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return run_action(self, request, services.allocation_move, target="allocation",
+                          input=AllocationMoveSerializer, output=AllocationSerializer)
+
+
+def obligation_allocations(obligation: Obligation) -> dict[str, Any]:
+    """The body of ``GET /api/obligations/<id>/allocations/`` (three queries at most)."""
+    rows = list(selectors.allocations_for_obligation(obligation))
+    words = describe([a.credit for a in rows])
+    cur = obligation.currency
+    allocated = sum((a.amount.amount for a in rows), Decimal("0.00"))
+    required = obligation.total.amount
+    return {
+        "obligation": obligation.pk,
+        "required": money_json(Money(required, cur)),
+        "allocated": money_json(Money(allocated, cur)),
+        "remaining": money_json(Money(max(required - allocated, Decimal("0.00")), cur)),
+        "allocations": AllocationSerializer(rows, many=True, context={"words": words}).data,
+    }
+
+
 # --- obligations ---------------------------------------------------------------------------
 
 
@@ -426,6 +529,12 @@ class ObligationViewSet(ReadOnlyViewSet):
         raw = request.query_params.get("as_of")
         as_of = Filter("as_of", "date").parse("as_of", raw) if raw else timezone.localdate()
         return Response(_summary_json(selectors.obligation_summary(obligation, as_of)))
+
+    @extend_schema(request=None, responses={200: ObligationAllocationsOut})
+    @action(detail=True, methods=["get"])
+    def allocations(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The payments counted toward the obligation, each with its source in words."""
+        return Response(obligation_allocations(self.get_object()))
 
 
 # --- direct investments --------------------------------------------------------------------

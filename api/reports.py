@@ -71,8 +71,10 @@ class ReportRunRequestSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=ReportKind.choices)
     params = serializers.DictField(
         child=serializers.CharField(max_length=120),
-        help_text="community-reinvestment: plan (code), year; fund-statement: fund (code), year; "
-                  "award-letter: award (id); minutes: meeting (id).")
+        help_text="community-reinvestment: plan (code), year, and policy (code, e.g. CC-QTF) and "
+                  "line_of_business (code) naming the obligation, which may be left out when the income "
+                  "year has one live obligation (one report per obligation); fund-statement: fund (code), "
+                  "year; award-letter: award (id); minutes: meeting (id).")
 
 
 class ReportRunViewSet(ListCreateRetrieveViewSet):

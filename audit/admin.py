@@ -3,11 +3,21 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
 
 from .models import AuditEvent
 from .services import record, snapshot
+
+
+def _staff_user(request: HttpRequest) -> AbstractBaseUser:
+    """The signed-in staff member behind an admin write (the admin site admits no one else)."""
+    user = request.user
+    if not isinstance(user, AbstractBaseUser):
+        raise PermissionDenied
+    return user
 
 
 class ReadOnlyModelAdmin(admin.ModelAdmin):
@@ -41,7 +51,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         label = obj._meta.label_lower
         record(
-            actor=request.user,
+            actor=_staff_user(request),
             action=f"admin.{label}.{'change' if change else 'create'}",
             obj=obj,
             before=before,
@@ -50,7 +60,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
         record(
-            actor=request.user,
+            actor=_staff_user(request),
             action=f"admin.{obj._meta.label_lower}.delete",
             obj=obj,
             before=snapshot(obj),
@@ -70,7 +80,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
             before = None if adding else snapshot(type(obj)._default_manager.get(pk=obj.pk))
             obj.save()
             record(
-                actor=request.user,
+                actor=_staff_user(request),
                 action=f"admin.{obj._meta.label_lower}.{'create' if adding else 'change'}",
                 obj=obj,
                 before=before,

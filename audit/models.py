@@ -23,7 +23,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AuditImmutableError("Audit events cannot be deleted.")
 
-    def _raw_delete(self, using: str) -> int:  # used by cascades
+    def _raw_delete(self, using: str | None) -> int:  # used by cascades
         raise AuditImmutableError("Audit events cannot be deleted.")
 
 

@@ -8,8 +8,11 @@
 * Priority tags: the plan's staff for an investment's tags, the ACH's staff for a fund's.
 * Reinvestment plans: the plan's staff view; its compliance officers and finance staff write and
   submit; a regulator of the plan's jurisdiction views and decides (approve or return).
+* Stratified outcomes: the fund's ACH staff (the public page shows them with small cells suppressed).
 * Community health plans and the equity taxonomy are public reference data (no rule needed).
 """
+
+from django.db.models import Q
 
 from organizations.access import grant, register
 from organizations.models import Role
@@ -22,6 +25,7 @@ from .models import (
     ReinvestmentPlan,
     ReinvestmentPlanLine,
     ReinvestmentPlanVersion,
+    StratifiedOutcome,
 )
 
 ORG_VIEW = {Role.PLAN_COMPLIANCE, Role.PLAN_FINANCE, Role.FUND_ADMIN, Role.BOARD_MEMBER, Role.BOARD_CHAIR}
@@ -49,13 +53,16 @@ register(
     grant("fund__ach", view=ACH_VIEW, change=ACH_CHANGE),
 )
 
-for model, path in [
-    (ReinvestmentPlan, "plan"),
-    (ReinvestmentPlanLine, "reinvestment_plan__plan"),
-    (ReinvestmentPlanVersion, "reinvestment_plan__plan"),
+# A regulator sees a plan once it has been submitted (a draft is the plan's own).
+for model, path, status in [
+    (ReinvestmentPlan, "plan", "status"),
+    (ReinvestmentPlanLine, "reinvestment_plan__plan", "reinvestment_plan__status"),
+    (ReinvestmentPlanVersion, "reinvestment_plan__plan", "reinvestment_plan__status"),
 ]:
     register(
         model,
         grant(path, view=PLAN_VIEW, change=PLAN_CHANGE),
-        grant(path, match="jurisdiction", view=REGULATOR, decide=REGULATOR),
+        grant(path, match="jurisdiction", condition=~Q(**{status: "draft"}), view=REGULATOR, decide=REGULATOR),
     )
+
+register(StratifiedOutcome, grant("fund__ach", view=ACH_VIEW, change=ACH_CHANGE))

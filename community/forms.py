@@ -84,7 +84,7 @@ class PriorityTagForm(forms.Form):
         field = self.fields["priority"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = priorities
-        field.label_from_instance = lambda p: f"{p.health_plan.title}: {p.title}"  # type: ignore[method-assign]
+        field.label_from_instance = lambda obj: f"{obj.health_plan.title}: {obj.title}"  # type: ignore[method-assign]
 
 
 class ReinvestmentPlanForm(forms.Form):
@@ -106,7 +106,7 @@ class PlanLineForm(forms.Form):
         assert isinstance(county, forms.ModelChoiceField) and isinstance(priority, forms.ModelChoiceField)
         county.queryset = counties
         priority.queryset = priorities
-        priority.label_from_instance = lambda p: f"{p.health_plan.title}: {p.title}"  # type: ignore[method-assign]
+        priority.label_from_instance = lambda obj: f"{obj.health_plan.title}: {obj.title}"  # type: ignore[method-assign]
 
 
 class PlanMeetingsForm(forms.Form):

@@ -23,7 +23,6 @@
   unverified).
 """
 
-from __future__ import annotations
 
 import calendar
 import datetime as dt
@@ -403,6 +402,8 @@ class ReinvestmentPlanLine(models.Model):
     description = models.CharField(max_length=255)
     amount = MoneyField(max_digits=16, decimal_places=2, default_currency="USD")
 
+    objects: models.Manager["ReinvestmentPlanLine"] = models.Manager()
+
     class Meta:
         ordering = ["reinvestment_plan", "county__name", "id"]
         constraints = [
@@ -436,6 +437,8 @@ class ReinvestmentPlanVersion(models.Model):
                                   related_name="+")
     comments = models.TextField(blank=True)
 
+    objects: models.Manager["ReinvestmentPlanVersion"] = models.Manager()
+
     class Meta:
         ordering = ["reinvestment_plan", "number"]
         constraints = [
@@ -449,3 +452,53 @@ class ReinvestmentPlanVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reinvestment_plan} v{self.number}"
+
+
+# --- stratified outcomes ------------------------------------------------------------------------
+
+
+class OutcomeMeasure(models.Model):
+    """Reference data: something a fund reports, stratified by the equity dimensions."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    suppress_below = models.PositiveSmallIntegerField(
+        default=11, help_text="Public pages show counts below this as suppressed (small cells identify people).")
+    source_citation = models.TextField()
+    unverified = models.BooleanField(default=True, help_text="No source document at hand confirms the threshold.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StratifiedOutcome(models.Model):
+    """One cell: a fund's count (of a denominator, when a rate) for one category of one dimension."""
+
+    fund = models.ForeignKey("wellness_fund.WellnessFund", on_delete=models.PROTECT, related_name="outcomes")
+    measure = models.ForeignKey(OutcomeMeasure, on_delete=models.PROTECT, related_name="outcomes")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    taxonomy = models.ForeignKey(EquityTaxonomy, on_delete=models.PROTECT, related_name="+")
+    dimension = models.CharField(max_length=40)
+    category = models.CharField(max_length=60)
+    count = models.PositiveIntegerField()
+    denominator = models.PositiveIntegerField(null=True, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["fund", "measure", "-period_end", "dimension", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "measure", "period_start", "period_end", "dimension", "category"],
+                                    name="stratified_outcome_unique_cell"),
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")),
+                                   name="stratified_outcome_period_ordered"),
+            models.CheckConstraint(condition=Q(denominator__isnull=True) | Q(denominator__gte=models.F("count")),
+                                   name="stratified_outcome_count_within_denominator"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.dimension}={self.category}: {self.count}"

@@ -38,6 +38,7 @@ from .models import (
     MeetingStatus,
     ReinvestmentPlan,
     ReinvestmentPlanLine,
+    StratifiedOutcome,
 )
 
 # --- advisory bodies --------------------------------------------------------------------------
@@ -221,3 +222,58 @@ def plan_totals(rp: ReinvestmentPlan) -> PlanTotals:
 
 def plans_of(plan: Organization) -> QuerySet[ReinvestmentPlan]:
     return ReinvestmentPlan.objects.filter(plan=plan).order_by("-income_year")
+
+
+# --- a fund's public transparency page ----------------------------------------------------------------
+
+
+def public_fund(code: str) -> WellnessFund:
+    fund = WellnessFund.objects.select_related("ach").prefetch_related("counties").filter(code=code,
+                                                                                         is_active=True).first()
+    if fund is None:
+        raise Http404("Not found")
+    return fund
+
+
+@dataclass(frozen=True)
+class OutcomeCell:
+    category: str
+    count: int | None  # None: suppressed (a small cell)
+    denominator: int | None
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class OutcomeTable:
+    measure: str
+    period_start: dt.date
+    period_end: dt.date
+    dimension: str
+    suppress_below: int
+    cells: list[OutcomeCell]
+
+
+def fund_outcomes(fund: WellnessFund, *, public: bool = True) -> list[OutcomeTable]:
+    """The fund's stratified outcomes, one table per measure, period and dimension; on the public
+    page, counts (and denominators) below the measure's threshold are suppressed, except zero."""
+    names: dict[tuple[int, str, str], str] = {}
+    for c in EquityCategory.objects.filter(dimension__taxonomy__in=StratifiedOutcome.objects.filter(fund=fund)
+                                           .values("taxonomy")).select_related("dimension"):
+        names[(c.dimension.taxonomy_id, c.dimension.code, c.code)] = c.name
+        names[(c.dimension.taxonomy_id, c.dimension.code, "")] = c.dimension.name
+    tables: dict[tuple[int, dt.date, dt.date, str], OutcomeTable] = {}
+    rows = (StratifiedOutcome.objects.filter(fund=fund).select_related("measure")
+            .order_by("measure__name", "-period_end", "dimension", "id"))
+    for row in rows:
+        key = (row.measure_id, row.period_start, row.period_end, row.dimension)
+        table = tables.get(key)
+        if table is None:
+            table = tables[key] = OutcomeTable(
+                row.measure.name, row.period_start, row.period_end,
+                names.get((row.taxonomy_id, row.dimension, ""), row.dimension), row.measure.suppress_below, [])
+        threshold = row.measure.suppress_below if public else 0
+        suppressed = 0 < row.count < threshold
+        table.cells.append(OutcomeCell(names.get((row.taxonomy_id, row.dimension, row.category), row.category),
+                                       None if suppressed else row.count,
+                                       None if suppressed else row.denominator, suppressed))
+    return list(tables.values())

@@ -5,7 +5,7 @@ asking ``organizations.access`` and auditing in its transaction. Bad input raise
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -36,12 +36,14 @@ from .models import (
     MeetingAttendance,
     MeetingStatus,
     MeetingTopic,
+    OutcomeMeasure,
     PlanStatus,
     PriorityTag,
     ReinvestmentPlan,
     ReinvestmentPlanLine,
     ReinvestmentPlanTiming,
     ReinvestmentPlanVersion,
+    StratifiedOutcome,
 )
 
 MAX_TEXT = 20_000
@@ -436,7 +438,7 @@ def reinvestment_plan_submit(*, actor: Actor, reinvestment_plan: ReinvestmentPla
             raise ValidationError({"lines": _("Give every line in one currency.")})
         total = sum((line.amount.amount for line in lines), Decimal("0.00"))
         number = locked.versions.count() + 1
-        version = ReinvestmentPlanVersion.objects.create(
+        ReinvestmentPlanVersion.objects.create(
             reinvestment_plan=locked, number=number, narrative=locked.narrative,
             lines=[_line_json(line) for line in lines],
             meeting_ids=sorted(locked.meetings.values_list("pk", flat=True)),
@@ -485,3 +487,59 @@ def reinvestment_plan_decide(
                before={"status": PlanStatus.SUBMITTED}, after={"status": locked.status, "version": version.number},
                reason=text, organization=locked.plan)
     return locked
+
+
+# --- stratified outcomes ------------------------------------------------------------------------------
+
+
+def _count(value: object, *, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError({field: _("Give a whole number of people, zero or more.")})
+    return value
+
+
+def outcomes_record(
+    *, actor: Actor, fund: WellnessFund, measure: OutcomeMeasure, period_start: dt.date, period_end: dt.date,
+    dimension: str, counts: Mapping[str, int], denominators: Mapping[str, int] | None = None,
+) -> list[StratifiedOutcome]:
+    """Record one dimension of a measure for a fund and period (its fund administrators).
+
+    Every category must belong to the equity taxonomy in force at the end of the period; a
+    dimension already recorded for the same measure and period is refused (nothing replaced).
+    """
+    from .selectors import category_in_force, taxonomy_in_force
+
+    access.require(actor, "change", fund)
+    if not isinstance(period_start, dt.date) or not isinstance(period_end, dt.date) or period_end < period_start:
+        raise ValidationError({"period_end": _("Give a period whose end is on or after its start.")})
+    if not counts:
+        raise ValidationError({"counts": _("Give at least one category with its count.")})
+    taxonomy = taxonomy_in_force(period_end)
+    denominators = denominators or {}
+    unknown = sorted(set(denominators) - set(counts))
+    if unknown:
+        raise ValidationError({"denominators": _("%(c)r has a denominator but no count.") % {"c": unknown[0]}})
+    rows = []
+    for category, raw in counts.items():
+        category_in_force(dimension, category, period_end)
+        count = _count(raw, field="counts")
+        denominator = None
+        if category in denominators:
+            denominator = _count(denominators[category], field="denominators")
+            if denominator < count:
+                raise ValidationError({"denominators": _("The count of %(c)r exceeds its denominator.")
+                                       % {"c": category}})
+        rows.append(StratifiedOutcome(fund=fund, measure=measure, period_start=period_start, period_end=period_end,
+                                      taxonomy=taxonomy, dimension=dimension, category=category, count=count,
+                                      denominator=denominator))
+    with transaction.atomic():
+        if StratifiedOutcome.objects.select_for_update().filter(
+                fund=fund, measure=measure, period_start=period_start, period_end=period_end,
+                dimension=dimension).exists():
+            raise ValidationError({"dimension": _("%(d)s is already recorded for this measure and period.")
+                                   % {"d": dimension}})
+        created = StratifiedOutcome.objects.bulk_create(rows)
+        record(actor=actor, action="community.outcomes.record", obj=fund, organization=fund.ach,
+               after={"measure": measure.code, "period": [period_start, period_end], "dimension": dimension,
+                      "taxonomy": taxonomy.version, "counts": dict(counts), "denominators": dict(denominators)})
+    return created

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -19,15 +17,18 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("obligations/", include("reinvestment.urls")),
     path("funds/", include("wellness_fund.urls")),
+    path("community/", include("community.urls")),
     path("grants/", include("grants.urls")),
     path("reports/", include("reporting.urls")),
+    path("inbox/", include("notifications.urls")),
+    path("search/", include("search.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("operations.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, in any settings: stored files (statements, attachments, reports) are
+# sent only by views that check permission (web/files.py).
 
 handler403 = "organizations.views.permission_denied"
 handler404 = "organizations.views.page_not_found"

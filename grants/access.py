@@ -12,9 +12,10 @@
   services all apply it through ``access.scoped`` / ``access.can``.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from organizations import access
 from organizations.access import grant, register
@@ -62,7 +63,7 @@ CBO = {Role.CBO_STAFF}
 OPEN = Q(status="open")
 
 
-def _conflicted_applications(user: Any) -> QuerySet[ReviewAssignment]:
+def _conflicted_applications(user: Any) -> QuerySet[ReviewAssignment, Mapping[str, Any]]:
     """Ids of the applications ``user`` has a review conflict on (as a subquery)."""
     return ReviewAssignment.objects.filter(reviewer_id=user.pk, status=AssignmentStatus.CONFLICTED) \
         .values("application_id")
@@ -84,6 +85,7 @@ register(
     grant("fund__ach", view=ACH_READERS, change=ACH_WRITERS),
     grant("", match="any", condition=OPEN, view=CBO),
 )
+model: type[Model]  # each loop below registers several models
 for model, prefix in ((EligibilityQuestion, "opportunity"), (RubricCriterion, "opportunity"),
                       (ReportingTemplate, "opportunity")):
     register(

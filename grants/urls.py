@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import admin, board, cbo, manage, postaward
+from .views import admin, board, cbo, files, manage, postaward
 
 app_name = "grants"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("applications/", cbo.application_list, name="application_list"),
     path("applications/<int:pk>/", cbo.application_detail, name="application_detail"),
     path("applications/<int:pk>/edit/", cbo.application_edit, name="application_edit"),
+    path("applications/<int:pk>/attachments/<int:attachment_id>/", files.attachment_download,
+         name="attachment_download"),
     path("applications/<int:pk>/autosave/", cbo.application_autosave, name="application_autosave"),
     path("applications/<int:pk>/review/", board.review, name="review"),
     path("applications/<int:pk>/conflict/", board.review_conflict, name="review_conflict"),

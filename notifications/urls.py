@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("<int:pk>/", views.inbox_open, name="open"),
     path("read-all/", views.inbox_read_all, name="read_all"),
+    path("badge/", views.inbox_badge, name="badge"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -28,6 +28,15 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
             for item in page.object_list]
     return render(request, "notifications/inbox.html",
                   {"page": page, "rows": rows, "unread": unread_count(user=request.user)})
+
+
+@require_GET
+def inbox_badge(request: HttpRequest) -> HttpResponse:
+    """The header's unread count (fetched by htmx after the page loads): one query; nothing
+    (204, so htmx leaves the header alone) for a visitor who is not signed in."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
+    return render(request, "notifications/_badge.html", {"unread": unread_count(user=request.user)})
 
 
 @login_required

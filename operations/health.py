@@ -50,7 +50,7 @@ def _check_broker_and_worker() -> tuple[tuple[bool, str], tuple[bool, str]]:
         raw = client.get(HEARTBEAT_KEY)
     except Exception:  # noqa: BLE001
         return (False, "unreachable"), (False, "unknown: broker unreachable")
-    if raw is None:
+    if not isinstance(raw, bytes | str):  # None: no worker has beaten yet
         return (True, "ok"), (False, "no heartbeat")
     age = time.time() - float(raw)
     if age > float(settings.WORKER_HEARTBEAT_MAX_AGE):

@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -198,7 +199,7 @@ def get_object_or_404(user: Any, action: str, queryset: QuerySet[M], **lookup: A
     """The object, or 404 when it does not exist *or* lies outside the user's scope."""
     try:
         return scoped(user, action, queryset).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:  # the model's DoesNotExist
         raise Http404("Not found") from exc
 
 

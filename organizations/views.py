@@ -1,4 +1,4 @@
-"""Pages of the organizations app: the role-aware home dashboard and the friendly error pages."""
+"""Pages of the organizations app: the role-aware home page and the friendly error pages."""
 
 from dataclasses import dataclass, field
 
@@ -6,9 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.csrf import requires_csrf_token
 
-from web import nav
+from web import home as home_parts
 
 from .models import Membership, Organization
 from .selectors import memberships_of
@@ -16,34 +17,54 @@ from .selectors import memberships_of
 
 @dataclass
 class DashboardSection:
-    """One organization on the dashboard: the user's roles there and the pages those roles use."""
+    """One organization on the home page: the user's roles there and what they need to know."""
 
     organization: Organization
     roles: list[str] = field(default_factory=list)
-    links: list[nav.Link] = field(default_factory=list)
+    role_codes: set[str] = field(default_factory=set)
+    part: home_parts.Part = field(default_factory=home_parts.Part)
+
+
+@dataclass(frozen=True)
+class DueTask:
+    """A task of one organization, with how its due date stands today."""
+
+    task: home_parts.Task
+    organization: Organization
+    overdue: bool
+    due_soon: bool
 
 
 def _sections(user: object, memberships: list[Membership]) -> list[DashboardSection]:
     by_org: dict[int, DashboardSection] = {}
-    role_codes: dict[int, set[str]] = {}
     for m in memberships:
         section = by_org.setdefault(m.organization_id, DashboardSection(m.organization))
         section.roles.append(m.get_role_display())
-        role_codes.setdefault(m.organization_id, set()).add(m.role)
-    for org_id, section in by_org.items():
-        section.links = nav.dashboard_links(user, section.organization.code, role_codes[org_id])
+        section.role_codes.add(m.role)
+    for section in by_org.values():
+        section.part = home_parts.part_for(user, section.organization, section.role_codes)
     return list(by_org.values())
+
+
+def _tasks(sections: list[DashboardSection]) -> list[DueTask]:
+    today = timezone.localdate()
+    rows = [(task, s.organization) for s in sections for task in s.part.tasks]
+    ordered = home_parts.by_due([task for task, _ in rows])
+    org_of = {id(task): org for task, org in rows}
+    return [DueTask(task, org_of[id(task)], bool(task.due and task.due < today),
+                    bool(task.due and 0 <= (task.due - today).days <= 14)) for task in ordered]
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The dashboard: one section per organization the user belongs to, with that role's pages."""
+    """What needs the user now (tasks of every membership, soonest due first), then per
+    organization its key figures and one chart."""
     memberships = list(memberships_of(request.user))
-    return render(
-        request,
-        "organizations/home.html",
-        {"memberships": memberships, "sections": _sections(request.user, memberships)},
-    )
+    sections = _sections(request.user, memberships)
+    return render(request, "organizations/home.html", {
+        "memberships": memberships, "sections": sections, "tasks": _tasks(sections),
+        "several": len(sections) > 1,
+    })
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 
 from organizations.models import Organization
 
+from .data import gc_paused
 from .documents import award_letter as award_letter_doc
 from .documents import community_reinvestment as community_reinvestment_doc
 from .documents import fund_statement as fund_statement_doc
@@ -100,9 +101,10 @@ class DocumentKind:
                draft: bool) -> tuple[bytes, Twin]:
         """The PDF and its data twin, from one reading of ``data`` (the twin is made first, so a
         PDF that prints the twin's SHA-256 prints those of the files returned with it)."""
-        twin = self.build_twin(data)
-        pdf = self._pdf(data, report_id=report_id, version=version, generated_at=generated_at, draft=draft,
-                        twin=twin.files)
+        with gc_paused():
+            twin = self.build_twin(data)
+            pdf = self._pdf(data, report_id=report_id, version=version, generated_at=generated_at, draft=draft,
+                            twin=twin.files)
         return pdf, twin
 
     def render_pdf(self, data: Any, *, report_id: str, version: int, generated_at: dt.datetime,
@@ -117,14 +119,16 @@ class DocumentKind:
         meta = DocumentMeta(report_id=report_id, generated_at=generated_at, draft=draft,
                             keywords=(labels["document_label"], report_id), **labels)
         extra = {"twin": twin} if self.prints_twin else {}
-        return build_pdf(self.renderer.story(data, report_id, version, **extra), meta)
+        with gc_paused():
+            return build_pdf(self.renderer.story(data, report_id, version, **extra), meta)
 
     def render_tables(self, data: Any) -> Tables:
         tables: Tables = self.renderer.tables(data)
         return tables
 
     def build_twin(self, data: Any) -> Twin:
-        return build(data, self.render_tables(data))
+        with gc_paused():
+            return build(data, self.render_tables(data))
 
     def render_twin(self, data: Any) -> tuple[bytes, bytes]:
         """(JSON bytes, zip bytes) holding the same figures as the PDF."""

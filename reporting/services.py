@@ -31,6 +31,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -38,9 +39,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import record, record_create, snapshot
+from notifications.models import InboxKind
+from notifications.services import inbox_notify, regulators_of
 from organizations import access
 from organizations.actors import Actor, User
 from organizations.models import Organization
@@ -52,6 +56,8 @@ from .kinds import GENERATOR_VERSION, DocumentKind, document_kind, params_key
 from .models import ReportArtifact, ReportAttestation, ReportFiling, ReportRun, RunStatus
 from .twin import canonical_json
 from .twin import inputs_hash as _hash
+
+logger = logging.getLogger(__name__)
 
 #: Keys of a document's data that do not count as inputs (the day the data was read).
 VOLATILE_KEYS = frozenset({"as_of"})
@@ -69,10 +75,10 @@ def report_request(*, actor: Actor, kind: str, params: dict[str, Any], enqueue: 
     (``enqueue=False``: the caller runs ``report_generate`` itself, e.g. the demo loader).
 
     Bad parameters or missing data (no financials, no obligation, no policy...)
-    raise ValidationError and nothing is written.
+    raise ValidationError and nothing is written. When the task queue (the broker) is
+    unreachable the run is kept, queued, and ``run.enqueued`` is False: the beat's
+    ``reporting.requeue_waiting`` sends it once the queue answers again.
     """
-    from .tasks import report_run_execute
-
     dk = document_kind(kind)
     clean = dk.normalize(params)
     organization = dk.resolve(clean)
@@ -84,8 +90,33 @@ def report_request(*, actor: Actor, kind: str, params: dict[str, Any], enqueue: 
                                        requested_by=actor if isinstance(actor, User) else None)
         record_create(actor=actor, action="report_run.request", obj=run)
         if enqueue:
-            report_run_execute.delay_on_commit(run.pk)
+            transaction.on_commit(lambda: setattr(run, "enqueued", run_enqueue(run_id=run.pk)))
     return run
+
+
+def run_enqueue(*, run_id: int) -> bool:
+    """Send run ``run_id`` to the workers; False (logged, nothing lost: the run stays queued) when
+    the broker cannot be reached. Sending twice is harmless: ``report_generate`` is idempotent."""
+    from kombu.exceptions import OperationalError as BrokerUnavailable
+
+    from .tasks import report_run_execute
+
+    try:
+        report_run_execute.apply_async((run_id,), retry=False)
+    except BrokerUnavailable as exc:  # kombu raises it for a refused or lost broker connection
+        logger.warning("report run %s stays queued: the task queue is unavailable (%s)", run_id,
+                       type(exc).__name__)
+        return False
+    return True
+
+
+def runs_requeue_waiting(*, older_than: dt.timedelta) -> int:
+    """Send again the runs still queued (never started) after ``older_than``: those whose sending
+    failed while the broker was down. The number sent."""
+    cutoff = timezone.now() - older_than
+    ids = list(ReportRun.objects.filter(status=RunStatus.QUEUED, attempts=0, created_at__lt=cutoff)
+               .order_by("pk").values_list("pk", flat=True)[:500])
+    return sum(1 for run_id in ids if run_enqueue(run_id=run_id))
 
 
 def _require_generator(actor: Actor, run: ReportRun) -> None:
@@ -297,4 +328,9 @@ def report_file(*, actor: Actor, artifact: ReportArtifact) -> ReportFiling:
         _filing_gate(final, doing="filed")
         filing = ReportFiling.objects.create(artifact=final, filed_by=actor, filed_at=timezone.now())
         record_create(actor=actor, action="report.file", obj=filing, organization=final.organization)
+        inbox_notify(actor=actor, kind=InboxKind.COMPLIANCE_REPORT_FILED, about=final,
+                     link=reverse("reporting:artifact", args=[final.pk]),
+                     recipients=regulators_of(final.organization.jurisdiction),
+                     params={"organization": str(final.organization), "report": final.report_id},
+                     organization=final.organization)
     return filing

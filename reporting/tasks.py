@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from config.celery_app import TRANSIENT_ERRORS, TransientTask, app
 from organizations.actors import WORKER
 
-from .services import report_generate, report_run_fail
+from .services import report_generate, report_run_fail, runs_requeue_waiting
 
 SOFT_TIME_LIMIT = 15 * 60  # seconds: the run is marked failed
 TIME_LIMIT = 16 * 60  # seconds: the worker process is killed
@@ -40,3 +40,14 @@ def report_run_execute(self, run_id: int) -> int | None:  # type: ignore[no-unty
     except Exception as exc:
         report_run_fail(actor=WORKER, run_id=run_id, error=_message(exc))
         raise
+
+
+@app.task(name="reporting.requeue_waiting")
+def requeue_waiting() -> int:
+    """Send again the runs still queued after REPORT_REQUEUE_AFTER seconds (their sending failed
+    while the broker was unreachable); run by the beat every minute."""
+    import datetime as dt
+
+    from django.conf import settings
+
+    return runs_requeue_waiting(older_than=dt.timedelta(seconds=settings.REPORT_REQUEUE_AFTER))

@@ -12,6 +12,7 @@ import hashlib
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -23,9 +24,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations import access
 from organizations.models import Role
+from reinvestment.applicability import attestation_problems
+from reinvestment.selectors import obligations_for_plan
 from web import tables
 from web.actions import submit_form
-from web.forms import general_errors
+from web.forms import field_of, general_errors
 from web.nav import NavItem, register
 from web.requests import AuthenticatedRequest
 from web.scoping import plan_for
@@ -78,7 +81,38 @@ VERSION_COLUMNS = [
 
 
 class RequestForm(forms.Form):
+    """A report is of one obligation: the year and, when the year has several, which one."""
+
     year = forms.IntegerField(label=_("Income year"), min_value=1990, max_value=2200)
+    policy = forms.ChoiceField(
+        label=_("Obligation (policy and line of business)"), required=False,
+        help_text=_("Needed when the income year has more than one obligation."))
+
+    def __init__(self, *args: Any, plan: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        years: dict[tuple[str, str, str], list[int]] = {}
+        for code, line, name, year in (obligations_for_plan(plan).order_by("policy_code", "income_year")
+                                       .values_list("policy_code", "financial_year__line_of_business__code",
+                                                    "financial_year__line_of_business__name", "income_year")):
+            years.setdefault((code, line, name), []).append(year)
+        field_of(self, "policy", forms.ChoiceField).choices = [("", _("The year's only obligation"))] + [
+            (f"{code}|{line}", f"{code} ({name}): " + str(_("income years %(years)s") % {
+                "years": ", ".join(str(y) for y in sorted(set(ys)))}))
+            for (code, line, name), ys in years.items()]
+
+    def params(self, plan: Any) -> dict[str, Any]:
+        code, _sep, line = self.cleaned_data["policy"].partition("|")
+        return {"plan": plan.code, "year": self.cleaned_data["year"], "policy": code, "line_of_business": line}
+
+
+def _request_report(actor: Any, params: dict[str, Any]) -> Any:
+    """The request; an error about the line of business shows beside the obligation select."""
+    try:
+        return services.report_request(actor=actor, kind=CRR, params=params)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and "line_of_business" in exc.error_dict:
+            raise ValidationError({"policy": exc.error_dict["line_of_business"]}) from None
+        raise
 
 
 def _compliance_page(request: AuthenticatedRequest, org: Any, form: RequestForm, status: int = 200) -> HttpResponse:
@@ -94,7 +128,7 @@ def _compliance_page(request: AuthenticatedRequest, org: Any, form: RequestForm,
 def compliance(request: AuthenticatedRequest, plan: str) -> HttpResponse:
     """Reports waiting for attestation, recent runs and the form requesting a new version."""
     org = plan_for(request, plan, PLAN_ROLES)
-    return _compliance_page(request, org, RequestForm())
+    return _compliance_page(request, org, RequestForm(plan=org))
 
 
 @login_required
@@ -102,11 +136,13 @@ def compliance(request: AuthenticatedRequest, plan: str) -> HttpResponse:
 def report_new(request: AuthenticatedRequest, plan: str) -> HttpResponse:
     """Request a Community Reinvestment Report; the run page shows its progress."""
     org = plan_for(request, plan, PLAN_ROLES)
-    form = RequestForm(request.POST)
+    form = RequestForm(request.POST, plan=org)
     if form.is_valid():
         def request_report() -> str:
-            run = services.report_request(actor=request.user, kind=CRR,
-                                          params={"plan": org.code, "year": form.cleaned_data["year"]})
+            run = _request_report(request.user, form.params(org))
+            if getattr(run, "enqueued", True) is False:
+                messages.warning(request, _("The report queue is unavailable right now. Your request is saved "
+                                            "and queued: it starts by itself when the queue is back."))
             return reverse("reporting:run", args=[run.pk])
 
         response = submit_form(request, form, request_report)
@@ -159,6 +195,10 @@ def _artifact_page(request: AuthenticatedRequest, artifact: Any, *, attest_form:
     attestation = getattr(artifact, "attestation", None)
     attested_as = getattr(artifact, "attestation_of", None)
     can_attest = officer and not artifact.is_final and attestation is None
+    year = (artifact.params or {}).get("year")
+    # What must happen before the report can be attested or filed (the services refuse until then).
+    blockers = (attestation_problems(plan=org, income_year=year)
+                if officer and isinstance(year, int) and getattr(artifact, "filing", None) is None else [])
     if can_attest and attest_form is not None:
         error = ""  # the attestation form shows its own errors
     return render(request, "reporting/artifact.html", {
@@ -169,6 +209,7 @@ def _artifact_page(request: AuthenticatedRequest, artifact: Any, *, attest_form:
         "attest_form": attest_form or AttestForm(),
         "can_file": officer and artifact.is_final and getattr(artifact, "filing", None) is None,
         "plan_staff": access.has_role(request.user, org, *PLAN_ROLES),
+        "blockers": blockers,
     }, status=status)
 
 

@@ -28,11 +28,14 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 sys.path.insert(0, str(ROOT))
 
 
@@ -56,10 +59,9 @@ def _create_database(admin_url: str, name: str, keep: bool) -> bool:
     return True
 
 
-def _timed(fn, repeat: int) -> tuple[float, object]:  # type: ignore[no-untyped-def]
+def _timed(fn: Callable[..., T], repeat: int) -> tuple[float, T]:
     """Median milliseconds of ``repeat`` runs, and the last result."""
     samples = []
-    result = None
     for _ in range(repeat):
         start = time.perf_counter()
         result = fn()
@@ -67,7 +69,7 @@ def _timed(fn, repeat: int) -> tuple[float, object]:  # type: ignore[no-untyped-
     return statistics.median(samples), result
 
 
-def _queries(fn) -> int:  # type: ignore[no-untyped-def]
+def _queries(fn: Callable[..., object]) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -243,8 +245,8 @@ def main() -> int:
             cur.execute("SELECT SUM(CASE side WHEN 'D' THEN amount ELSE -amount END) FROM wellness_fund_ledgerleg"
                         " WHERE account_id = %s AND posted_on <= %s", [cash.pk, dt.date(2025, 12, 20)])
             return cur.fetchone()[0]
-        ms, value = _timed(raw_full, 5)
-        print(f"   (for comparison, summing all its legs without snapshots: {value} in {ms:.1f} ms)")
+        ms, raw_value = _timed(raw_full, 5)
+        print(f"   (for comparison, summing all its legs without snapshots: {raw_value} in {ms:.1f} ms)")
 
     print("\n2) fund statement vs one grouped SQL aggregate over the same legs (target <= 1.3x)")
     for label, s, e in (("fiscal year 2024-25", dt.date(2024, 7, 1), dt.date(2025, 6, 30)),
@@ -254,7 +256,7 @@ def main() -> int:
             def baseline(s=s, e=e, cur=cur) -> object:
                 cur.execute(BASELINE_SQL, [fund.pk, s, e])
                 return cur.fetchall()
-            base_ms, rows = _timed(baseline, 10)
+            base_ms, _base_rows = _timed(baseline, 10)
         n_legs = LedgerLeg.objects.filter(fund=fund, posted_on__gte=s, posted_on__lte=e).count()
         st_ms, st = _timed(lambda s=s, e=e: fund_statement(fund=fund, start=s, end=e), 10)
         q = _queries(lambda s=s, e=e: fund_statement(fund=fund, start=s, end=e))

@@ -56,19 +56,24 @@ TARGETS = [
     Target("money", ("money.parsing", "money.rounding", "money.formatting"),
            ("tests/money", "tests/wellness_fund/test_money.py", "tests/api/test_money_field.py")),
     Target("calculation", ("reinvestment.calculation",),
-           ("tests/reinvestment/test_calculation.py", "tests/reinvestment/test_properties.py",
+           ("tests/reinvestment/test_calculation.py", "tests/reinvestment/test_calculation_edges.py",
+            "tests/reinvestment/test_properties.py",
             "tests/reinvestment/test_applicability.py")),
     Target("suppression", ("reporting.suppression",),
-           ("tests/reporting/test_suppression.py", "tests/reporting/test_suppression_cutoff.py")),
-    Target("states", ("grants.states",), ("tests/grants/test_states.py",)),
+           ("tests/reporting/test_suppression.py", "tests/reporting/test_suppression_edges.py",
+            "tests/reporting/test_suppression_cutoff.py")),
+    Target("states", ("grants.states",), ("tests/grants/test_states.py", "tests/grants/test_states_messages.py")),
     Target("board_votes", ("grants.services.board",),
            ("tests/grants/test_passing_rules.py", "tests/grants/test_board.py"),
            ("_eligible_present", "_quorum_basis", "_passing_basis", "vote_close")),
     Target("idempotency", ("api.idempotency",),
-           ("tests/api/test_idempotency_paths.py", "tests/api/test_reinvestment.py",
-            "tests/api/test_limits.py")),
+           ("tests/api/test_idempotency_paths.py", "tests/api/test_idempotency_edges.py",
+            "tests/api/test_reinvestment.py", "tests/api/test_reinvestment_edits.py",
+            "tests/api/test_reports.py::test_request_is_idempotent", "tests/api/test_limits.py",
+            "tests/api/test_idempotency_race.py")),
     Target("ledger", ("wellness_fund.services.ledger",),
-           ("tests/wellness_fund/test_ledger.py", "tests/wellness_fund/test_ledger_refusals.py")),
+           ("tests/wellness_fund/test_ledger_edges.py", "tests/wellness_fund/test_ledger_refusals.py",
+            "tests/wellness_fund/test_ledger.py")),
     Target("access", ("organizations.access",),
            ("tests/organizations/test_access.py", "tests/organizations/test_service_refusals.py")),
 ]
@@ -367,9 +372,11 @@ def _on_alarm(signum: int, frame: object) -> None:  # noqa: ARG001
     raise Timeout("mutant ran too long")
 
 
-def _run_item(item: Any, timeout: float) -> tuple[bool, float]:
-    """Run one test; (failed, seconds)."""
+def _run_item(item: Any, timeout: float) -> tuple[str, float]:
+    """Run one test; (the last line of its failure, "" when it passed; seconds)."""
     from _pytest.runner import runtestprotocol
+
+    from tests.conftest import is_transactional, reseed_database
 
     item.session._setupstate.teardown_exact(item)
     start = time.monotonic()
@@ -379,7 +386,15 @@ def _run_item(item: Any, timeout: float) -> tuple[bool, float]:
         reports = runtestprotocol(item, log=False, nextitem=item.parent)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-    return any(r.failed for r in reports), time.monotonic() - start
+    if is_transactional(item):
+        # Its end emptied every table; the next test may not be transactional.
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            reseed_database()
+    failures = [r for r in reports if r.failed]
+    why = (failures[0].longreprtext.strip().splitlines() or ["failed"])[-1][:200] if failures else ""
+    return why, time.monotonic() - start
 
 
 def pytest_runtestloop(session: Any) -> bool:
@@ -419,16 +434,17 @@ def pytest_runtestloop(session: Any) -> bool:
                     try:
                         failed, _ = _run_item(item, 10 * baseline[item.nodeid] + 10)
                     except Timeout:
-                        failed = True
+                        failed = "timeout"
                     if failed:
-                        mutant.status, mutant.killed_by = "killed", item.nodeid
+                        mutant.status, mutant.killed_by = "killed", f"{item.nodeid}: {failed}"
                         if item.nodeid in killers:
                             killers.remove(item.nodeid)
                         killers.insert(0, item.nodeid)
                         break
             finally:
                 applied.undo()
-            print(f"[{target.name}] {mutant.status:8} {mutant.ident}", file=progress, flush=True)
+            print(f"[{target.name}] {mutant.status:8} {mutant.ident}  <- {mutant.killed_by}", file=progress,
+                  flush=True)
     session._setupstate.teardown_exact(None)
     out.write_text(json.dumps({"target": target.name, "tests": len(items), "broken": broken,
                                "mutants": [asdict(m) for m in mutants]}, indent=1))
@@ -438,11 +454,17 @@ def pytest_runtestloop(session: Any) -> bool:
 # --- the driver --------------------------------------------------------------------------
 
 
+def _without_line(ident: str) -> str:
+    """An ident without its line number, so the list survives edits elsewhere in the file."""
+    return re.sub(r"^([\w.]+):\d+:", r"\1:", ident)
+
+
 def equivalents() -> set[str]:
-    """Mutant idents listed in tests/MUTANTS.md (a line ``- `ident` — reason``)."""
+    """Mutant idents listed in tests/MUTANTS.md (a line ``- `ident` — reason``), without lines."""
     if not EQUIVALENTS.exists():
         return set()
-    return set(re.findall(r"^- `(.+?)`(?: —| -) ", EQUIVALENTS.read_text(), flags=re.MULTILINE))
+    found = re.findall(r"^- `(.+?)`(?: —| -) ", EQUIVALENTS.read_text(), flags=re.MULTILINE)
+    return {_without_line(ident) for ident in found}
 
 
 @dataclass
@@ -476,7 +498,7 @@ def run_target(target: Target, work: Path) -> Score:
             score.killed += 1
         elif m["status"] == "skipped":
             score.skipped += 1
-        elif m["ident"] in known:
+        elif _without_line(m["ident"]) in known:
             score.equivalent += 1
         else:
             score.survived.append(m["ident"])
@@ -489,7 +511,11 @@ def main() -> int:
     parser.add_argument("--list", action="store_true", help="list the modules and their tests")
     parser.add_argument("--work", default=str(ROOT / "var" / "mutation"), help="folder for results")
     args = parser.parse_args()
-    chosen = [t for t in TARGETS if not args.targets or t.name in args.targets]
+    by_name = {t.name: t for t in TARGETS}
+    unknown = [name for name in args.targets if name not in by_name]
+    if unknown:
+        parser.error(f"unknown module(s) {', '.join(unknown)}; choose from {', '.join(by_name)}")
+    chosen = [by_name[name] for name in args.targets] if args.targets else TARGETS
     if args.list:
         for t in chosen:
             count = sum(len(list_mutants(m, t.functions)) for m in t.modules)

@@ -7,6 +7,8 @@ export DJANGO_SETTINGS_MODULE=config.settings.test
 bash "$(dirname "$0")/system_packages.sh"
 echo "==> ruff"
 ruff check .
+echo "==> mypy (types)"
+mypy .
 echo "==> migrations are in sync with the models"
 python manage.py makemigrations --check --dry-run
 echo "==> pytest (PostgreSQL)"

@@ -43,12 +43,45 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         raise pytest.UsageError("tests without the marker of the process they start:\n  "
                                 + "\n  ".join(unmarked))
     for item in items:
-        marker = item.get_closest_marker("django_db")
-        uses_fixture = {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
-        if (marker and marker.kwargs.get("transaction")) or uses_fixture:
+        if is_transactional(item):
+            marker = item.get_closest_marker("django_db")
             kwargs = dict(marker.kwargs) if marker else {}
             kwargs.update(transaction=True, serialized_rollback=True)
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+            if "_reseed_at_session_end" not in item.fixturenames:  # type: ignore[attr-defined]
+                item.fixturenames.append("_reseed_at_session_end")  # type: ignore[attr-defined]
+
+
+def is_transactional(item: pytest.Item) -> bool:
+    """Does the test run outside a transaction (its database is emptied when it ends)?"""
+    marker = item.get_closest_marker("django_db")
+    uses_fixture = {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    return bool((marker and marker.kwargs.get("transaction")) or uses_fixture)
+
+
+def reseed_database() -> None:
+    """Put back the rows the test database held before the first test (migrations' seeds:
+    counties, policies, lines of business, voting rules...).
+
+    A transactional test ends by emptying every table; the next one puts the rows back when it
+    starts (serialized rollback), but after the last one nothing does, and a later run with
+    ``--reuse-db`` would start from the empty tables. Saving the serialized rows again is
+    harmless when they are still there (each row is saved by primary key).
+    """
+    from django.db import connections
+
+    for conn in connections.all():
+        contents = getattr(conn, "_test_serialized_contents", None)
+        if contents:
+            conn.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture(scope="session")
+def _reseed_at_session_end(django_db_setup, django_db_blocker) -> Iterator[None]:  # noqa: ARG001
+    """Requested by every transactional test: reseeds the database once the session ends."""
+    yield
+    with django_db_blocker.unblock():
+        reseed_database()
 
 
 @pytest.fixture

@@ -6,3 +6,9 @@ class WebConfig(AppConfig):
 
     name = "web"
     verbose_name = "Web kit"
+
+    def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
+        # Each app's ``home`` module registers what its roles see on the home page (web.home).
+        autodiscover_modules("home")

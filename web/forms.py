@@ -11,9 +11,20 @@ fields (a bare button), go to the general errors as written.
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+FieldT = TypeVar("FieldT", bound=forms.Field)
+
+
+def field_of(form: forms.BaseForm, name: str, kind: type[FieldT]) -> FieldT:
+    """``form.fields[name]`` as the kind of field it is declared as (to set its choices or queryset)."""
+    found = form.fields[name]
+    if not isinstance(found, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(found).__name__}, not a {kind.__name__}")
+    return found
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError, *,

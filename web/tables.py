@@ -29,7 +29,7 @@ import datetime
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.paginator import Page, Paginator
@@ -39,6 +39,9 @@ from django.utils import formats, timezone
 from moneyed import Money
 
 from money import format_usd, plain_amount
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 #: The formats a column may use.
 KINDS = ("text", "money", "number", "date", "datetime")
@@ -55,7 +58,7 @@ class Column:
     """
 
     key: str
-    label: str
+    label: _StrOrPromise
     sort: str | None = None
     kind: str = "text"
     value: Callable[[Any], Any] | None = None
@@ -84,9 +87,9 @@ class Column:
         if self.kind == "money":
             return format_usd(value)
         if self.kind == "datetime" and isinstance(value, datetime.datetime):
-            return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
+            return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
         if self.kind == "date" and isinstance(value, datetime.date):
-            return value.isoformat()
+            return formats.date_format(value, "DATE_FORMAT")
         if self.kind == "number" and isinstance(value, int | Decimal):
             return formats.number_format(value, use_l10n=True, force_grouping=True)
         return str(value)

@@ -36,9 +36,9 @@ register(
     grant("fund__ach", view=ACH_VIEW, change=ACH_CHANGE),
     grant("plan", view=PLAN_VIEW, record_payment={Role.PLAN_FINANCE}),
 )
-for model in (ContributionStatement, ContributionPayment):
+for agreement_model in (ContributionStatement, ContributionPayment):
     register(
-        model,
+        agreement_model,
         grant("agreement__fund__ach", view=ACH_VIEW, change=ACH_CHANGE),
         grant("agreement__plan", view=PLAN_VIEW),
     )

@@ -23,6 +23,8 @@ Ledger overview (the rules live in ``wellness_fund.services.ledger`` and the dat
   the day totals after it (a month of rows at most once periods are closed).
 """
 
+from typing import ClassVar, Self
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -246,6 +248,10 @@ class LedgerLeg(models.Model):
     side = models.CharField(max_length=1, choices=LegSide.choices)
     amount = MoneyField(max_digits=16, decimal_places=2, default_currency="USD")
 
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
+
     class Meta:
         ordering = ["transaction", "pk"]
         indexes = [
@@ -297,6 +303,10 @@ class AccountPeriodBalance(models.Model):
     debits = MoneyField(max_digits=16, decimal_places=2, default_currency="USD")
     credits = MoneyField(max_digits=16, decimal_places=2, default_currency="USD")
     closing_balance = MoneyField(max_digits=16, decimal_places=2, default_currency="USD")
+
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
 
     class Meta:
         ordering = ["period", "account"]
@@ -386,6 +396,10 @@ class ContributionAgreement(models.Model):
     ends_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=AgreementStatus.choices, default=AgreementStatus.ACTIVE)
 
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
+
     class Meta:
         ordering = ["fund", "code"]
         constraints = [
@@ -429,7 +443,12 @@ class ContributionStatement(models.Model):
     revenue_share_amount = MoneyField(max_digits=16, decimal_places=2, default_currency="USD", default=0)
     fixed_amount = MoneyField(max_digits=16, decimal_places=2, default_currency="USD", default=0)
     expected_amount = MoneyField(max_digits=16, decimal_places=2, default_currency="USD")
+    expected_amount_currency: str  # the currency column MoneyField adds beside its amount
     issued_at = models.DateTimeField(auto_now_add=True)
+
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
 
     class Meta:
         ordering = ["agreement", "period_start"]
@@ -484,6 +503,10 @@ class ContributionPayment(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
+
     class Meta:
         ordering = ["agreement", "received_on", "pk"]
         constraints = [
@@ -509,6 +532,10 @@ class OtherReceipt(models.Model):
     received_on = models.DateField()
     reference = models.CharField(max_length=120)
     transaction = models.OneToOneField(LedgerTransaction, on_delete=models.PROTECT, related_name="receipt")
+
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
 
     class Meta:
         ordering = ["received_on", "pk"]

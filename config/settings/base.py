@@ -7,6 +7,7 @@ https://django-environ.readthedocs.io/ for the variables.
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_htmx",
+    "csp",
     "organizations",
     "audit",
     "notifications",
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "operations.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -76,6 +79,25 @@ TEMPLATES = [
     },
 ]
 
+# Content-Security-Policy on every response (django-csp 4 format). Scripts and styles come from
+# this site only; the few inline <script>/<style> blocks carry ``nonce="{{ request.csp_nonce }}"``
+# (a fresh nonce per response, added to the header only when a page uses it). No 'unsafe-inline'.
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 # https://django-environ.readthedocs.io/en/latest/types.html#environ-env-db-url
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -103,6 +125,12 @@ LOGIN_ADDRESS_THRESHOLD = env.int("LOGIN_ADDRESS_THRESHOLD", default=20)
 LOGIN_ADDRESS_WINDOW_MINUTES = env.int("LOGIN_ADDRESS_WINDOW_MINUTES", default=15)
 LOGIN_CLIENT_ADDRESS_HEADER = env("LOGIN_CLIENT_ADDRESS_HEADER", default="")
 
+# Dates of money that moved (payments, receipts, disbursements, investments, award periods) must lie
+# between 1 January of PLAUSIBLE_DATE_MIN_YEAR and 31 December of this year + PLAUSIBLE_DATE_MAX_YEARS_AHEAD
+# (organizations/dates.py).
+PLAUSIBLE_DATE_MIN_YEAR = env.int("PLAUSIBLE_DATE_MIN_YEAR", default=1990)
+PLAUSIBLE_DATE_MAX_YEARS_AHEAD = env.int("PLAUSIBLE_DATE_MAX_YEARS_AHEAD", default=5)
+
 # Sessions expire after 8 hours (seconds) and when the browser closes.
 # https://docs.djangoproject.com/en/5.2/topics/http/sessions/#browser-length-sessions-vs-persistent-sessions
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
@@ -121,6 +149,12 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Stored files are never served from MEDIA_URL: only views that check permission send them
+# (web/files.py). MEDIA_ACCEL_REDIRECT: an internal nginx location aliased to MEDIA_ROOT (e.g.
+# /protected-media/) to let the proxy send the bytes (X-Accel-Redirect); empty: Django sends them.
+MEDIA_ACCEL_REDIRECT = env("MEDIA_ACCEL_REDIRECT", default="")
+# Largest audited financial statement accepted (bytes).
+STATEMENT_MAX_BYTES = env.int("STATEMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@reinvestment.example")
@@ -141,14 +175,22 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=9 *
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task whose worker died before acknowledging it (report tasks acknowledge late) is delivered
+# again after this many seconds (Redis; its own default is an hour). Keep it above the longest task
+# time limit (reports: 16 minutes) and the longest retry countdown (5 minutes).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=20 * 60)}
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Grantee report reminders and the fund administrators' weekly digest: each run queues
     # only what is due today under unique keys, so running hourly sends each once.
     "grants-report-reminders": {"task": "grants.send_report_reminders", "schedule": 60 * 60},  # seconds
     "grants-fund-admin-digest": {"task": "grants.send_fund_admin_digest", "schedule": 60 * 60},  # seconds
+    # Report runs whose sending failed while the broker was down are sent again (reporting/tasks.py).
+    "reporting-requeue-waiting": {"task": "reporting.requeue_waiting", "schedule": 60},  # seconds
     # The worker heartbeat /readyz reads (operations/health.py).
     "operations-heartbeat": {"task": "operations.heartbeat", "schedule": 20},  # seconds
 }
+#: A report run still queued this long (seconds) after its request is sent to the workers again.
+REPORT_REQUEUE_AFTER = env.int("REPORT_REQUEUE_AFTER", default=120)
 #: /readyz wants a worker heartbeat at most this old (seconds).
 WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=60)
 
@@ -213,6 +255,7 @@ SPECTACULAR_SETTINGS: dict[str, object] = {
         "ObligationStatusEnum": "reinvestment.models.ObligationStatus",
         "ObligationProgressEnum": "api.reinvestment.PROGRESS",
         "ReportKindEnum": "reporting.models.ReportKind",
+        "DomainEnum": "reinvestment.models.SocialDriverDomain",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -55,6 +57,10 @@ class Application(models.Model):
                                      on_delete=models.PROTECT, related_name="+")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
+
     class Meta:
         ordering = ["opportunity", "id"]
         constraints = [
@@ -101,6 +107,10 @@ class BudgetLine(models.Model):
     category = models.CharField(max_length=24, choices=BudgetCategory.choices)
     description = models.CharField(max_length=255)
     amount = MoneyField(max_digits=16, decimal_places=2, default_currency="USD")
+
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
 
     class Meta:
         ordering = ["application", "number"]

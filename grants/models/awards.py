@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -57,6 +59,10 @@ class Award(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
+
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
 
     class Meta:
         ordering = ["-created_at", "id"]
@@ -147,6 +153,10 @@ class Tranche(models.Model):
     released_at = models.DateTimeField(null=True, blank=True)
     released_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
+
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
 
     class Meta:
         ordering = ["award", "number"]

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -251,6 +253,10 @@ class AgendaEntry(models.Model):
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="agenda_entries")
     amount = MoneyField(max_digits=16, decimal_places=2, default_currency="USD")
 
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
+
     class Meta:
         ordering = ["item", "id"]
         verbose_name_plural = "agenda entries"
@@ -321,6 +327,10 @@ class Decision(models.Model):
     approved_amount = MoneyField(max_digits=16, decimal_places=2, default_currency="USD",
                                  null=True, blank=True)
     decided_at = models.DateTimeField()
+
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
 
     class Meta:
         ordering = ["-decided_at", "id"]

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -41,6 +43,10 @@ class AwardBudgetLine(models.Model):
     description = models.CharField(max_length=255)
     amount = MoneyField(max_digits=16, decimal_places=2, default_currency="USD")
 
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
+
     class Meta:
         ordering = ["award", "number"]
         constraints = [
@@ -73,6 +79,10 @@ class Disbursement(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
 
     class Meta:
         ordering = ["award", "paid_on", "id"]
@@ -125,6 +135,10 @@ class ReportExpenditure(models.Model):
     report = models.ForeignKey(GranteeReport, on_delete=models.CASCADE, related_name="expenditures")
     budget_line = models.ForeignKey(AwardBudgetLine, on_delete=models.PROTECT, related_name="expenditures")
     amount = MoneyField(max_digits=16, decimal_places=2, default_currency="USD")
+
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
 
     class Meta:
         ordering = ["report", "budget_line__number"]
@@ -276,6 +290,10 @@ class Amendment(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
 
     class Meta:
         ordering = ["award", "number"]

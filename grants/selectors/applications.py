@@ -65,7 +65,8 @@ def application_detail(*, user: Any, pk: Any) -> dict[str, Any]:
         "target_populations": app.target_populations,
         "eligibility_answers": dict(app.eligibility_answers),
         "budget_lines": [
-            {"number": b.number, "category": b.category, "description": b.description, "amount": b.amount.amount}
+            {"number": b.number, "category": b.category, "category_label": b.get_category_display(),
+             "description": b.description, "amount": b.amount.amount}
             for b in app.budget_lines.all()
         ],
         "budget_total": sum((b.amount.amount for b in app.budget_lines.all()), Decimal("0.00")),

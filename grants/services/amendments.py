@@ -31,6 +31,7 @@ from django.utils import timezone
 from audit.services import record_create
 from money import parse_amount
 from organizations.actors import Actor
+from organizations.dates import plausible_date_check
 from wellness_fund import commitments
 
 from ..models import (
@@ -137,6 +138,7 @@ def amendment_extend(*, actor: Actor, award: Award, period_end: dt.date, reason:
         current = _begin(actor, award, reason)
         if not isinstance(period_end, dt.date) or period_end <= current.period_end:
             raise error("period_end", f"An extension ends after the current end ({current.period_end}).")
+        plausible_date_check(period_end, field="period_end")
         before = _terms(current)
         final = current.reports.select_for_update().get(kind=ReportKind.FINAL)
         if final.status not in (ReportStatus.DUE, ReportStatus.RETURNED):

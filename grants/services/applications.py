@@ -22,12 +22,15 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import record, snapshot
 from money import parse_amount
+from notifications.models import InboxKind
+from notifications.services import inbox_notify, members
 from organizations.actors import Actor
-from organizations.models import County, Organization, OrganizationKind
+from organizations.models import County, Organization, OrganizationKind, Role
 
 from .. import files, states
 from ..models import (
@@ -231,6 +234,11 @@ def application_submit(*, actor: Actor, application: Application) -> Application
         record(actor=actor, action="grants.application.submit", obj=current, before=before,
                after=snapshot(current, ["status", "submitted_at", "submitted_by"]),
                organization=current.applicant)
+        inbox_notify(actor=actor, kind=InboxKind.APPLICATION_SUBMITTED, about=current,
+                     link=reverse("grants:application_detail", args=[current.pk]),
+                     recipients=members(current.opportunity.fund.ach_id, Role.FUND_ADMIN),
+                     params={"applicant": str(current.applicant), "title": current.project_title,
+                             "opportunity": current.opportunity.title}, organization=current.applicant)
     application.status, application.submitted_at = current.status, current.submitted_at
     return current
 

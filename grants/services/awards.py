@@ -26,11 +26,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import record, snapshot
-from money import parse_amount, round_cents, split_largest_remainder
+from money import format_usd, parse_amount, round_cents, split_largest_remainder
+from notifications.models import InboxKind
+from notifications.services import inbox_notify, members
 from organizations.actors import Actor
+from organizations.dates import plausible_date_check
+from organizations.models import Role
 from reinvestment.references import SourceKind, SourceRef
 from wellness_fund import commitments
 from wellness_fund.dates import add_months_clamped
@@ -161,6 +166,10 @@ def award_create(
         raise error("amount", f"{value} is more than the {decision.approved_amount.amount} the board approved.")
     if not isinstance(period_start, dt.date) or not isinstance(period_end, dt.date) or period_end <= period_start:
         raise error("period_end", "The award period must end after it starts.")
+    plausible_date_check(period_start, field="period_start")
+    plausible_date_check(period_end, field="period_end")
+    if committed_on is not None:
+        plausible_date_check(committed_on, field="committed_on")
     rows = _tranche_amounts(value, tranches)
     template = opportunity.reporting_template
     plan = report_plan(template, period_start, period_end)
@@ -210,6 +219,11 @@ def award_create(
                }, organization=fund.ach)
         record(actor=actor, action="grants.application.awarded", obj=current_app, before=before_app,
                after=snapshot(current_app, ["status"]), organization=current_app.applicant)
+        inbox_notify(actor=actor, kind=InboxKind.AWARD_MADE, about=award,
+                     link=reverse("grants:award_detail", args=[award.pk]),
+                     recipients=members(award.grantee_id, Role.CBO_STAFF),
+                     params={"title": current_app.project_title, "amount": format_usd(value)},
+                     organization=fund.ach)
     return award
 
 
@@ -233,5 +247,10 @@ def award_accept(*, actor: Actor, award: Award, name: str, title: str) -> Award:
         current.save(update_fields=fields)
         record(actor=actor, action="grants.award.accept", obj=current, before=before,
                after=snapshot(current, fields), organization=current.grantee)
+        inbox_notify(actor=actor, kind=InboxKind.AWARD_ACCEPTED, about=current,
+                     link=reverse("grants:award_detail", args=[current.pk]),
+                     recipients=members(current.fund.ach_id, Role.FUND_ADMIN),
+                     params={"grantee": str(current.grantee), "title": current.application.project_title,
+                             "amount": format_usd(current.amount.amount)}, organization=current.grantee)
     award.status = current.status
     return current

@@ -27,6 +27,7 @@ from django.utils import timezone
 from audit.services import record, record_create, snapshot
 from money import parse_amount
 from organizations.actors import Actor
+from organizations.dates import plausible_date_check
 from wellness_fund import commitments
 
 from .. import states
@@ -76,6 +77,7 @@ def disbursement_record(
     value = parse_amount(amount, field="amount")
     if not isinstance(paid_on, dt.date):
         raise error("paid_on", "Give the date of the payment.")
+    plausible_date_check(paid_on, field="paid_on")
     reference = (payment_reference or "").strip()
     if not reference:
         raise error("payment_reference", "Give the bank transfer or check reference of the payment.")

@@ -31,12 +31,15 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import record, snapshot
 from money import parse_amount
+from notifications.models import InboxKind
+from notifications.services import inbox_notify, members
 from organizations.actors import Actor
-from organizations.models import County
+from organizations.models import County, Role
 
 from .. import states
 from ..models import (
@@ -278,6 +281,12 @@ def report_submit(*, actor: Actor, schedule: ReportSchedule) -> ReportSchedule:
                                    content=content)
         record(actor=actor, action="grants.report.submit", obj=current, before=before,
                after=snapshot(current, ["status"]) | {"content": content}, organization=current.award.grantee)
+        inbox_notify(actor=actor, kind=InboxKind.GRANTEE_REPORT_SUBMITTED, about=current,
+                     link=reverse("grants:report", args=[current.pk]),
+                     recipients=members(current.award.fund.ach_id, Role.FUND_ADMIN),
+                     params={"grantee": str(current.award.grantee), "number": current.number,
+                             "title": current.award.application.project_title},
+                     organization=current.award.grantee)
     return current
 
 
@@ -299,6 +308,12 @@ def _review(*, actor: Actor, schedule: ReportSchedule, target: str, comment: str
         ReportEvent.objects.create(report=report, kind=kind, actor=user_or_none(actor), at=now, comment=comment.strip())
         record(actor=actor, action=f"grants.report.{kind}", obj=current, before=before,
                after=snapshot(current, ["status"]), reason=comment.strip(), organization=current.award.fund.ach)
+        inbox_notify(actor=actor, about=current, link=reverse("grants:report", args=[current.pk]),
+                     kind=(InboxKind.GRANTEE_REPORT_ACCEPTED if kind == ReportEventKind.ACCEPTED
+                           else InboxKind.GRANTEE_REPORT_RETURNED),
+                     recipients=members(current.award.grantee_id, Role.CBO_STAFF),
+                     params={"number": current.number, "title": current.award.application.project_title},
+                     organization=current.award.fund.ach)
     return current
 
 

@@ -18,9 +18,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import record, snapshot
+from notifications.models import InboxKind
+from notifications.services import inbox_notify
 from organizations.actors import Actor
 from organizations.models import Membership, User
 from organizations.selectors import affiliated_pairs
@@ -61,6 +64,11 @@ def reviewer_assign(*, actor: Actor, application: Application, reviewer: User) -
         assignment.save()
         record(actor=actor, action="grants.review.assign", obj=assignment, after=snapshot(assignment),
                organization=ach)
+        if not conflicted:
+            inbox_notify(actor=actor, kind=InboxKind.REVIEW_ASSIGNED, about=application,
+                         link=reverse("grants:review", args=[application.pk]), recipients=[reviewer],
+                         params={"title": application.project_title, "applicant": str(application.applicant)},
+                         organization=ach)
     return assignment
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -52,7 +53,7 @@ MEETING_COLUMNS = [
 
 @login_required
 @require_GET
-def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedRequest) -> HttpResponseBase:
     table = tables.build(request, selectors.meetings_visible(user=request.user), columns=MEETING_COLUMNS,
                          default_sort="-scheduled_at", caption=_("Meetings"))
     if table.wants_csv:
@@ -249,7 +250,7 @@ REVIEW_COLUMNS = [
 
 @login_required
 @require_GET
-def review_list(request: AuthenticatedRequest) -> HttpResponse:
+def review_list(request: AuthenticatedRequest) -> HttpResponseBase:
     """The applications assigned to the user for review (conflicted ones are gone)."""
     rows = (ReviewAssignment.objects.filter(reviewer=request.user)
             .exclude(status=AssignmentStatus.CONFLICTED)

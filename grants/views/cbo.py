@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -76,7 +77,7 @@ OPPORTUNITY_COLUMNS = [
 
 @login_required
 @require_GET
-def opportunity_list(request: AuthenticatedRequest) -> HttpResponse:
+def opportunity_list(request: AuthenticatedRequest) -> HttpResponseBase:
     """Calls for proposals the user may see: CBO staff see open calls; ACH staff their funds' calls."""
     table = tables.build(request, selectors.opportunities_visible(user=request.user), columns=OPPORTUNITY_COLUMNS,
                          default_sort="closes_at", caption=_("Calls for proposals"))
@@ -147,7 +148,7 @@ APPLICATION_COLUMNS = [
 
 @login_required
 @require_GET
-def application_list(request: AuthenticatedRequest) -> HttpResponse:
+def application_list(request: AuthenticatedRequest) -> HttpResponseBase:
     """Applications the user may see: a CBO its own; ACH staff their funds' submitted ones (conflicts excluded)."""
     rows = selectors.applications_scope(user=request.user).select_related("applicant", "opportunity")
     filters = ApplicationFilter(request.GET)
@@ -241,7 +242,7 @@ def application_autosave(request: AuthenticatedRequest, pk: int) -> HttpResponse
     elif form.is_valid() and run_service(form, lambda: _save_draft(request, application, form)) is not None:
         saved_at = timezone.localtime()
     if form.errors:
-        problems += [f"{form[name].label if name in form.fields else ''}: {' '.join(errs)}".lstrip(": ")
+        problems += [f"{form[name].label if name in form.fields else ''}: {' '.join(str(e) for e in errs)}".lstrip(": ")
                      for name, errs in form.errors.items()]
     application.refresh_from_db()
     return render(request, "grants/_autosave.html", {
@@ -265,7 +266,7 @@ AWARD_COLUMNS = [
 
 @login_required
 @require_GET
-def award_list(request: AuthenticatedRequest) -> HttpResponse:
+def award_list(request: AuthenticatedRequest) -> HttpResponseBase:
     rows = access.scoped(request.user, "view", Award.objects.all()).select_related(
         "grantee", "fund", "application")
     table = tables.build(request, rows, columns=AWARD_COLUMNS, default_sort="-committed_on", caption=_("Awards"))
@@ -286,9 +287,12 @@ def award_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if request.method == "POST":
             form = AcceptAwardForm(request.POST)
             if form.is_valid():
+                accept_form = form
+
                 def action() -> str:
-                    services.award_accept(actor=request.user, award=award, name=form.cleaned_data["accepted_name"],
-                                          title=form.cleaned_data["accepted_title"])
+                    services.award_accept(actor=request.user, award=award,
+                                          name=accept_form.cleaned_data["accepted_name"],
+                                          title=accept_form.cleaned_data["accepted_title"])
                     return reverse("grants:award_detail", args=[award.pk])
 
                 response = submit_form(request, form, action)

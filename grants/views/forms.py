@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import County
+from web.forms import field_of
 from web.money import MoneyAmountField
 from web.once import OnceOnlyFormMixin
 
@@ -67,12 +68,12 @@ class ApplicationForm(OnceOnlyFormMixin, forms.Form):
             del self.fields["form_token"]
         self.opportunity = opportunity
         call_counties = opportunity.counties.all()
-        self.fields["counties"].queryset = (
+        field_of(self, "counties", forms.ModelMultipleChoiceField).queryset = (
             call_counties if call_counties.exists() else County.objects.all()
         ).order_by("name")
         domain_labels = dict(SocialDriverDomain.choices)
         allowed = opportunity.domains or list(domain_labels)
-        self.fields["domains"].choices = [(d, domain_labels.get(d, d)) for d in allowed]
+        field_of(self, "domains", forms.ChoiceField).choices = [(d, domain_labels.get(d, d)) for d in allowed]
         self.questions = list(opportunity.eligibility_questions.order_by("number"))
         for q in self.questions:
             self.fields[f"question_{q.number}"] = forms.ChoiceField(
@@ -123,7 +124,8 @@ class ApplicationForm(OnceOnlyFormMixin, forms.Form):
         return [self[name] for name in names]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for n in range(1, BUDGET_ROWS + 1):
             parts = [data.get(f"line_{n}_{p}") for p in ("category", "description", "amount")]
             if any(parts) and not all(parts):
@@ -186,8 +188,8 @@ class OpenVoteForm(OnceOnlyFormMixin, forms.Form):
     def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "—")] + [(str(pk), name) for pk, name in members]
-        self.fields["mover"].choices = choices
-        self.fields["seconder"].choices = choices
+        field_of(self, "mover", forms.ChoiceField).choices = choices
+        field_of(self, "seconder", forms.ChoiceField).choices = choices
 
 
 class ConflictForm(OnceOnlyFormMixin, forms.Form):
@@ -225,7 +227,7 @@ class AssignReviewerForm(OnceOnlyFormMixin, forms.Form):
 
     def __init__(self, *args: Any, reviewers: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].choices = [("", "—")] + [(str(pk), name) for pk, name in reviewers]
+        field_of(self, "reviewer", forms.ChoiceField).choices = [("", "—")] + [(str(pk), name) for pk, name in reviewers]
 
 
 class RecommendForm(OnceOnlyFormMixin, forms.Form):
@@ -245,7 +247,7 @@ class AgendaForm(OnceOnlyFormMixin, forms.Form):
 
     def __init__(self, *args: Any, meetings: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].choices = [("", "—")] + [(str(pk), label) for pk, label in meetings]
+        field_of(self, "meeting", forms.ChoiceField).choices = [("", "—")] + [(str(pk), label) for pk, label in meetings]
 
 
 class AwardForm(OnceOnlyFormMixin, forms.Form):
@@ -315,9 +317,9 @@ class OpportunityForm(OnceOnlyFormMixin, forms.Form):
     def __init__(self, *args: Any, fund: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fund = fund
-        self.fields["restriction"].choices = [(str(r.pk), f"{r.name} ({r.code})")
-                                              for r in fund.restrictions.order_by("code")]
-        self.fields["counties"].queryset = fund.counties.order_by("name")
+        field_of(self, "restriction", forms.ChoiceField).choices = [
+            (str(r.pk), f"{r.name} ({r.code})") for r in fund.restrictions.order_by("code")]
+        field_of(self, "counties", forms.ModelMultipleChoiceField).queryset = fund.counties.order_by("name")
 
     def clean_rubric(self) -> list[dict[str, Any]]:
         rows = []

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from organizations import access
 from organizations.models import Membership, Role, User
 from web.actions import submit_form
+from web.forms import field_of
 from web.money import MoneyAmountField
 from web.once import OnceOnlyFormMixin
 from web.requests import AuthenticatedRequest
@@ -69,7 +70,7 @@ class SeatForm(OnceOnlyFormMixin, forms.Form):
 
     def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = [("", "—"), *members]  # type: ignore[attr-defined]
+        field_of(self, "member", forms.ChoiceField).choices = [("", "—"), *members]
 
 
 class _LinesMixin:
@@ -119,7 +120,7 @@ class AmountForm(_LinesMixin, OnceOnlyFormMixin, forms.Form):
                  .select_related("meeting").order_by("-meeting__scheduled_at", "number"))
         choices = [(i.pk, f"{i.meeting.title} ({i.meeting.scheduled_at:%Y-%m-%d}), {i.number}. {i.title}")
                    for i in items]
-        self.fields["board_item"].choices = [("", "—"), *choices]  # type: ignore[attr-defined]
+        field_of(self, "board_item", forms.ChoiceField).choices = [("", "—"), *choices]
         self.order_fields(["amount", *(f"line_{ln.number}" for ln in self.lines), "board_item", "reason"])
 
 

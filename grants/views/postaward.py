@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -125,7 +126,7 @@ REPORT_COLUMNS = [
 
 @login_required
 @require_GET
-def report_list(request: AuthenticatedRequest) -> HttpResponse:
+def report_list(request: AuthenticatedRequest) -> HttpResponseBase:
     """Reports due (CBO: their own; ACH staff: their funds'), overdue ones flagged."""
     rows = selectors.reports_visible(user=request.user)
     if request.GET.get("overdue") == "1":
@@ -242,9 +243,10 @@ def report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             form = ReportForm(request.POST, schedule=schedule, counties=counties)
             if form.is_valid():
                 submit = "submit" in request.POST
+                report_form = form
 
                 def action() -> str:
-                    values = form.service_values()
+                    values = report_form.service_values()
                     services.report_save_draft(actor=request.user, schedule=schedule, **values)
                     if submit:
                         services.report_submit(actor=request.user, schedule=schedule)
@@ -257,10 +259,12 @@ def report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         elif can_review and schedule.status == "submitted":
             review_form = ReviewReportForm(request.POST)
             if review_form.is_valid():
+                review = review_form
+
                 def review_action() -> str:
-                    call = (services.report_accept if review_form.cleaned_data["decision"] == "accept"
+                    call = (services.report_accept if review.cleaned_data["decision"] == "accept"
                             else services.report_return)
-                    call(actor=request.user, schedule=schedule, comment=review_form.cleaned_data["comment"])
+                    call(actor=request.user, schedule=schedule, comment=review.cleaned_data["comment"])
                     return reverse("grants:report", args=[schedule.pk])
 
                 response = submit_form(request, review_form, review_action)

@@ -7,6 +7,9 @@ changes in place: an *amendment* creates a new year row that ``supersedes`` it
 superseded, from any client.
 """
 
+import uuid
+from typing import ClassVar, Self
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -21,7 +24,9 @@ class FinancialYearStatus(models.TextChoices):
 
 
 def financial_document_path(instance: "PlanFinancialYear", filename: str) -> str:
-    return f"reinvestment/financials/{instance.plan_id}/{instance.income_year}/{filename}"
+    """A random name (the uploader's file name is not kept; ``reinvestment.documents``)."""
+    suffix = ".pdf" if filename.lower().endswith(".pdf") else ""
+    return f"reinvestment/financials/{instance.plan_id}/{instance.income_year}/{uuid.uuid4().hex}{suffix}"
 
 
 class PlanFinancialYear(models.Model):
@@ -80,6 +85,10 @@ class PlanFinancialYear(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     locked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
 
     class Meta:
         ordering = ["plan", "income_year", "id"]
@@ -174,6 +183,10 @@ class CountyFinancial(models.Model):
     county = models.ForeignKey("organizations.County", on_delete=models.PROTECT, related_name="+")
     revenue = MoneyField(max_digits=16, decimal_places=2, default_currency="USD")
     net_income = MoneyField(max_digits=16, decimal_places=2, default_currency="USD")
+
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
 
     class Meta:
         ordering = ["financial_year", "county"]

@@ -23,6 +23,8 @@
 * ``DirectInvestment``: a payment from the plan straight to a community organization.
 """
 
+from typing import ClassVar, Self
+
 from django.db import models
 from django.db.models import F, Q
 from djmoney.models.fields import MoneyField
@@ -68,6 +70,10 @@ class Obligation(models.Model):
     computed_at = models.DateTimeField()
     frozen_at = models.DateTimeField(null=True, blank=True)
 
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
+
     class Meta:
         ordering = ["plan", "income_year", "policy_code", "id"]
         constraints = [
@@ -99,6 +105,10 @@ class ObligationAllocation(models.Model):
     county = models.ForeignKey("organizations.County", on_delete=models.PROTECT, related_name="+")
     weight = models.DecimalField(max_digits=20, decimal_places=2, help_text="Member months, revenue or net income.")
     amount = MoneyField(max_digits=16, decimal_places=2, default_currency="USD")
+
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
 
     class Meta:
         ordering = ["obligation", "county__name"]
@@ -144,6 +154,10 @@ class ObligationCredit(models.Model):
     policy_code = models.CharField(max_length=30, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
     reversed_on = models.DateField(null=True, blank=True, help_text="The payment was reversed on this day.")
+
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
 
     class Meta:
         ordering = ["plan", "income_year", "credited_on", "id"]
@@ -214,6 +228,10 @@ class FulfilmentAllocation(models.Model):
     reason = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
+
     class Meta:
         ordering = ["obligation", "credited_on", "id"]
         constraints = [
@@ -241,6 +259,10 @@ class DirectInvestment(models.Model):
     income_year = models.PositiveSmallIntegerField()
     policy_code = models.CharField(max_length=30, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
 
     class Meta:
         ordering = ["plan", "paid_on", "id"]

@@ -34,6 +34,8 @@ range. ``PolicyTermSource`` rows cite the source of each term (and flag the term
 document confirms as ``unverified``).
 """
 
+from typing import ClassVar, Self
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -121,6 +123,10 @@ class ReinvestmentPolicy(models.Model):
     source_citation = models.TextField(help_text="Shown in reports next to the computation.")
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # djmoney swaps the default manager's class at runtime; declared so it stays typed.
+    objects: ClassVar[models.Manager[Self]]
+    _default_manager: ClassVar[models.Manager[Self]]
 
     class Meta:
         ordering = ["code", "version"]

@@ -34,6 +34,7 @@ from django.db.models import CharField, Q
 from audit.services import record_bulk
 from money import parse_amount
 from organizations.actors import Actor
+from organizations.dates import plausible_date_check
 from organizations.models import County, Organization, OrganizationKind
 
 from ..models import (
@@ -105,6 +106,7 @@ def _validate(request: CreditRequest, *, plan: Organization, fy_currency: str) -
         raise ValidationError({"domain": f"Unknown social-driver domain {request.domain!r}."})
     if not isinstance(request.credited_on, datetime.date):
         raise ValidationError({"credited_on": "Give the date the payment was received."})
+    plausible_date_check(request.credited_on, field="credited_on")
     if not request.county_amounts:
         raise ValidationError({"county_amounts": "Give at least one county and amount."})
     if request.currency != fy_currency:

@@ -23,6 +23,7 @@ from organizations.actors import Actor
 from organizations.models import County, Organization, OrganizationKind
 
 from ..applicability import default_line_of_business
+from ..documents import statement_clean
 from ..models import CountyFinancial, FinancialYearStatus, LineOfBusiness, PlanFinancialYear
 from ._access import require_plan_finance
 from .obligations import (
@@ -63,6 +64,8 @@ def _clean_figures(figures: dict[str, Any], *, currency: str) -> dict[str, Any]:
             if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v for v in value):
                 raise ValidationError({name: "List the codes of the measures missed."})
             clean[name] = sorted(set(value))
+        elif name == "source_document":
+            clean[name] = statement_clean(value)
         elif name == "quality_standards_met":
             if not isinstance(value, bool):
                 raise ValidationError({name: "Say yes or no."})

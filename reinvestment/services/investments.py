@@ -21,6 +21,7 @@ from django.db import transaction
 from audit.services import record_create
 from money import parse_amount, split_largest_remainder
 from organizations.actors import Actor
+from organizations.dates import plausible_date_check
 from organizations.models import County, Organization, OrganizationKind
 
 from ..models import (
@@ -65,6 +66,7 @@ def direct_investment_record(
         raise ValidationError({"domain": f"Unknown social-driver domain {domain!r}."})
     if not isinstance(paid_on, datetime.date):
         raise ValidationError({"paid_on": "Give the date the payment was made."})
+    plausible_date_check(paid_on, field="paid_on")
     value = parse_amount(amount, field="amount")
     with transaction.atomic():
         year = income_year if income_year is not None else credit_income_year_for(
@@ -116,6 +118,7 @@ def purchaser_payment_record(
         raise ValidationError({"obligation": "That obligation was superseded by an amendment; use the live one."})
     if not isinstance(paid_on, datetime.date):
         raise ValidationError({"paid_on": "Give the date the payment was made."})
+    plausible_date_check(paid_on, field="paid_on")
     value = parse_amount(amount, field="amount")
     if county is not None:
         parts = {county: value}

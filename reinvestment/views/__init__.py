@@ -1,6 +1,7 @@
 """Pages of plan finance: obligations, financial years, member months and direct investments.
 
-* ``dashboard``: what the plan owes by income year and county;
+* ``dashboard``: what the plan owes by income year and county, and its unallocated money;
+* ``allocations``: the payments counted toward one obligation, and moving an amount to another;
 * ``years``: financial years (enter, upload the statement, compute, submit, lock, amend);
 * ``member_months``: the CSV import of enrollment;
 * ``investments``: direct investments.
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from web.nav import NavItem, register
 
+from .allocations import allocations
 from .dashboard import dashboard
 from .investments import investment_list, investment_new
 from .member_months import member_months
@@ -28,12 +30,13 @@ from .years import (
     year_list,
     year_lock,
     year_new,
+    year_statement,
     year_submit,
 )
 
 __all__ = [
-    "dashboard", "investment_list", "investment_new", "member_months", "year_amend", "year_compute",
-    "year_detail", "year_document", "year_list", "year_lock", "year_new", "year_submit",
+    "allocations", "dashboard", "investment_list", "investment_new", "member_months", "year_amend", "year_compute",
+    "year_detail", "year_document", "year_list", "year_lock", "year_new", "year_statement", "year_submit",
 ]
 
 register(NavItem("reinvestment.dashboard", _("Obligations"), "reinvestment:dashboard",

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ from web.scoping import plan_for
 from web.tables import Column
 
 from .. import selectors
+from ..sources import WORDS
 from .roles import FINANCE, PLAN_STAFF
 
 
@@ -31,11 +33,16 @@ OBLIGATION_COLUMNS = [
            value=lambda r: str(r["income_year"])),
     Column("policy", _("Policy"), sort="policy"),
     Column("total", _("Required"), sort="total", kind="money"),
-    Column("fulfilled", _("Fulfilled"), sort="fulfilled", kind="money"),
+    Column("fulfilled", _("Allocated"), sort="fulfilled", kind="money"),
     Column("remaining", _("Remaining"), sort="remaining", kind="money"),
     Column("deadline", _("Deadline"), sort="deadline", kind="date"),
     Column("status", _("Status"), sort="status", value=lambda r: status_label(r["status"])),
 ]
+
+
+def describe_rows(rows: list[dict[str, Any]]) -> dict[int, str]:
+    """Words for the unallocated credits' payments ("Direct investment of 2026-01-02")."""
+    return {r["id"]: f"{WORDS.get(r['source'], 'Payment')} of {r['credited_on'].isoformat()}" for r in rows}
 
 
 @login_required
@@ -44,11 +51,12 @@ def dashboard(request: AuthenticatedRequest, plan: str) -> HttpResponseBase:
     org = plan_for(request, plan, PLAN_STAFF)
     today = timezone.localdate()
     rows = selectors.obligation_rows(plan=org, as_of=today)
+    links = {"income_year": lambda r: r["link"], "policy": lambda r: r["allocations_link"]}
     for row in rows:
         row["link"] = f"?year={row['income_year']}#counties"
+        row["allocations_link"] = reverse("reinvestment:allocations", args=[org.code, row["id"]])
     columns = [
-        Column(c.key, c.label, sort=c.sort, kind=c.kind, value=c.value,
-               link=(lambda r: r["link"]) if c.key == "income_year" else None)
+        Column(c.key, c.label, sort=c.sort, kind=c.kind, value=c.value, link=links.get(c.key))
         for c in OBLIGATION_COLUMNS
     ]
     table = tables.build(request, rows, columns=columns, default_sort="-income_year",
@@ -70,7 +78,12 @@ def dashboard(request: AuthenticatedRequest, plan: str) -> HttpResponseBase:
                 chart_rows.append((f"{c['county']}: {_('fulfilled')}", c["fulfilled"]))
             chart = charts.bar_chart(str(_("Obligation and fulfilment by county, income year %(year)s")
                                          % {"year": year}), chart_rows, chart_id="county-chart")
+    # The plan's money no obligation counts yet (each payment's part left by the allocations).
+    unallocated = selectors.unallocated_credits_for_plan(org)
+    words = describe_rows(unallocated)
     return render(request, "reinvestment/dashboard.html", {
         "plan": org, "table": table, "summary": summary, "chart": chart, "year": year, "years": years,
+        "unallocated": [{**u, "words": words[u["id"]]} for u in unallocated],
+        "unallocated_total": sum((u["unallocated"] for u in unallocated), selectors.ZERO),
         "can_change": access.has_role(request.user, org, *FINANCE),
     })

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from organizations import access
-from organizations.models import Organization
+from organizations.models import Organization, OrganizationKind
 from web import tables
 from web.actions import submit_form
+from web.files import protected_file
 from web.forms import general_errors
 from web.requests import AuthenticatedRequest
 from web.scoping import plan_for
@@ -116,6 +117,17 @@ def _year_page(request: AuthenticatedRequest, org: Organization, year: PlanFinan
 def year_detail(request: AuthenticatedRequest, plan: str, pk: int) -> HttpResponse:
     org = plan_for(request, plan, PLAN_STAFF)
     return _year_page(request, org, _year(request, org, pk))
+
+
+@login_required
+def year_statement(request: AuthenticatedRequest, plan: str, pk: int) -> HttpResponseBase:
+    """The year's audited statement, to whoever may view the year (404 otherwise)."""
+    org = Organization.objects.filter(code=plan, kind=OrganizationKind.PLAN).first()
+    if org is None:
+        raise Http404("Not found")
+    year = _year(request, org, pk)
+    return protected_file(year.source_document, content_type="application/pdf",
+                          filename=f"audited-statement-{org.code}-{year.income_year}.pdf")
 
 
 def _year_action(request: AuthenticatedRequest, plan: str, pk: int, service: Callable[..., Any],

@@ -249,42 +249,42 @@ COMPUTATION: Table[ComputationLine] = Table("computation", (
     Column("step", "Step", lambda r: r.label, width=0.78),
     Column("amount", "Amount", lambda r: r.amount, "money", 0.22)))
 COUNTIES: Table[CountyRow] = Table("counties", (
-    Column("county", "County", lambda r: r.county, width=0.24),
-    Column("fips", "FIPS", lambda r: r.fips),
-    Column("basis", "Basis", lambda r: r.basis, "number", 0.14),
-    Column("share", "Share", lambda r: r.share, "percent", 0.1),
-    Column("allocated", "Allocated", lambda r: r.allocated, "money", 0.18),
-    Column("fulfilled", "Fulfilled", lambda r: r.fulfilled, "money", 0.17),
-    Column("remaining", "Remaining", lambda r: r.remaining, "money", 0.17)))
+    Column("county", "County", "county", width=0.24),
+    Column("fips", "FIPS", "fips"),
+    Column("basis", "Basis", "basis", "number", 0.14),
+    Column("share", "Share", "share", "percent", 0.1),
+    Column("allocated", "Allocated", "allocated", "money", 0.18),
+    Column("fulfilled", "Fulfilled", "fulfilled", "money", 0.17),
+    Column("remaining", "Remaining", "remaining", "money", 0.17)))
 INVESTMENTS: Table[Investment] = Table("investments", (
-    Column("source", "Source", lambda r: r.source),
-    Column("reference", "Reference", lambda r: r.reference),
-    Column("fund", "Fund", lambda r: r.fund),
-    Column("payee", "Payee", lambda r: r.payee, width=0.21),
-    Column("source_label", "Source", lambda r: r.source_label, width=0.09, twin=False),
-    Column("county", "County", lambda r: r.county, width=0.12),
-    Column("domain", "Domain", lambda r: r.domain, width=0.16),
-    Column("cha_chip_aligned", "CHA/CHIP", lambda r: r.cha_chip_aligned, "yes_no", 0.1),
-    Column("advisory_committee_consulted", "Advisory", lambda r: r.advisory_committee_consulted, "yes_no", 0.08),
-    Column("amount", "Amount", lambda r: r.amount, "money", 0.13),
-    Column("date", "Date", lambda r: r.date, "date", 0.11)))
+    Column("source", "Source", "source"),
+    Column("reference", "Reference", "reference"),
+    Column("fund", "Fund", "fund"),
+    Column("payee", "Payee", "payee", width=0.21),
+    Column("source_label", "Source", "source_label", width=0.09, twin=False),
+    Column("county", "County", "county", width=0.12),
+    Column("domain", "Domain", "domain", width=0.16),
+    Column("cha_chip_aligned", "CHA/CHIP", "cha_chip_aligned", "yes_no", 0.1),
+    Column("advisory_committee_consulted", "Advisory", "advisory_committee_consulted", "yes_no", 0.08),
+    Column("amount", "Amount", "amount", "money", 0.13),
+    Column("date", "Date", "date", "date", 0.11)))
 CONTRIBUTIONS: Table[ContributionSummary] = Table("contributions_summary", (
-    Column("fund", "Wellness fund", lambda r: r.fund, width=0.34),
-    Column("county", "County", lambda r: r.county, width=0.2),
-    Column("quarter", "Quarter", lambda r: r.quarter, width=0.13),
-    Column("contributions", "Contributions", lambda r: r.contributions, "number", 0.15),
-    Column("amount", "Amount", lambda r: r.amount, "money", 0.18)))
+    Column("fund", "Wellness fund", "fund", width=0.34),
+    Column("county", "County", "county", width=0.2),
+    Column("quarter", "Quarter", "quarter", width=0.13),
+    Column("contributions", "Contributions", "contributions", "number", 0.15),
+    Column("amount", "Amount", "amount", "money", 0.18)))
 GRANTS: Table[Grant] = Table("grants", (
-    Column("fund", "Fund", lambda r: r.fund, width=0.13),
-    Column("award", "Award", lambda r: r.award),
-    Column("grantee", "Grantee", lambda r: r.grantee, width=0.2),
-    Column("award_label", "Award", lambda r: r.award, width=0.1, twin=False,
+    Column("fund", "Fund", "fund", width=0.13),
+    Column("award", "Award", "award"),
+    Column("grantee", "Grantee", "grantee", width=0.19),
+    Column("award_label", "Award", "award", width=0.11, twin=False,
            show=lambda r: reference_label(r.award)),
-    Column("county", "County", lambda r: r.county, width=0.11),
-    Column("domain", "Domain", lambda r: r.domain, width=0.13),
-    Column("amount", "Awarded", lambda r: r.amount, "money", 0.115),
-    Column("attributed", "Attributed", lambda r: r.attributed, "money", 0.115),
-    Column("date", "Date", lambda r: r.date, "date", 0.1)))
+    Column("county", "County", "county", width=0.11),
+    Column("domain", "Domain", "domain", width=0.13),
+    Column("amount", "Awarded", "amount", "money", 0.115),
+    Column("attributed", "Attributed", "attributed", "money", 0.115),
+    Column("date", "Date", "date", "date", 0.1)))
 OUTCOMES: Table[Outcome] = Table("outcomes", (
     Column("award", "Grant", lambda r: r.award, width=0.14, show=lambda r: reference_label(r.award, r.grantee)),
     Column("measure", "Measure", lambda r: r.measure, width=0.46),
@@ -320,12 +320,12 @@ COMMUNITY_INPUT: Table[CommunityInput] = Table("community_input", (
     Column("body", "Body", lambda r: r.body, width=0.25),
     Column("summary", "Summary", lambda r: r.summary, width=0.63)))
 APPENDIX: Table[AppendixRecord] = Table("appendix", (
-    Column("record", "Record", lambda r: r.record, width=0.16),
-    Column("reference", "Reference", lambda r: r.reference, width=0.24, show=lambda r: reference_label(r.reference)),
-    Column("county", "County", lambda r: r.county, width=0.12),
-    Column("date", "Date", lambda r: r.date, "date", 0.1),
-    Column("amount", "Amount", lambda r: r.amount, "money", 0.13),
-    Column("description", "Description", lambda r: r.description, width=0.25)))
+    Column("record", "Record", "record", width=0.16),
+    Column("reference", "Reference", "reference", width=0.24, show=lambda r: reference_label(r.reference)),
+    Column("county", "County", "county", width=0.12),
+    Column("date", "Date", "date", "date", 0.1),
+    Column("amount", "Amount", "amount", "money", 0.13),
+    Column("description", "Description", "description", width=0.25)))
 
 PEOPLE_DIMENSIONS = (("by_county", "County"), ("by_race_ethnicity", "Race/ethnicity"),
                      ("by_language", "Preferred language"))

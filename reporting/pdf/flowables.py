@@ -21,6 +21,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus.tables import CellStyle
 
 from money import format_usd
 
@@ -106,9 +107,27 @@ def _cell(value: Any, numeric: bool, width: float) -> Any:
     if isinstance(value, Flowable):
         return value
     text = "" if value is None else str(value)
-    if fonts.covered(text) and stringWidth(text, fonts.BODY, CELL_SIZE) <= width - 2 * CELL_PAD:
+    if _fits(text, width):
         return text
     return Paragraph(fonts.markup(text), SMALL_RIGHT if numeric else SMALL)
+
+
+def _fits(text: str, width: float) -> bool:
+    return fonts.covered(text) and stringWidth(text, fonts.BODY, CELL_SIZE) <= width - 2 * CELL_PAD
+
+
+class _CellStyle(CellStyle):
+    """The style of every cell of a chunked table (one object a column, shared by its cells, so
+    ReportLab does not restyle each cell of each chunk command by command)."""
+
+    fontname = fonts.BODY
+    fontsize = CELL_SIZE
+    leading = CELL_SIZE + 2
+    leftPadding = CELL_PAD
+    rightPadding = CELL_PAD
+    topPadding = 1.5
+    bottomPadding = 1.5
+    valign = "TOP"
 
 
 def chunked_table(header: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[float],
@@ -117,36 +136,45 @@ def chunked_table(header: Sequence[str], rows: Iterable[Sequence[Any]], widths: 
     """``rows`` as a list of tables of at most ``chunk_rows`` rows, each repeating ``header``.
 
     ``widths`` are fractions of the frame width; ``numeric`` lists right-aligned columns;
-    ``total`` is an optional last row in bold.
+    ``total`` is an optional last row, ruled off and shaded.
     """
     col_widths = [w * FRAME_WIDTH for w in widths]
     numeric_cols = set(numeric)
-    head = [Paragraph(fonts.markup(h), SMALL_RIGHT if i in numeric_cols else SMALL)
-            for i, h in enumerate(header)]
-    body = [[_cell(v, i in numeric_cols, col_widths[i]) for i, v in enumerate(r)] for r in rows]
+    fits: dict[tuple[str, int], bool] = {}  # columns repeat their values (funds, counties, dates)
+
+    def cell(value: Any, i: int) -> Any:
+        if isinstance(value, Flowable):
+            return value
+        text = "" if value is None else str(value)
+        fit = fits.get((text, i))
+        if fit is None:
+            fit = fits[(text, i)] = _fits(text, col_widths[i])
+        return text if fit else Paragraph(fonts.markup(text), SMALL_RIGHT if i in numeric_cols else SMALL)
+
+    head = [cell(h, i) for i, h in enumerate(header)]
+    body = [[cell(v, i) for i, v in enumerate(r)] for r in rows]
     if total is not None:
-        body.append([_cell(v, i in numeric_cols, col_widths[i]) for i, v in enumerate(total)])
+        body.append([cell(v, i) for i, v in enumerate(total)])
     if not body:
         return [para("None recorded.", SMALL), Spacer(0, 6)]
+    columns = []
+    for i in range(len(col_widths)):
+        column = _CellStyle(f"column {i}")
+        column.alignment = "RIGHT" if i in numeric_cols else "LEFT"
+        columns.append(column)
     out: list[Flowable] = []
     for start in range(0, len(body), chunk_rows):
         chunk = body[start:start + chunk_rows]
-        style = [
-            ("FONT", (0, 0), (-1, -1), fonts.BODY, CELL_SIZE, CELL_SIZE + 2),
-            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
-            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        style: list[tuple[Any, ...]] = [
             ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
             ("LINEBELOW", (0, 0), (-1, 0), 0.6, GRID),
             ("LINEBELOW", (0, 1), (-1, -1), 0.25, GRID),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
         ]
-        style += [("ALIGN", (c, 0), (c, -1), "RIGHT") for c in numeric_cols]
         if total is not None and start + chunk_rows >= len(body):
             style += [("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black),
                       ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f1f4f7"))]
-        out.append(Table([head, *chunk], colWidths=col_widths, repeatRows=1, style=TableStyle(style)))
+        out.append(Table([head, *chunk], colWidths=col_widths, repeatRows=1, style=TableStyle(style),
+                         cellStyles=[columns] * (len(chunk) + 1)))
     out.append(Spacer(0, 8))
     return out
 

@@ -62,7 +62,7 @@ from reinvestment.models.policies import AllocationBasis, SocialDriverDomain
 from reinvestment.references import SourceKind, SourceRef
 from reinvestment.selectors import FULFILMENT_LABELS, obligation_status
 
-from ..data import Signer
+from ..data import Signer, without_gc
 from ..documents.community_reinvestment import (
     CommunityInput,
     CommunityReinvestmentReport,
@@ -246,6 +246,7 @@ def _outcomes(plan: Organization, fund_ids: set[int],
                                   by_language=counts(people["by_language"]))
 
 
+@without_gc
 def community_reinvestment_data(params: Mapping[str, Any],
                                 as_of: dt.date | None = None) -> CommunityReinvestmentReport:
     """Everything the report shows (Decimal money, dates).
@@ -297,14 +298,14 @@ def community_reinvestment_data(params: Mapping[str, Any],
     by_domain: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for (source, _, county, county_id, legal_name, display_name, domain_code, aligned, amount, credited_on,
          payment_id), ref in zip(credits, refs, strict=True):
-        fund_id = fund_of.get(payment_id) if payment_id is not None else None
+        paid_into = fund_of.get(payment_id) if payment_id is not None else None
         by_county[county_id] += amount
         direct = isinstance(ref, SourceRef) and ref.kind == SourceKind.DIRECT_INVESTMENT
         domain = DOMAIN_LABELS.get(domain_code, domain_code) or "Not tagged"
         by_domain[domain] += amount
         investments.append(Investment(
             source=source, source_label="Direct" if direct else "Wellness fund", reference=ref,
-            fund=fund_names.get(fund_id, "") if fund_id is not None else "",
+            fund=fund_names.get(paid_into, "") if paid_into is not None else "",
             payee=display_name or legal_name or "—",
             county=county, domain=domain, cha_chip_aligned=aligned,
             advisory_committee_consulted=consulted.get(ref.pk) if isinstance(ref, SourceRef) and direct else None,

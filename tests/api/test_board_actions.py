@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from audit.models import AuditEvent
 from grants import services
 from grants.models import (
     AgendaItem,
@@ -248,14 +249,19 @@ def test_recommend_refusals_write_nothing(w, draft):
     admin = token_client(w.admin)
     bad = admin.post(f"/api/applications/{app.pk}/recommend/", {"recommended": "perhaps"}, format="json")
     assert bad.status_code == 400 and "recommended" in bad.json()["error"]["fields"]
-    assert token_client(w.board[0]).post(f"/api/applications/{app.pk}/recommend/", {"recommended": True},
-                                         format="json").status_code == 403
+    board_member = token_client(w.board[0])
+    events = AuditEvent.objects.count()
+    forbidden = board_member.post(f"/api/applications/{app.pk}/recommend/", {"recommended": True}, format="json")
+    assert forbidden.status_code == 403 and forbidden.json()["error"]["code"] == "permission_denied"
     assert admin.post(f"/api/applications/{draft.pk}/recommend/", {"recommended": True},
                       format="json").status_code == 404  # a draft is the CBO's own
+    assert AuditEvent.objects.count() == events
     outsider = token_client(gf.world(cbos=1, board=1).admin)
-    assert outsider.post(f"/api/applications/{app.pk}/recommend/", {"recommended": True},
-                         format="json").status_code == 404
+    events_after_world = AuditEvent.objects.count()
+    hidden = outsider.post(f"/api/applications/{app.pk}/recommend/", {"recommended": True}, format="json")
+    assert hidden.status_code == 404 and hidden.json()["error"]["code"] == "not_found"
     assert Application.objects.get(pk=app.pk).status == "submitted"
+    assert AuditEvent.objects.count() == events_after_world
 
 
 def test_recommend_is_idempotent(w):

@@ -73,12 +73,17 @@ def test_start_save_submit_withdraw(w, opp):
     submitted = client.post(f"/api/applications/{app_id}/submit/")
     assert submitted.status_code == 200, submitted.content
     assert submitted.json()["status"] == "submitted"
+    events = AuditEvent.objects.count()
     locked = client.patch(f"/api/applications/{app_id}/", {"project_title": "New"}, format="json")
-    assert locked.status_code == 409
+    assert locked.status_code == 409 and locked.json()["error"]["code"] == "invalid_state"
+    assert Application.objects.get(pk=app_id).project_title != "New" and AuditEvent.objects.count() == events
     withdrawn = client.post(f"/api/applications/{app_id}/withdraw/", {"reason": "funded elsewhere"},
                             format="json")
     assert withdrawn.json()["status"] == "withdrawn"
-    assert client.post(f"/api/applications/{app_id}/withdraw/", {}, format="json").status_code == 409
+    events = AuditEvent.objects.count()
+    again = client.post(f"/api/applications/{app_id}/withdraw/", {}, format="json")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "invalid_state"
+    assert Application.objects.get(pk=app_id).status == "withdrawn" and AuditEvent.objects.count() == events
 
 
 @pytest.mark.parametrize(

@@ -76,7 +76,7 @@ def test_ballot_is_idempotent(w, item):
     assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
     changed = member.post(f"/api/agenda-items/{item.pk}/ballot/", {"choice": "yes"}, format="json",
                           HTTP_IDEMPOTENCY_KEY="b1")
-    assert changed.status_code == 422
+    assert changed.status_code == 422 and changed.json()["error"]["code"] == "idempotency_key_reused"
     assert list(Ballot.objects.values_list("choice", flat=True)) == ["no"]
 
 

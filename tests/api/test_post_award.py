@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from audit.models import AuditEvent
 from grants import services
 from grants.models import Amendment, Award, Disbursement, GranteeReport, ReportSchedule, Tranche
 from tests.api.factories import money, token_client
@@ -82,10 +83,14 @@ def test_bad_payment_writes_nothing(award, admin, change):
 
 def test_tranche_refusals(award, grantee, outsider):
     tranche = award.tranches.get(number=1)
-    assert grantee.post(f"/api/tranches/{tranche.pk}/release/").status_code == 403
-    assert outsider["admin"].post(f"/api/tranches/{tranche.pk}/release/").status_code == 404
+    events = AuditEvent.objects.count()
+    forbidden = grantee.post(f"/api/tranches/{tranche.pk}/release/")
+    assert forbidden.status_code == 403 and forbidden.json()["error"]["code"] == "permission_denied"
+    hidden = outsider["admin"].post(f"/api/tranches/{tranche.pk}/release/")
+    assert hidden.status_code == 404 and hidden.json()["error"]["code"] == "not_found"
     assert outsider["admin"].get(f"/api/tranches/{tranche.pk}/").status_code == 404
     assert Tranche.objects.get(pk=tranche.pk).status == "scheduled"
+    assert AuditEvent.objects.count() == events
 
 
 def test_payment_is_idempotent(award, admin):
@@ -260,8 +265,10 @@ def test_close_out(w, award, admin, outsider, grantee):
                        HTTP_IDEMPOTENCY_KEY="close")
     assert first.status_code == again.status_code == 200, first.content
     assert first.json()["status"] == "closed" and again.json() == first.json()
+    events = AuditEvent.objects.count()
     twice = admin.post(f"/api/awards/{award.pk}/close-out/", {"on": "2028-03-02"}, format="json")
-    assert twice.status_code == 409
+    assert twice.status_code == 409 and twice.json()["error"]["code"] == "invalid_state"
+    assert AuditEvent.objects.count() == events
 
 
 # --- roll-ups --------------------------------------------------------------------------------------

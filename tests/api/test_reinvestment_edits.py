@@ -88,7 +88,7 @@ def test_upload_is_idempotent(plan, finance):
     assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
     changed = finance.post(_upload_url(plan), GOOD_CSV.replace("1200", "1300"), content_type="text/csv",
                            HTTP_IDEMPOTENCY_KEY="mm-1")
-    assert changed.status_code == 422
+    assert changed.status_code == 422 and changed.json()["error"]["code"] == "idempotency_key_reused"
     assert MemberMonth.objects.get(county__fips="06025").member_months == 1200
 
 
@@ -99,7 +99,10 @@ def test_multipart_retry_fingerprints_the_file_content(plan, finance):
 
     assert post(GOOD_CSV).status_code == 200
     assert post(GOOD_CSV)["Idempotent-Replayed"] == "true"
-    assert post(GOOD_CSV.replace("1200", "1300")).status_code == 422
+    events = AuditEvent.objects.count()
+    changed = post(GOOD_CSV.replace("1200", "1300"))
+    assert changed.status_code == 422 and changed.json()["error"]["code"] == "idempotency_key_reused"
+    assert AuditEvent.objects.count() == events
     assert MemberMonth.objects.get(county__fips="06025").member_months == 1200
 
 

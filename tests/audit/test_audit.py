@@ -73,10 +73,14 @@ def test_postgresql_refuses_raw_update_delete_truncate(event, sql):
 
 
 def test_admin_cannot_add_change_or_delete_events(admin_client, event):
+    count = AuditEvent.objects.count()
     assert admin_client.get(f"/admin/audit/auditevent/{event.pk}/delete/").status_code == 403
+    assert admin_client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
     assert admin_client.post(f"/admin/audit/auditevent/{event.pk}/change/", {"action": "x"}).status_code == 403
     assert admin_client.get("/admin/audit/auditevent/add/").status_code == 403
+    assert admin_client.post("/admin/audit/auditevent/add/", {"action": "forged"}).status_code == 403
     assert AuditEvent.objects.get(pk=event.pk).action == "test.event"
+    assert AuditEvent.objects.count() == count and not AuditEvent.objects.filter(action="forged").exists()
 
 
 def test_admin_writes_are_audited(admin_client):

@@ -52,13 +52,13 @@ class World:
 
 def world(*, cbos: int = 3, board: int = 3) -> World:
     n = next(_seq)
-    ach = OrganizationFactory(code=f"gach-{n}", kind=OrganizationKind.ACH)
+    ach = OrganizationFactory.create(code=f"gach-{n}", kind=OrganizationKind.ACH)
     fund = wf.fund(owner=ach, code=f"gfund-{n}")
     restriction = wf.general(fund)
     admin = member("fund_admin", ach)
     chair = member("board_chair", ach)
     members = [member("board_member", ach) for _ in range(board)]
-    orgs = [OrganizationFactory(code=f"gcbo-{n}-{i}", kind=OrganizationKind.CBO) for i in range(cbos)]
+    orgs = [OrganizationFactory.create(code=f"gcbo-{n}-{i}", kind=OrganizationKind.CBO) for i in range(cbos)]
     staff = [member("cbo_staff", o) for o in orgs]
     return World(ach=ach, fund=fund, restriction=restriction, admin=admin, chair=chair, board=members,
                  cbos=orgs, staff=staff)

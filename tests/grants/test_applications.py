@@ -145,11 +145,14 @@ def test_cbo_sees_only_its_own_applications_and_cannot_edit_others(w, opp):
     assert [a.pk for a in selectors.applications_visible(user=w.staff[0])] == [mine.pk]
     with pytest.raises(Http404):
         selectors.application_get(user=w.staff[0], pk=theirs.pk)
+    events = AuditEvent.objects.count()
     with pytest.raises(AccessDenied):
         services.application_save_draft(actor=w.staff[0], application=theirs, project_title="Hijack")
     with pytest.raises(AccessDenied):
         services.application_submit(actor=w.staff[0], application=theirs)
-    assert Application.objects.get(pk=theirs.pk).project_title == "Promotores de salud"
+    stored = Application.objects.get(pk=theirs.pk)
+    assert (stored.project_title, stored.status) == ("Promotores de salud", "draft")
+    assert AuditEvent.objects.count() == events
 
 
 def test_ach_sees_submitted_applications_but_not_drafts(w, opp):

@@ -29,7 +29,8 @@ def test_call_to_awards_with_conflicts_recusal_and_a_refusal_for_lack_of_funds()
     # given a fund holding 45,000 and a board of a chair and three members
     w = gf.world(cbos=3, board=3)
     wf.receive(w.fund, "45000.00")
-    chair, b0, b1, b2 = w.chair, *w.board
+    chair = w.chair
+    b0, b1, b2 = w.board
     affiliation_record(actor=SETUP, user=b1, organization=w.cbos[1], kind="board_member")
     opp = gf.opportunity(w)
 

@@ -3,7 +3,7 @@ import factory
 from organizations.models import Membership, Organization, OrganizationKind, User
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -15,7 +15,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("pw-correct-horse")
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
+class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
     class Meta:
         model = Organization
         django_get_or_create = ("code",)
@@ -26,7 +26,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     jurisdiction = "CA"
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -37,6 +37,6 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 def member(role: str, organization: Organization, username: str | None = None) -> User:
     """A user holding ``role`` in ``organization``."""
-    user = UserFactory(username=username) if username else UserFactory()
+    user = UserFactory.create(username=username) if username else UserFactory.create()
     MembershipFactory(user=user, organization=organization, role=role)
     return user

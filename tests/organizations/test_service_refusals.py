@@ -57,7 +57,7 @@ def _plan_with_year(obligation: bool = False) -> tuple[Any, Any]:
     from reinvestment import services
     from tests.reinvestment.factories import PlanFactory, financial_year, member_months
 
-    plan = PlanFactory()
+    plan = PlanFactory.create()
     member_months(plan, 2024, {"Imperial": 1000, "Riverside": 2000})
     year = financial_year(plan, 2024)
     if obligation:
@@ -69,7 +69,7 @@ def reinvestment_financial_year_create() -> Case:
     from reinvestment import services
     from tests.reinvestment.factories import PlanFactory
 
-    plan = PlanFactory()
+    plan = PlanFactory.create()
     return Case(lambda a: services.financial_year_create(
         actor=a, plan=plan, income_year=2024, total_revenue=D("2000000000.00"), net_income=D("200000000.00")),
         member(Role.PLAN_COMPLIANCE, plan))
@@ -88,7 +88,7 @@ def reinvestment_financial_year_enter() -> Case:
     from reinvestment import services
     from tests.reinvestment.factories import PlanFactory
 
-    plan = PlanFactory()
+    plan = PlanFactory.create()
     return Case(lambda a: services.financial_year_enter(
         actor=a, plan=plan, income_year=2024, total_revenue=D("2000000000.00"), net_income=D("200000000.00")),
         member(Role.PLAN_COMPLIANCE, plan))
@@ -106,7 +106,7 @@ def reinvestment_member_months_import() -> Case:
     from reinvestment import services
     from tests.reinvestment.factories import PlanFactory
 
-    plan = PlanFactory()
+    plan = PlanFactory.create()
     rows = [{"plan": plan.code, "county": "Imperial", "month": f"2024-{m:02d}", "member_months": "1000"}
             for m in range(1, 13)]
     return Case(lambda a: services.member_months_import(actor=a, plan=plan, year=2024, rows=rows),
@@ -128,7 +128,7 @@ def reinvestment_direct_investment_record() -> Case:
     from tests.reinvestment.factories import CBOFactory, county
 
     plan, _year = _plan_with_year(obligation=True)
-    cbo = CBOFactory()
+    cbo = CBOFactory.create()
     return Case(lambda a: services.direct_investment_record(
         actor=a, plan=plan, payee=cbo, purpose="Mobile clinic", county=county("Imperial"), domain="health_care",
         paid_on=dt.date(2025, 3, 1), amount=D("2500.00"), cha_chip_aligned=True, cac_consulted=True),
@@ -369,7 +369,7 @@ def reporting_report_request() -> Case:
     plan = plan_year(code="plan-refused", counties=1, credits=1)
     return Case(lambda a: services.report_request(actor=a, kind="community-reinvestment",
                                                   params={"plan": plan.code, "year": 2024}, enqueue=False),
-                member(Role.PLAN_FINANCE, OrganizationFactory(kind=OrganizationKind.PLAN)))
+                member(Role.PLAN_FINANCE, OrganizationFactory.create(kind=OrganizationKind.PLAN)))
 
 
 def reporting_report_generate() -> Case:
@@ -380,7 +380,7 @@ def reporting_report_generate() -> Case:
     run = services.report_request(actor=SETUP, kind="community-reinvestment",
                                   params={"plan": plan.code, "year": 2024}, enqueue=False)
     return Case(lambda a: services.report_generate(actor=a, run_id=run.pk),
-                member(Role.PLAN_FINANCE, OrganizationFactory(kind=OrganizationKind.PLAN)))
+                member(Role.PLAN_FINANCE, OrganizationFactory.create(kind=OrganizationKind.PLAN)))
 
 
 def reporting_report_attest() -> Case:
@@ -404,7 +404,7 @@ def notifications_queue() -> Case:
     from notifications.services import notification_queue
 
     return Case(lambda a: notification_queue(actor=a, key="refused:1", recipient="a@example.org", subject="s",
-                                             body="b"), member(Role.FUND_ADMIN, OrganizationFactory(kind="ach")))
+                                             body="b"), member(Role.FUND_ADMIN, OrganizationFactory.create(kind="ach")))
 
 
 def notifications_send() -> Case:
@@ -413,7 +413,7 @@ def notifications_send() -> Case:
     notification, _ = notification_queue(actor=BEAT, key="refused:2", recipient="a@example.org", subject="s",
                                          body="b")
     return Case(lambda a: notification_send(actor=a, notification_id=notification.pk),
-                member(Role.FUND_ADMIN, OrganizationFactory(kind="ach")))
+                member(Role.FUND_ADMIN, OrganizationFactory.create(kind="ach")))
 
 
 # --------------------------------------------------------------------------- organizations and api
@@ -424,14 +424,14 @@ def organizations_organization_create() -> Case:
 
     return Case(lambda a: services.organization_create(actor=a, code="refused-org", kind="cbo",
                                                        legal_name="Refused Org"),
-                member(Role.FUND_ADMIN, OrganizationFactory(kind="ach")))
+                member(Role.FUND_ADMIN, OrganizationFactory.create(kind="ach")))
 
 
 def organizations_membership_grant() -> Case:
     from organizations import services
 
-    ach = OrganizationFactory(kind="ach")
-    person = UserFactory()
+    ach = OrganizationFactory.create(kind="ach")
+    person = UserFactory.create()
     # a fund administrator does not hand out roles in their own ACH: the site administrator does
     return Case(lambda a: services.membership_grant(actor=a, user=person, organization=ach,
                                                     role=Role.BOARD_MEMBER), member(Role.FUND_ADMIN, ach))
@@ -440,19 +440,19 @@ def organizations_membership_grant() -> Case:
 def organizations_affiliation_record() -> Case:
     from organizations import services
 
-    person = member(Role.BOARD_MEMBER, OrganizationFactory(kind="ach"))
-    cbo = OrganizationFactory(kind="cbo")
+    person = member(Role.BOARD_MEMBER, OrganizationFactory.create(kind="ach"))
+    cbo = OrganizationFactory.create(kind="cbo")
     # the administrator of another ACH is not the administrator of this person's organization
     return Case(lambda a: services.affiliation_record(actor=a, user=person, organization=cbo, kind="volunteer"),
-                member(Role.FUND_ADMIN, OrganizationFactory(kind="ach")))
+                member(Role.FUND_ADMIN, OrganizationFactory.create(kind="ach")))
 
 
 def api_token_revoke() -> Case:
     from api.services import token_create, token_revoke
 
-    owner = UserFactory()
+    owner = UserFactory.create()
     token, _raw = token_create(actor=owner, name="laptop")
-    return Case(lambda a: token_revoke(actor=a, token=token), UserFactory())
+    return Case(lambda a: token_revoke(actor=a, token=token), UserFactory.create())
 
 
 CASES: dict[str, Callable[[], Case]] = {
@@ -501,7 +501,7 @@ def test_a_system_actor_passes_and_is_named_in_the_audit_trail(name):
 
 def test_the_site_administrator_passes_a_role_check():
     case = reinvestment_financial_year_create()
-    admin = UserFactory(is_superuser=True)
+    admin = UserFactory.create(is_superuser=True)
     year = case.call(admin)
     event = AuditEvent.objects.get(action="reinvestment.financial_year.create", object_id=str(year.pk))
     assert event.actor == admin and event.actor_label == admin.username
@@ -522,7 +522,7 @@ def test_record_refuses_a_missing_actor():
     from django.contrib.auth.models import AnonymousUser
     from django.db import transaction
 
-    org = OrganizationFactory()
+    org = OrganizationFactory.create()
     for nobody in (None, AnonymousUser()):
         with pytest.raises(TypeError), transaction.atomic():
             record(actor=nobody, action="test.nobody", obj=org)  # type: ignore[arg-type]

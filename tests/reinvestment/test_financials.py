@@ -97,8 +97,11 @@ def test_a_new_policy_version_does_not_change_a_frozen_obligation(plan):
     v2.save()
     PolicyBracket.objects.create(policy=v2, position=1, rate=D("0.5"))
 
-    with pytest.raises(ValidationError):
+    events = AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as err:
         services.obligation_compute(actor=SETUP, financial_year=year, policy_code="CA-DHCS")
+    assert err.value.message_dict
+    assert AuditEvent.objects.count() == events
     obligation = Obligation.objects.get(financial_year=year)
     assert (obligation.policy_version, obligation.total.amount) == (1, D("11250000.00"))
 
@@ -269,9 +272,13 @@ def test_mlr_remittance_recipient_is_named_by_fund_code(plan):
     obligation = services.obligation_compute(actor=SETUP, financial_year=year, policy_code="CA-DHCS")
     assert obligation.mlr_remittance.amount == D("50000000.00")  # 85% x $1B - $800M
 
+    events = AuditEvent.objects.count()
     with pytest.raises(AccessDenied):
         services.obligation_mlr_recipient_set(actor=member("plan_compliance", plan), obligation=obligation,
                                               fund_code="demo-fund-1")
+    assert AuditEvent.objects.count() == events
+    obligation.refresh_from_db()
+    assert obligation.mlr_remittance_fund_code in ("", None)
     services.obligation_mlr_recipient_set(actor=member("plan_finance", plan), obligation=obligation,
                                           fund_code="demo-fund-1")
     obligation.refresh_from_db()

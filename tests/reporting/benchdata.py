@@ -89,6 +89,7 @@ def generate(*, scale: float = 1.0, grants_scale: float | None = None, code: str
                       if role == AccountRole.CONTRIBUTIONS and src != gw.agreement.funding_source_id), None)
         if other is not None:
             src_id = other.funding_source_id
+            assert src_id is not None  # a contributions account always names its funding source
             receipt_txs = post_pairs(fund.pk, TransactionKind.CONTRIBUTION, on,
                                      [(f"bench-rcpt-{i}", Decimal("10.00")) for i in range(filler)],
                                      debit=cash, credit=other)

@@ -20,8 +20,11 @@ DOMAINS = ["Food", "Education", "Economic stability", "Health care access and qu
 
 
 def community_reinvestment_data(counties: int = 3, investments: int = 6, grants: int = 4,
-                                attestation: Attestation | None = None) -> cr.CommunityReinvestmentReport:
-    """A consistent Community Reinvestment Report dataset (totals add up)."""
+                                attestation: Attestation | None = None,
+                                direct_every: int = 2) -> cr.CommunityReinvestmentReport:
+    """A consistent Community Reinvestment Report dataset (totals add up): every
+    ``direct_every``-th investment (the 2nd, 4th... by default; none with 0) is a direct
+    investment, the others wellness fund contributions, dated over a year and a half."""
     total = Decimal("1234567.89")
     names = [COUNTY_NAMES[i % len(COUNTY_NAMES)] + ("" if i < len(COUNTY_NAMES) else f" {i}")
              for i in range(counties)]
@@ -29,15 +32,16 @@ def community_reinvestment_data(counties: int = 3, investments: int = 6, grants:
     allocated = split_largest_remainder(total, weights)
     inv = []
     for i in range(investments):
+        fund = not direct_every or i % direct_every != direct_every - 1
         inv.append(cr.Investment(
-            source="fund_contribution" if i % 2 == 0 else "direct_investment",
-            source_label="Wellness fund" if i % 2 == 0 else "Direct",
-            reference=SourceRef(SourceKind.CONTRIBUTION_PAYMENT if i % 2 == 0 else SourceKind.DIRECT_INVESTMENT, i),
-            fund="Imperial Wellness Fund" if i % 2 == 0 else "",
+            source="fund_contribution" if fund else "direct_investment",
+            source_label="Wellness fund" if fund else "Direct",
+            reference=SourceRef(SourceKind.CONTRIBUTION_PAYMENT if fund else SourceKind.DIRECT_INVESTMENT, i),
+            fund="Imperial Wellness Fund" if fund else "",
             payee=PAYEES[i % len(PAYEES)], county=names[i % counties],
             domain=DOMAINS[i % len(DOMAINS)], cha_chip_aligned=i % 3 != 0,
             advisory_committee_consulted=True, amount=Decimal("1000.01") * (i + 1),
-            date=dt.date(2026, 1, 1) + dt.timedelta(days=i),
+            date=dt.date(2026, 1, 1) + dt.timedelta(days=i % 540),
         ))
     fulfilled_by = {n: sum((x.amount for x in inv if x.county == n), Decimal("0")) for n in names}
     fulfilled = sum(fulfilled_by.values(), Decimal("0"))
@@ -124,7 +128,7 @@ def plan_year(*, code: str = "plan-cr", counties: int = 3, credits: int = 4, yea
     from reinvestment.models import MemberMonth
     from tests.reinvestment.factories import CBOFactory, PlanFactory, financial_year, lock_year
 
-    plan = PlanFactory(code=code, jurisdiction=jurisdiction, legal_name=f"Plan {code}")
+    plan = PlanFactory.create(code=code, jurisdiction=jurisdiction, legal_name=f"Plan {code}")
     names = (list(County.objects.filter(state="CA", name__in=county_names).order_by("name")) if county_names
              else list(County.objects.filter(state="CA").order_by("name")[:counties]))
     MemberMonth.objects.bulk_create([
@@ -135,7 +139,7 @@ def plan_year(*, code: str = "plan-cr", counties: int = 3, credits: int = 4, yea
         services.obligation_compute(actor=SETUP, financial_year=fy, policy_code="CA-DHCS")
     if lock:
         lock_year(fy)
-    cbo = CBOFactory(code=f"{code}-cbo", legal_name="Asociación de Promotores — Niños Sanos")
+    cbo = CBOFactory.create(code=f"{code}-cbo", legal_name="Asociación de Promotores — Niños Sanos")
     for i in range(credits):
         services.direct_investment_record(
             actor=SETUP, plan=plan, payee=cbo, purpose=f"Program {i}", county=names[i % len(names)],

@@ -57,12 +57,12 @@ def unembedded_fonts(pdf: bytes) -> set[str]:
     (for a Type0 font, in its descendant font's descriptor)."""
     missing: set[str] = set()
 
-    def descriptor(font: pikepdf.Dictionary) -> pikepdf.Dictionary | None:
+    def descriptor(font: pikepdf.Object) -> pikepdf.Object | None:
         if font.get("/Subtype") == "/Type0":
             font = font["/DescendantFonts"][0]
         return font.get("/FontDescriptor")
 
-    def check(resources: pikepdf.Dictionary, seen: set[tuple[int, int]]) -> None:
+    def check(resources: pikepdf.Object, seen: set[tuple[int, int]]) -> None:
         for font in (resources.get("/Font") or {}).values():
             d = descriptor(font)
             if d is None or not any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")):

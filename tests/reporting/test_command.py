@@ -7,11 +7,17 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from audit.models import AuditEvent
 from reporting.models import ReportArtifact, ReportRun
 from tests.reporting import pdf_text
 from tests.reporting.factories import plan_year
 
 pytestmark = pytest.mark.django_db
+
+
+def _rows():
+    """What a refused command must not have written: runs, artifacts, audit events."""
+    return ReportRun.objects.count(), ReportArtifact.objects.count(), AuditEvent.objects.count()
 
 
 def test_writes_pdf_json_and_zip(tmp_path):
@@ -38,11 +44,16 @@ def test_writes_pdf_json_and_zip(tmp_path):
 def test_bad_input_exits_with_a_clear_message_and_writes_nothing(tmp_path, args, message):
     plan_year(code="plan-cli2", counties=1, credits=0)
     out = tmp_path / "report.pdf"
+    before = _rows()
     with pytest.raises(CommandError, match=message):
         call_command("generate_report", *args, "--output", str(out))
     assert list(tmp_path.iterdir()) == []
+    assert _rows() == before
 
 
 def test_output_must_be_a_pdf_path(tmp_path):
+    before = _rows()
     with pytest.raises(CommandError, match=r"\.pdf"):
         call_command("generate_report", "minutes", "--meeting", "1", "--output", str(tmp_path / "x.txt"))
+    assert list(tmp_path.iterdir()) == []
+    assert _rows() == before

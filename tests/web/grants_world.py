@@ -32,7 +32,8 @@ def approve(w: gf.World, item: Any) -> Decision:
 
 def award(w: gf.World, decision: Decision, amount: str = "20000.00") -> Any:
     return services.award_create(actor=w.admin, decision=decision, amount=amount, tranches=[
-        {"basis": "percent", "value": "100", "due_on": dt.date(2027, 1, 15)}], **PERIOD)
+        {"basis": "percent", "value": "100", "due_on": dt.date(2027, 1, 15)}],
+        period_start=PERIOD["period_start"], period_end=PERIOD["period_end"])
 
 
 def awarded(w: gf.World, opp: Any, i: int = 0, amount: str = "20000.00") -> Any:

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.template import engines
 from django.urls import include, path
@@ -21,6 +22,7 @@ from organizations.models import Organization, OrganizationKind
 from web import once, tables
 from web.forms import add_service_errors
 from web.money import MoneyAmountField
+from web.requests import AuthenticatedRequest
 from web.tables import Column
 
 PAGE = engines["django"].from_string(
@@ -55,7 +57,7 @@ class NewOrgForm(once.OnceOnlyFormMixin, forms.Form):
 
 
 @login_required
-def org_table(request: HttpRequest) -> HttpResponse:
+def org_table(request: HttpRequest) -> HttpResponseBase:
     form = OrgFilter(request.GET or None)
     rows = Organization.objects.all()
     if form.is_valid():
@@ -71,7 +73,7 @@ def org_table(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def org_new(request: HttpRequest) -> HttpResponse:
+def org_new(request: AuthenticatedRequest) -> HttpResponse:
     form = NewOrgForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -147,8 +147,9 @@ def test_meeting_list_queries_do_not_grow(client, w, django_assert_num_queries, 
         gf.meeting(w, body)
     client.force_login(w.board[0])
     client.get(reverse("grants:meeting_list"))
-    # session, user, memberships, count, the menu's two permission lookups, page rows (with body)
-    with django_assert_num_queries(7):
+    # session, user, memberships, count, the menu's two permission lookups, page rows (with body),
+    # the codes of the user's organizations (header links to one organization's pages)
+    with django_assert_num_queries(8):
         response = client.get(reverse("grants:meeting_list"))
     assert response.content.decode().count("Regular meeting") == size
 
@@ -217,8 +218,9 @@ def test_review_list_queries_do_not_grow(client, w, opp, django_assert_num_queri
         services.reviewer_assign(actor=w.admin, application=app, reviewer=w.board[0])
     client.force_login(w.board[0])
     client.get(reverse("grants:review_list"))
-    # session, user, memberships, count, the menu's two permission lookups, page rows
-    with django_assert_num_queries(7):
+    # session, user, memberships, count, the menu's two permission lookups, page rows,
+    # the codes of the user's organizations (header links to one organization's pages)
+    with django_assert_num_queries(8):
         response = client.get(reverse("grants:review_list"))
     assert response.content.decode().count("/review/") == size
 
@@ -256,5 +258,8 @@ def test_a_member_cannot_certify_the_minutes(client, w):
 def test_unknown_meeting_action_is_404(client, w):
     meeting = gf.meeting(w, gf.body(w))
     client.force_login(w.chair)
-    assert client.post(reverse("grants:meeting_action", args=[meeting.pk, "dissolve"]),
-                       {"form_token": "y" * 32}).status_code == 404
+    events = AuditEvent.objects.count()
+    response = client.post(reverse("grants:meeting_action", args=[meeting.pk, "dissolve"]), {"form_token": "y" * 32})
+    assert response.status_code == 404
+    meeting.refresh_from_db()
+    assert meeting.status == "scheduled" and AuditEvent.objects.count() == events

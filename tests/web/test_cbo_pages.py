@@ -240,8 +240,11 @@ def test_another_cbo_gets_404_for_the_award(client, w, opp):
     client.force_login(w.staff[1])
     assert client.get(reverse("grants:award_detail", args=[award.pk])).status_code == 404
     data = {"form_token": "z" * 32, "accepted_name": "X", "accepted_title": "Y", "agree": "on"}
-    assert client.post(reverse("grants:award_detail", args=[award.pk]), data).status_code == 404
+    events = AuditEvent.objects.count()
+    response = client.post(reverse("grants:award_detail", args=[award.pk]), data)
+    assert response.status_code == 404 and "We couldn't find that page" in response.content.decode()
     assert Award.objects.get(pk=award.pk).status == "offered"
+    assert AuditEvent.objects.count() == events
 
 
 @pytest.mark.parametrize("size", [1, 3])

@@ -18,6 +18,7 @@ from tests.organizations.factories import OrganizationFactory, member
 from tests.web import grants_world as gw
 from tests.wellness_fund import factories as wf
 from wellness_fund import commitments
+from wellness_fund.models import LedgerLeg
 
 pytestmark = pytest.mark.django_db
 
@@ -71,8 +72,9 @@ def test_fund_list_queries_do_not_grow(client, w, django_assert_num_queries, siz
         wf.fund(owner=w.ach)
     client.force_login(w.admin)
     client.get(reverse("wellness_fund:fund_list"))
-    # session, user, memberships, count, the menu's two permission lookups, page rows (with ACH)
-    with django_assert_num_queries(7):
+    # session, user, memberships, count, the menu's two permission lookups, page rows (with ACH),
+    # the codes of the user's organizations (header links to one organization's pages)
+    with django_assert_num_queries(8):
         response = client.get(reverse("wellness_fund:fund_list"))
     assert response.content.decode().count("/funds/gfund-") + response.content.decode().count("/funds/f") >= size
 
@@ -114,10 +116,13 @@ def test_closing_a_call_before_its_close_time_is_refused_and_changes_nothing(cli
 def test_a_board_member_cannot_open_a_call(client, w):
     call = gf.opportunity(w, open_=False)
     client.force_login(w.board[0])
+    events = AuditEvent.objects.count()
     response = client.post(reverse("grants:opportunity_transition", args=[call.pk, "open"]),
                            {"form_token": "j" * 32})
     assert response.status_code == 404
+    assert "We couldn't find that page" in response.content.decode()
     assert FundingOpportunity.objects.get(pk=call.pk).status == "draft"
+    assert AuditEvent.objects.count() == events
 
 
 # --------------------------------------------------------------------------- applications
@@ -226,10 +231,13 @@ def test_admin_of_another_ach_gets_404_on_the_application_and_its_actions(client
     other_admin = member("fund_admin", OrganizationFactory(code="ach-far", kind="ach"))
     client.force_login(other_admin)
     assert client.get(reverse("grants:application_detail", args=[app.pk])).status_code == 404
+    events = AuditEvent.objects.count()
     response = client.post(reverse("grants:application_recommend", args=[app.pk]),
                            {"recommend-form_token": "l" * 32, "recommend-recommended": "yes"})
     assert response.status_code == 404
+    assert "We couldn't find that page" in response.content.decode()
     assert Application.objects.get(pk=app.pk).status == "submitted"
+    assert AuditEvent.objects.count() == events
 
 
 def test_fund_admin_never_sees_drafts(client, w, opp):
@@ -265,9 +273,12 @@ def test_paying_without_a_reference_is_refused_and_posts_nothing(client, w, opp)
     client.force_login(w.admin)
     data = {"pay-form_token": "v" * 32, "pay-paid_on": dt.date.today().isoformat(), "pay-amount": "20,000.00",
             "pay-payment_reference": ""}
+    events, legs = AuditEvent.objects.count(), LedgerLeg.objects.count()
     response = client.post(reverse("grants:tranche_pay", args=[tranche.pk]), data)
     assert response.status_code == 400
     assert "bank transfer or check reference" in response.content.decode()
+    assert (AuditEvent.objects.count(), LedgerLeg.objects.count()) == (events, legs)
+    assert tranche.__class__.objects.get(pk=tranche.pk).status == "released"
     assert commitments.disbursed_for(reference=award.commitment_reference).amount == Decimal("0")
 
 

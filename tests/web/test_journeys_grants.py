@@ -36,8 +36,7 @@ def _new_page(browser, live_server, locale="en-US"):  # type: ignore[no-untyped-
 
 
 def _spanish(page) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_label("Language").select_option("es")
-    page.get_by_role("button", name="Change").click()
+    page.get_by_role("button", name="Español").click()
     page.wait_for_load_state("domcontentloaded")
 
 

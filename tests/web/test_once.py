@@ -23,7 +23,7 @@ def _request(session_key: str | None = None):
     request.session = SessionStore(session_key=session_key)
     if session_key is None:
         request.session.create()
-    request.user = UserFactory(username="clerk", is_superuser=True)  # creates organizations
+    request.user = UserFactory.create(username="clerk", is_superuser=True)  # creates organizations
     return request
 
 

@@ -115,8 +115,9 @@ def test_dashboard_query_count_does_not_grow_with_years(client, plan, finance, d
     url = reverse("reinvestment:dashboard", args=[plan.code])
     client.get(url)  # warm the session
     # session, user, plan, memberships, the menu's two permission reads; obligations with
-    # fulfilment (1); the chosen year's obligation (1), its allocations (1) and credits (1)
-    with django_assert_num_queries(10):
+    # fulfilment (1); the chosen year's obligation (1), its allocations (1) and credits (1);
+    # the plan's unallocated money (1)
+    with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
 
 
@@ -440,9 +441,9 @@ def test_statement_list_query_count(client, plan, finance, django_assert_num_que
     client.force_login(finance)
     url = reverse("wellness_fund:plan_statements", args=[plan.code])
     client.get(url)
-    # session, user, plan, memberships, two permission reads (menu); statements with payments
-    # summed (1)
-    with django_assert_num_queries(7):
+    # session, user, plan, memberships, two permission reads (menu), the codes of the user's
+    # organizations (header links to the plan's pages); statements with payments summed (1)
+    with django_assert_num_queries(8):
         response = client.get(url)
     assert response.context["table"].page.paginator.count == months
 

@@ -36,7 +36,8 @@ def test_every_message_is_translated_and_compiled():
     assert len(entries) > 50
     untranslated = [k for k, v in entries.items() if not v]
     assert untranslated == []
-    stale = [k for k, v in entries.items() if v and compiled.gettext(k.replace('\\"', '"')) == k]
+    # A word spelled alike in both languages ("Total", "No") is translated to itself.
+    stale = [k for k, v in entries.items() if v and v != k and compiled.gettext(k.replace('\\"', '"')) == k]
     assert stale == [], "django.mo is older than django.po: compile it again"
 
 

@@ -173,3 +173,41 @@ def breadcrumbs(context: template.Context) -> dict[str, Any]:
     elif section and not title:
         title = section.label
     return {"trail": trail, "current": title}
+
+
+def _readable(value: Any) -> str:
+    """A recorded value for people: ISO timestamps as local dates, nested data as "name: value"."""
+    import datetime as dt
+
+    from django.utils import formats, timezone
+
+    if isinstance(value, dict):
+        return "; ".join(f"{_label(k)}: {_readable(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_readable(v) for v in value)
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    text = str(value)
+    try:
+        if len(text) >= 16 and text[4] == "-" and text[10] in "T ":
+            moment = dt.datetime.fromisoformat(text)
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return formats.date_format(moment, "DATETIME_FORMAT")
+    except ValueError:
+        pass
+    return text
+
+
+def _label(key: Any) -> str:
+    return str(key).replace("_", " ").capitalize()
+
+
+@register.filter
+def readable_changes(value: Any) -> list[tuple[str, str]]:
+    """``{{ event.after|readable_changes }}``: (label, value) pairs of recorded data, for people."""
+    if not isinstance(value, dict):
+        return [] if value in (None, "", {}) else [("", _readable(value))]
+    return [(_label(k), _readable(v)) for k, v in value.items()]

@@ -30,7 +30,7 @@ from ..models import (
 )
 
 ZERO = Decimal("0.00")
-_DEC = DecimalField(max_digits=20, decimal_places=2)
+_DEC: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=2)
 SIGNED = Case(When(side=LegSide.DEBIT, then=F("amount")), default=-F("amount"), output_field=_DEC)
 
 

@@ -15,6 +15,7 @@ Each check is one SQL query over the whole ledger (or one fund) and yields viola
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import connection
@@ -29,7 +30,7 @@ class Violation:
         return f"[{self.code}] {self.message}"
 
 
-def _rows(sql: str, params: dict[str, object]) -> list[tuple]:
+def _rows(sql: str, params: Mapping[str, int | None]) -> list[tuple]:
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return list(cur.fetchall())

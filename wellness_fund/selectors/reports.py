@@ -110,6 +110,7 @@ def fund_statement(*, fund: WellnessFund, start: dt.date, end: dt.date) -> dict[
             closing_available_change += c - d
         if a.role == AccountRole.CONTRIBUTIONS:
             src = a.funding_source
+            assert src is not None  # a contributions account always has its source (check constraint)
             row = inflows.setdefault(src.pk, {
                 "source": src.code, "name": src.name, "kind": src.kind, "restricted": src.is_restricted,
                 "contributor": src.contributor.code if src.contributor else "", "amount": ZERO,
@@ -179,7 +180,8 @@ def statements_due(
             continue
         result.append({
             "statement_id": st.pk, "fund": st.agreement.fund.code, "agreement": st.agreement.code,
-            "plan": st.agreement.plan.code, "period_start": st.period_start, "period_end": st.period_end,
+            "plan": st.agreement.plan.code, "fund_name": st.agreement.fund.name,
+            "plan_name": str(st.agreement.plan), "period_start": st.period_start, "period_end": st.period_end,
             "due_on": st.due_on, "member_months": st.member_months, "expected": expected, "paid": st.paid,
             "variance": st.paid - expected, "overdue": outstanding > 0 and st.due_on < today,
             "currency": st.expected_amount_currency,

@@ -33,6 +33,7 @@ from audit.services import record, record_bulk, record_create
 from money import parse_amount, round_cents, split_largest_remainder
 from organizations import access
 from organizations.actors import Actor, SystemActor, User
+from organizations.dates import plausible_date_check
 from organizations.models import County, Organization, OrganizationKind, Role
 from reinvestment.models import MemberMonth
 from reinvestment.references import SourceKind, SourceRef
@@ -106,7 +107,7 @@ def agreement_create(
             raise ValidationError({name: "Give rates as Decimal or string, never a float."})
     fixed = parse_amount(fixed_amount, field="fixed_amount", allow_zero=True)
     with transaction.atomic():
-        agreement = ContributionAgreement(
+        agreement = ContributionAgreement(  # type: ignore[misc]  # MoneyField inherits DecimalField's stub typing but takes Money
             fund=fund, plan=plan, funding_source=funding_source, code=code, basis=basis, frequency=frequency,
             starts_on=starts_on, ends_on=ends_on, pmpm_rate=Decimal(str(pmpm_rate)),
             revenue_share_percent=Decimal(str(revenue_share_percent)), fixed_amount=Money(fixed, fund.currency),
@@ -163,7 +164,7 @@ def statement_issue(
             rate, percent, pmpm_amount, share_amount = Decimal(0), Decimal(0), Decimal(0), Decimal(0)
             fixed = agreement.fixed_amount.amount
         cur = fund.currency
-        statement = ContributionStatement.objects.create(
+        statement = ContributionStatement.objects.create(  # type: ignore[misc]  # MoneyField inherits DecimalField's stub typing but takes Money
             agreement=agreement, period_start=start, period_end=end,
             due_on=end + dt.timedelta(days=agreement.due_days_after_period), member_months=member_months,
             pmpm_rate=rate, pmpm_amount=Money(pmpm_amount, cur), shareable_revenue=Money(revenue, cur),
@@ -294,6 +295,7 @@ def contribution_payments_record_batch(
                 value = fund_amount(row.amount, fund=fund)
                 if not isinstance(row.received_on, dt.date):
                     raise ValidationError({"received_on": "The date the payment was received is required."})
+                plausible_date_check(row.received_on, field="received_on")
                 statement = row.statement
                 if statement is None:
                     statement = chooser.choose()  # type: ignore[union-attr]
@@ -326,7 +328,7 @@ def contribution_payments_record_batch(
         ])
         user = actor if isinstance(actor, User) else None
         created = ContributionPayment.objects.bulk_create([
-            ContributionPayment(
+            ContributionPayment(  # type: ignore[misc]  # MoneyField inherits DecimalField's stub typing but takes Money
                 agreement=agreement, statement=statements[i], amount=Money(values[i], fund.currency),
                 received_on=rows[i].received_on, bank_reference=refs[i], transaction=tx, recorded_by=user,
             )
@@ -490,6 +492,7 @@ def receipt_record(
     ref = (reference or "").strip()
     if not ref:
         raise ValidationError({"reference": "A reference for the receipt is required."})
+    plausible_date_check(received_on, field="received_on")
     with transaction.atomic():
         fund = lock_fund(fund)
         existing = OtherReceipt.objects.filter(funding_source=funding_source, reference=ref).first()
@@ -505,7 +508,7 @@ def receipt_record(
             reference=str(SourceRef(SourceKind.FUNDING_SOURCE, funding_source.pk)), memo=(memo or ref)[:255],
             legs=[Leg(cash, LegSide.DEBIT, value), Leg(income, LegSide.CREDIT, value)], date_field="received_on",
         )
-        receipt = OtherReceipt.objects.create(
+        receipt = OtherReceipt.objects.create(  # type: ignore[misc]  # MoneyField inherits DecimalField's stub typing but takes Money
             funding_source=funding_source, amount=Money(value, fund.currency), received_on=received_on,
             reference=ref, transaction=tx,
         )

@@ -35,6 +35,7 @@ from audit.services import record, record_bulk
 from money import parse_amount
 from organizations import access
 from organizations.actors import Actor, User
+from organizations.dates import plausible_date_check
 
 from ..models import (
     Account,
@@ -95,9 +96,9 @@ def closed_periods(*, fund: WellnessFund, dates: Sequence[dt.date]) -> list[Fisc
 
 
 def open_date_check(*, on: dt.date, periods: Sequence[FiscalPeriod], field: str = "on") -> None:
-    """Refuse ``on`` when it lies in one of ``periods`` (from ``closed_periods``)."""
-    if not isinstance(on, dt.date):
-        raise ValidationError({field: "A date is required."})
+    """Refuse ``on`` when it is not a plausible date (``organizations.dates``) or lies in one of
+    ``periods`` (from ``closed_periods``)."""
+    plausible_date_check(on, field=field)
     for closed in periods:
         if closed.start <= on <= closed.end:
             raise ValidationError({field: f"{on} lies in the closed fiscal period {closed.start}..{closed.end}."})
@@ -203,7 +204,7 @@ def transactions_post_bulk(*, actor: Actor, fund: WellnessFund, postings: Sequen
                                         parse_amount(leg.amount), fund.currency))
         else:
             LedgerLeg.objects.bulk_create([
-                LedgerLeg(
+                LedgerLeg(  # type: ignore[misc]  # MoneyField inherits DecimalField's stub typing but takes Money
                     transaction=tx, account=leg.account, fund=fund, posted_on=p.posted_on, side=leg.side,
                     amount=Money(leg.amount, fund.currency),
                 )
@@ -279,6 +280,7 @@ def transaction_reverse(
         tx = transaction_post(
             actor=actor, fund=fund, kind=TransactionKind.REVERSAL, posted_on=on, legs=legs,
             reference=original.reference, memo=memo or f"Reversal of #{original.pk}", reverses=original,
+            date_field="on",
         )
         for restriction_id in {leg.account.restriction_id for leg in legs}:
             restriction = Restriction.objects.get(pk=restriction_id)
@@ -343,7 +345,7 @@ def fiscal_period_close(*, actor: Actor, fund: WellnessFund, start: dt.date, end
             credits = activity.get((account.pk, LegSide.CREDIT), Decimal(0))
             closing = previous.get(account.pk, Decimal(0)) + debits - credits
             rows.append(
-                AccountPeriodBalance(
+                AccountPeriodBalance(  # type: ignore[misc]  # MoneyField inherits DecimalField's stub typing but takes Money
                     period=period, account=account, debits=Money(debits, account.currency),
                     credits=Money(credits, account.currency), closing_balance=Money(closing, account.currency),
                 )

@@ -19,6 +19,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -53,7 +54,7 @@ FUND_COLUMNS = [
 
 @login_required
 @require_GET
-def fund_list(request: AuthenticatedRequest) -> HttpResponse:
+def fund_list(request: AuthenticatedRequest) -> HttpResponseBase:
     rows = access.scoped(request.user, "view", WellnessFund.objects.all()).select_related("ach")
     table = tables.build(request, rows, columns=FUND_COLUMNS, default_sort="name", caption=_("Wellness funds"))
     if table.wants_csv:
@@ -89,7 +90,8 @@ class PeriodForm(forms.Form):
     end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", gettext_lazy("The period must end on or after its start."))
         return data

@@ -1,0 +1,164 @@
+"""Demo data (idempotent): demo-plan's community advisory committee with two meetings (one held,
+one scheduled with its agenda posted), county CHIPs for Imperial and Riverside with their
+priorities (demo documents, flagged unverified), priorities declared by demo-fund-1 and tagged on
+a direct investment, demo-fund-1's people served by race and by language (made-up figures), and
+demo-plan's reinvestment plan for income year 2024, submitted, returned once and approved."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, TypedDict
+
+from django.db import transaction
+from django.utils import timezone
+
+from organizations.actors import DEMO
+from organizations.models import County, Organization
+from reinvestment.models import DirectInvestment
+from wellness_fund.models import WellnessFund
+
+from . import services
+from .models import (
+    AdvisoryBody,
+    AdvisoryBodyType,
+    CommunityHealthPlan,
+    Constituency,
+    Decision,
+    MeetingStatus,
+    OutcomeMeasure,
+    PlanStatus,
+    PriorityTag,
+    ReinvestmentPlan,
+    StratifiedOutcome,
+)
+
+PLAN = "demo-plan"
+CAC = "golden-valley-cac"
+
+MEMBERS = [
+    ("Rosa Delgado", "rosa.delgado@demo.example", "medi-cal-member", True),
+    ("Tomás Aguilar", "tomas.aguilar@demo.example", "parent-caregiver", False),
+    ("Keisha Brown", "keisha.brown@demo.example", "parent-caregiver", True),
+    ("Dr. Anh Tran", "anh.tran@demo.example", "county-public-health", True),
+    ("Samuel Whitehorse", "samuel.whitehorse@demo.example", "tribal", False),
+    ("María López", "maria.lopez@demo.example", "cbo", True),
+]
+
+class DemoHealthPlan(TypedDict):
+    title: str
+    county: str
+    publisher: str
+    period: tuple[int, int]
+    priorities: list[str]
+
+
+HEALTH_PLANS: list[DemoHealthPlan] = [
+    {"title": "Imperial County Community Health Improvement Plan (demo)", "county": "Imperial",
+     "publisher": "Imperial County Public Health Department", "period": (2022, 2026),
+     "priorities": ["Access to care and navigation in Spanish", "Asthma and air quality",
+                    "Diabetes and healthy food access", "Behavioral health of children and youth"]},
+    {"title": "Riverside County Community Health Improvement Plan (demo)", "county": "Riverside",
+     "publisher": "Riverside University Health System – Public Health", "period": (2023, 2027),
+     "priorities": ["Hypertension and heart health", "Housing stability", "Maternal and infant health"]},
+]
+
+
+def load() -> dict[str, Any]:
+    plan = Organization.objects.filter(code=PLAN).first()
+    if plan is None:  # organizations demo not loaded
+        return {}
+    counties = {c.name: c for c in County.objects.filter(state="CA", name__in=["Imperial", "Riverside"])}
+    with transaction.atomic():
+        body = AdvisoryBody.objects.filter(code=CAC).first()
+        if body is None:
+            body = services.advisory_body_create(
+                actor=DEMO, organization=plan, body_type=AdvisoryBodyType.objects.get(code="cac"), code=CAC,
+                name="Golden Valley Health Plan Community Advisory Committee",
+                description="Members and families advise the plan on its population needs assessment, health "
+                            "equity strategies and community reinvestment.",
+                counties=list(counties.values()))
+            for name, email, constituency, public in MEMBERS:
+                services.advisory_member_add(actor=DEMO, body=body, name=name, email=email, name_public=public,
+                                             constituency=Constituency.objects.get(code=constituency),
+                                             joined_on=dt.date(2025, 1, 15))
+            held = services.advisory_meeting_schedule(
+                actor=DEMO, body=body, meets_on=dt.date(2025, 9, 10), starts_at=dt.time(17, 30),
+                location="El Centro Public Library, and by video",
+                agenda="1. Welcome and interpretation\n2. Community reinvestment: income year 2024\n"
+                       "3. County CHIP priorities\n4. Public comment",
+                topics=["Community reinvestment 2024", "CHIP priorities", "Interpretation and childcare"])
+            services.advisory_meeting_record(
+                actor=DEMO, meeting=held, attendees=list(body.members.all()[:5]), public_attendees=7,
+                notes="The committee reviewed the plan's draft reinvestment lines for 2024. Members asked that "
+                      "asthma education in Imperial be delivered in Spanish by promotores, and that Riverside "
+                      "funding include blood pressure checks where people already gather. Childcare and "
+                      "interpretation were provided; members were compensated for their time.")
+            services.advisory_meeting_schedule(
+                actor=DEMO, body=body, meets_on=timezone.localdate() + dt.timedelta(days=45),
+                starts_at=dt.time(17, 30), location="Riverside Community Center, and by video",
+                agenda="1. Welcome\n2. Reinvestment plan 2025: first draft\n3. Member satisfaction results\n"
+                       "4. Public comment",
+                topics=["Reinvestment plan 2025", "Member satisfaction"])
+
+        priorities = {}
+        for spec in HEALTH_PLANS:
+            doc = CommunityHealthPlan.objects.filter(title=spec["title"]).first()
+            if doc is None:
+                doc = services.health_plan_create(
+                    actor=DEMO, title=spec["title"], publisher=spec["publisher"],
+                    counties=[counties[spec["county"]]], period_start=spec["period"][0],
+                    period_end=spec["period"][1], priorities=spec["priorities"], verified=False)
+            priorities[spec["county"]] = list(doc.priorities.all())
+
+        fund = WellnessFund.objects.filter(code="demo-fund-1").first()
+        if fund is not None and not PriorityTag.objects.filter(fund=fund).exists():
+            for p in priorities["Imperial"][:2]:
+                services.priority_tag_fund(actor=DEMO, priority=p, fund=fund)
+        investment = DirectInvestment.objects.filter(plan=plan, county=counties["Imperial"]).order_by("pk").first()
+        if investment is not None and not PriorityTag.objects.filter(direct_investment=investment).exists():
+            services.priority_tag_investment(actor=DEMO, priority=priorities["Imperial"][1], investment=investment)
+
+        if fund is not None and not StratifiedOutcome.objects.filter(fund=fund).exists():
+            measure = OutcomeMeasure.objects.get(code="people-served")
+            period = (dt.date(2025, 7, 1), dt.date(2026, 6, 30))
+            services.outcomes_record(
+                actor=DEMO, fund=fund, measure=measure, period_start=period[0], period_end=period[1],
+                dimension="race", counts={"hispanic_latino": 812, "white": 96, "american_indian_alaska_native": 14,
+                                          "black_african_american": 21, "asian": 7, "middle_eastern_north_african": 4,
+                                          "not_reported": 58, "declined": 19})
+            services.outcomes_record(
+                actor=DEMO, fund=fund, measure=measure, period_start=period[0], period_end=period[1],
+                dimension="language", counts={"spanish": 604, "english": 371, "mixteco": 23, "another_language": 9,
+                                              "not_reported": 24})
+
+        rp = ReinvestmentPlan.objects.filter(plan=plan, income_year=2024).first()
+        if rp is None:
+            rp = services.reinvestment_plan_create(
+                actor=DEMO, plan=plan, income_year=2024,
+                narrative="Investments follow the Imperial and Riverside CHIP priorities and the advice of the "
+                          "plan's community advisory committee.")
+            services.reinvestment_plan_line_add(
+                actor=DEMO, reinvestment_plan=rp, county=counties["Imperial"], domain="health_care",
+                priority=priorities["Imperial"][1], description="Promotores asthma education in Spanish",
+                amount=Decimal("350000.00"))
+            services.reinvestment_plan_line_add(
+                actor=DEMO, reinvestment_plan=rp, county=counties["Riverside"], domain="health_care",
+                priority=priorities["Riverside"][0], description="Barber-pharmacist blood pressure checks",
+                amount=Decimal("275000.00"))
+            cac = AdvisoryBody.objects.get(code=CAC)
+            services.reinvestment_plan_update(
+                actor=DEMO, reinvestment_plan=rp,
+                meetings=list(cac.meetings.filter(status=MeetingStatus.HELD)))
+            services.reinvestment_plan_submit(actor=DEMO, reinvestment_plan=rp)
+            services.reinvestment_plan_decide(
+                actor=DEMO, reinvestment_plan=rp, decision=Decision.RETURNED,
+                comments="Add a line for food access in Imperial (CHIP priority: diabetes and healthy food access).")
+            services.reinvestment_plan_line_add(
+                actor=DEMO, reinvestment_plan=rp, county=counties["Imperial"], domain="food",
+                priority=priorities["Imperial"][2], description="Produce prescriptions at two clinics",
+                amount=Decimal("120000.00"))
+            services.reinvestment_plan_submit(actor=DEMO, reinvestment_plan=rp)
+            services.reinvestment_plan_decide(actor=DEMO, reinvestment_plan=rp, decision=Decision.APPROVED)
+    rp.refresh_from_db()
+    return {"cac": CAC, "reinvestment_plan": rp.pk, "approved": rp.status == PlanStatus.APPROVED}

@@ -1,0 +1,10 @@
+"""Address of the search page (mounted at /search/)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "search"
+urlpatterns = [
+    path("", views.results, name="results"),
+]

@@ -1,0 +1,32 @@
+"""The demo data gives every community page something to show, and loads twice without change."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from community.models import AdvisoryMeeting, PlanStatus, PriorityTag, ReinvestmentPlan
+from organizations.models import User
+from tests.helpers import load_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_twice_and_every_page_shows_it(client):
+    load_demo(through="community")
+    counts = (AdvisoryMeeting.objects.count(), ReinvestmentPlan.objects.count(), PriorityTag.objects.count())
+    load_demo(through="community")
+    assert (AdvisoryMeeting.objects.count(), ReinvestmentPlan.objects.count(), PriorityTag.objects.count()) == counts
+    assert counts[0] == 2 and counts[1] == 1 and counts[2] >= 2
+    rp = ReinvestmentPlan.objects.get()
+    assert rp.status == PlanStatus.APPROVED and rp.versions.count() == 2
+    assert client.get(reverse("community:public_body", args=["golden-valley-cac"])).status_code == 200
+    held = AdvisoryMeeting.objects.get(status="held")
+    page = client.get(reverse("community:public_meeting", args=["golden-valley-cac", held.pk])).content.decode()
+    assert "promotores" in page and "@demo.example" not in page
+    assert "Imperial County" in client.get(reverse("community:health_plans")).content.decode()
+    client.force_login(User.objects.get(username="compliance"))
+    assert client.get(reverse("community:plan_detail", args=["demo-plan", rp.pk])).status_code == 200
+    assert client.get(reverse("community:manage_bodies", args=["demo-plan"])).status_code == 200
+    client.force_login(User.objects.get(username="regulator"))
+    assert client.get(reverse("community:review_detail", args=[rp.pk])).status_code == 200
