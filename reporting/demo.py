@@ -11,20 +11,28 @@ from django.core.exceptions import ValidationError
 
 from organizations.actors import DEMO
 
-from .kinds import params_key
+from .kinds import document_kind, params_key
 from .models import ReportRun, RunStatus
 from .services import report_generate, report_request
 
+KIND = "community-reinvestment"
 PARAMS = {"plan": "demo-plan", "year": 2024}
 
 
 def load() -> dict[str, Any]:
-    existing = ReportRun.objects.filter(kind="community-reinvestment", params_key=params_key(PARAMS),
+    dk = document_kind(KIND)
+    try:
+        clean = dk.normalize(PARAMS)
+        dk.resolve(clean)
+        clean = dk.completed(clean)  # runs are stored with their policy and line of business
+    except ValidationError:  # the plan or its 2024 obligation is not loaded
+        return {}
+    existing = ReportRun.objects.filter(kind=KIND, params_key=params_key(clean),
                                         status=RunStatus.DONE).first()
     if existing is not None:
         return {"report_run": existing.pk}
     try:
-        run = report_request(actor=DEMO, kind="community-reinvestment", params=PARAMS, enqueue=False)
+        run = report_request(actor=DEMO, kind=KIND, params=PARAMS, enqueue=False)
     except ValidationError:  # the plan or its 2024 obligation is not loaded
         return {}
     artifact = report_generate(actor=DEMO, run_id=run.pk)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from money import format_usd
 from organizations import access
 from web.actions import submit_form
 from web.money import MoneyAmountField
@@ -51,7 +52,7 @@ def _rows(obligation: Obligation) -> list[dict[str, Any]]:
     allocations = list(selectors.allocations_for_obligation(obligation))
     words = describe([a.credit for a in allocations])
     return [{"id": a.pk, "source": words[a.credit_id], "county": a.county.name, "credited_on": a.credited_on,
-             "amount": a.amount.amount, "amount_label": f"${a.amount.amount:,.2f}",
+             "amount": a.amount.amount, "amount_label": format_usd(a.amount.amount),
              "how": a.reason or str(_("Automatic rule"))} for a in allocations]
 
 

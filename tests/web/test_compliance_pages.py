@@ -230,7 +230,8 @@ def test_history_query_count(client, plan, officer, django_assert_num_queries, v
     client.get(url)
     # session, user, plan, memberships, two permission reads (menu), count, page rows (filing and
     # attestations joined)
-    with django_assert_num_queries(8):
+    # + the codes of the user's organizations (header links to one organization's pages)
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert response.context["table"].page.paginator.count == versions
 
@@ -253,6 +254,7 @@ def test_compliance_page_query_count(client, plan, officer, django_assert_num_qu
     client.get(url)
     # session, user, plan, memberships, two permission reads (menu); drafts waiting (1);
     # recent runs (1); the plan's obligations offered in the request form (1)
-    with django_assert_num_queries(9):
+    # + the codes of the user's organizations (header links to one organization's pages)
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert len(response.context["waiting"]) == drafts

@@ -58,7 +58,7 @@ def test_wrong_password_shows_the_generic_error_and_stays_signed_out(page, demo_
     assert page.get_by_label("Username").get_attribute("value") == "cbo"
     assert_accessible(page)
     page.get_by_role("link", name="Forgot your password?").click()
-    assert page.get_by_role("heading", level=1, name="Reset your password").is_visible()
+    page.get_by_role("heading", level=1, name="Reset your password").wait_for()
     assert_accessible(page)
 
 

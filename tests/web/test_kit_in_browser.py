@@ -101,5 +101,5 @@ def test_progress_bar_polls_with_htmx_until_the_result_is_ready(page, demo_site)
     page.get_by_role("link", name="Open the result").wait_for()
     assert page.locator("progress").get_attribute("value") == "100"
     assert "Done." in page.get_by_role("status").inner_text()
-    assert page.locator("[hx-trigger]").count() == 0  # polling stopped
+    assert page.locator(".progress[hx-trigger]").count() == 0  # polling stopped
     assert_accessible(page)

@@ -117,7 +117,8 @@ def test_dashboard_query_count_does_not_grow_with_years(client, plan, finance, d
     # session, user, plan, memberships, the menu's two permission reads; obligations with
     # fulfilment (1); the chosen year's obligation (1), its allocations (1) and credits (1);
     # the plan's unallocated money (1)
-    with django_assert_num_queries(11):
+    # + the codes of the user's organizations (header links to one organization's pages)
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
 
 
@@ -277,7 +278,8 @@ def test_year_list_query_count(client, plan, finance, django_assert_num_queries,
     url = reverse("reinvestment:year_list", args=[plan.code])
     client.get(url)
     # session, user, plan, memberships, two permission reads (menu), count, page rows
-    with django_assert_num_queries(8):
+    # + the codes of the user's organizations (header links to one organization's pages)
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert response.context["table"].page.paginator.count == years
 
@@ -391,7 +393,8 @@ def test_investment_list_query_count(client, plan, finance, django_assert_num_qu
     client.get(url)
     # session, user, plan, memberships, two permission reads (menu), count, page rows
     # (payee and county joined)
-    with django_assert_num_queries(8):
+    # + the codes of the user's organizations (header links to one organization's pages)
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert response.context["table"].page.paginator.count == count
 

@@ -134,3 +134,16 @@ def test_search_page_answers_every_query_without_error(client, w):
 def test_search_needs_sign_in(client):
     response = client.get(reverse("search:results"), {"q": "plan"})
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_search_takes_one_query_per_kind_whatever_the_number_of_hits(w, django_assert_num_queries):
+    from organizations.models import User
+    from search.selectors import SOURCES
+
+    for n in range(3):
+        gf.draft(w, w.extra["opp"], 0, project_title=f"Mercado móvil {n}")
+    reader = User.objects.get(pk=w.staff[0].pk)  # memberships not read yet
+    # the person's memberships once, then one query per kind a CBO may see (reports are not asked)
+    with django_assert_num_queries(1 + len(SOURCES) - 2):
+        groups = search(user=reader, query="mercado")
+    assert len(hrefs(groups, "applications")) == 4

@@ -133,3 +133,84 @@ def test_a_reversal_may_be_dated_the_same_day_but_not_before():
     assert _written() == before
     reversal = transaction_reverse(actor=SETUP, transaction_to_reverse=original, on=dt.date(2026, 1, 15))
     assert reversal.reverses == original and reversal.posted_on == dt.date(2026, 1, 15)
+
+
+def test_reversing_a_commitment_already_paid_out_is_refused():
+    from wellness_fund.commitments import award_commit, tranche_disburse
+
+    fund = f.fund()
+    f.receive(fund, "100.00")
+    general = f.general(fund)
+    commit = award_commit(actor=SETUP, fund=fund, restriction=general, amount=D("80.00"),
+                          reference="grants.award:41", on=dt.date(2026, 1, 16))
+    tranche_disburse(actor=SETUP, fund=fund, restriction=general, amount=D("30.00"),
+                     reference="grants.award:41", on=dt.date(2026, 1, 17))
+    before = _written()
+    with pytest.raises(ValidationError) as err:
+        transaction_reverse(actor=SETUP, transaction_to_reverse=commit, on=dt.date(2026, 1, 18))
+    assert "more paid out than committed" in err.value.message_dict["transaction"][0]
+    assert _written() == before
+
+
+def test_reversing_an_unpaid_commitment_names_itself_and_keeps_a_given_memo():
+    from wellness_fund.commitments import award_commit
+
+    fund = f.fund()
+    f.receive(fund, "100.00")
+    commit = award_commit(actor=SETUP, fund=fund, restriction=f.general(fund), amount=D("80.00"),
+                          reference="grants.award:42", on=dt.date(2026, 1, 16))
+    reversal = transaction_reverse(actor=SETUP, transaction_to_reverse=commit, on=dt.date(2026, 1, 18))
+    assert reversal.memo == f"Reversal of #{commit.pk}"
+    other = award_commit(actor=SETUP, fund=fund, restriction=f.general(fund), amount=D("10.00"),
+                         reference="grants.award:43", on=dt.date(2026, 1, 16))
+    named = transaction_reverse(actor=SETUP, transaction_to_reverse=other, on=dt.date(2026, 1, 18),
+                                memo="Board rescinded the award")
+    assert named.memo == "Board rescinded the award"
+
+
+def test_the_first_close_opens_with_everything_posted_before_it():
+    from wellness_fund.models import AccountPeriodBalance
+
+    fund = f.fund()
+    f.receive(fund, "10.00", on=dt.date(2026, 1, 15))
+    period = fiscal_period_close(actor=SETUP, fund=fund, start=dt.date(2026, 2, 1), end=dt.date(2026, 2, 28))
+    closing = {b.account.role: b.closing_balance.amount
+               for b in AccountPeriodBalance.objects.filter(period=period).select_related("account")}
+    assert closing[AccountRole.CASH] == D("10.00")
+    assert sorted(closing.values()) == [D("-10.00"), D("10.00")]
+
+
+def test_a_bulk_posting_audits_each_transaction_under_its_own_kind():
+    from wellness_fund.services.ledger import Posting
+
+    fund = f.fund()
+    f.receive(fund, "10.00")
+    cash = _cash(fund)
+    payable = account_for(fund=fund, role=AccountRole.AWARDS_PAYABLE, restriction=f.general(fund))
+    legs = [Leg(cash, LegSide.CREDIT, D("1.00")), Leg(payable, LegSide.DEBIT, D("1.00"))]
+    txs = transactions_post_bulk(actor=SETUP, fund=fund, postings=[
+        Posting(kind="award_commit", posted_on=dt.date(2026, 1, 20), legs=legs),
+        Posting(kind="award_deobligate", posted_on=dt.date(2026, 1, 20), legs=legs[::-1]),
+    ])
+    actions = {e.object_id: e.action for e in AuditEvent.objects.filter(action__startswith="wellness_fund.ledger.")}
+    assert [actions.get(str(tx.pk)) for tx in txs] == ["wellness_fund.ledger.award_commit",
+                                                       "wellness_fund.ledger.award_deobligate"]
+
+
+def test_reversing_a_payout_already_partly_returned_is_refused():
+    from wellness_fund.commitments import award_commit, tranche_disburse, unspent_return
+
+    fund = f.fund()
+    f.receive(fund, "100.00")
+    general = f.general(fund)
+    award_commit(actor=SETUP, fund=fund, restriction=general, amount=D("80.00"), reference="grants.award:44",
+                 on=dt.date(2026, 1, 16))
+    payout = tranche_disburse(actor=SETUP, fund=fund, restriction=general, amount=D("30.00"),
+                              reference="grants.award:44", on=dt.date(2026, 1, 17))
+    unspent_return(actor=SETUP, fund=fund, restriction=general, amount=D("20.00"), reference="grants.award:44",
+                   on=dt.date(2026, 1, 18))
+    before = _written()
+    with pytest.raises(ValidationError) as err:
+        transaction_reverse(actor=SETUP, transaction_to_reverse=payout, on=dt.date(2026, 1, 19))
+    assert "more paid out than committed" in err.value.message_dict["transaction"][0]
+    assert _written() == before
