@@ -27,4 +27,6 @@ class OrganizationsConfig(AppConfig):
         # event's organization.
         from audit.services import set_organization_resolver
 
+        from . import reauth  # noqa: F401  (records the sign-in time in the session)
+
         set_organization_resolver(organization_of)

@@ -22,7 +22,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from organizations import access
+from organizations import access, reauth
+from organizations.actors import Actor
 from organizations.models import Role
 from reinvestment.applicability import attestation_problems
 from reinvestment.selectors import obligations_for_plan
@@ -36,7 +37,7 @@ from web.tables import Column
 
 from . import services
 from .access import ATTEST_ROLES, REQUEST_ROLES
-from .models import RunStatus
+from .models import ReportRun, RunStatus
 from .selectors import artifact_download, report_run_get, report_run_list
 from .selectors.archive import artifact_get, artifact_history, artifact_match, awaiting_attestation
 
@@ -105,7 +106,7 @@ class RequestForm(forms.Form):
         return {"plan": plan.code, "year": self.cleaned_data["year"], "policy": code, "line_of_business": line}
 
 
-def _request_report(actor: Any, params: dict[str, Any]) -> Any:
+def _request_report(actor: Actor, params: dict[str, Any]) -> ReportRun:
     """The request; an error about the line of business shows beside the obligation select."""
     try:
         return services.report_request(actor=actor, kind=CRR, params=params)
@@ -187,6 +188,15 @@ class AttestForm(forms.Form):
     typed_name = forms.CharField(label=_("Your full name"), required=False, max_length=255)
     typed_title = forms.CharField(label=_("Your job title"), required=False, max_length=255)
 
+    def __init__(self, *args: Any, ask_password: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if ask_password:
+            # The sign-in is older than REAUTHENTICATE_AFTER_MINUTES: confirm it is still you.
+            self.fields["password"] = forms.CharField(
+                label=_("Your password"), widget=forms.PasswordInput(render_value=False),
+                required=False, max_length=255,
+                help_text=_("You signed in a while ago: enter your password to attest."))
+
 
 def _artifact_page(request: AuthenticatedRequest, artifact: Any, *, attest_form: forms.Form | None = None,
                    error: str = "", status: int = 200) -> HttpResponse:
@@ -206,7 +216,7 @@ def _artifact_page(request: AuthenticatedRequest, artifact: Any, *, attest_form:
         "attestation": attestation, "attested_as": attested_as,
         "filing": getattr(artifact, "filing", None),
         "can_attest": can_attest,
-        "attest_form": attest_form or AttestForm(),
+        "attest_form": attest_form or AttestForm(ask_password=reauth.needs_password(request)),
         "can_file": officer and artifact.is_final and getattr(artifact, "filing", None) is None,
         "plan_staff": access.has_role(request.user, org, *PLAN_ROLES),
         "blockers": blockers,
@@ -217,7 +227,10 @@ def _artifact_page(request: AuthenticatedRequest, artifact: Any, *, attest_form:
 @require_POST
 def artifact_attest(request: AuthenticatedRequest, artifact_id: int) -> HttpResponse:
     artifact = artifact_get(user=request.user, artifact_id=artifact_id)
-    form = AttestForm(request.POST)
+    ask_password = reauth.needs_password(request)
+    form = AttestForm(request.POST, ask_password=ask_password)
+    if form.is_valid() and ask_password and not reauth.confirm_password(request, form.cleaned_data["password"]):
+        form.add_error("password", _("Enter your password to confirm that it is you attesting."))
     if form.is_valid():
         def attest() -> str:
             attestation = services.report_attest(actor=request.user, artifact=artifact,

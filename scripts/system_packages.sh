@@ -9,7 +9,7 @@ if [ ! -x /usr/bin/chromium ]; then
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   else
-    echo "==> /usr/bin/chromium is missing and this is not root: the browser tests will be skipped" >&2
+    echo "==> /usr/bin/chromium is missing and this is not root: the browser tests will fail (set ALLOW_SKIP_BROWSER=1 to skip them)" >&2
   fi
 fi
 if [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then

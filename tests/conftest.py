@@ -65,14 +65,18 @@ def reseed_database() -> None:
 
     A transactional test ends by emptying every table; the next one puts the rows back when it
     starts (serialized rollback), but after the last one nothing does, and a later run with
-    ``--reuse-db`` would start from the empty tables. Saving the serialized rows again is
-    harmless when they are still there (each row is saved by primary key).
+    ``--reuse-db`` would start from the empty tables. The tables are emptied first (as a
+    transactional test's teardown does, without the post-migrate rows such as content types,
+    which the serialized rows carry with their own keys), then the rows are loaded again.
     """
+    from django.core.management import call_command
     from django.db import connections
 
     for conn in connections.all():
         contents = getattr(conn, "_test_serialized_contents", None)
         if contents:
+            call_command("flush", verbosity=0, interactive=False, database=conn.alias,
+                         reset_sequences=False, allow_cascade=False, inhibit_post_migrate=True)
             conn.creation.deserialize_db_from_string(contents)
 
 

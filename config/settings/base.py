@@ -123,6 +123,8 @@ LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
 # header the proxy in front sets (e.g. X-Forwarded-For; its last address is used).
 LOGIN_ADDRESS_THRESHOLD = env.int("LOGIN_ADDRESS_THRESHOLD", default=20)
 LOGIN_ADDRESS_WINDOW_MINUTES = env.int("LOGIN_ADDRESS_WINDOW_MINUTES", default=15)
+# Attesting a compliance report asks for the password again when the sign-in is older (minutes).
+REAUTHENTICATE_AFTER_MINUTES = env.int("REAUTHENTICATE_AFTER_MINUTES", default=15)
 LOGIN_CLIENT_ADDRESS_HEADER = env("LOGIN_CLIENT_ADDRESS_HEADER", default="")
 
 # Dates of money that moved (payments, receipts, disbursements, investments, award periods) must lie

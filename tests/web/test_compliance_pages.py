@@ -258,3 +258,45 @@ def test_compliance_page_query_count(client, plan, officer, django_assert_num_qu
     with django_assert_num_queries(10):
         response = client.get(url)
     assert len(response.context["waiting"]) == drafts
+
+
+def _age_sign_in(client, minutes):
+    """Make the session's sign-in ``minutes`` old (what a long-open browser tab looks like)."""
+    import time
+
+    from organizations.reauth import SESSION_KEY
+
+    session = client.session
+    session[SESSION_KEY] = time.time() - minutes * 60
+    session.save()
+
+
+def test_an_old_sign_in_must_give_the_password_again_to_attest(client, plan, officer, attestable, settings,
+                                                              django_capture_on_commit_callbacks):
+    from audit.models import AuditEvent
+
+    settings.REAUTHENTICATE_AFTER_MINUTES = 15
+    client.force_login(officer)
+    _, draft = _draft(client, plan, django_capture_on_commit_callbacks)
+    fresh = client.get(reverse("reporting:artifact", args=[draft.pk])).content.decode()
+    assert 'name="password"' not in fresh  # signed in a moment ago
+
+    _age_sign_in(client, 16)
+    page = client.get(reverse("reporting:artifact", args=[draft.pk])).content.decode()
+    assert 'name="password"' in page
+    events = AuditEvent.objects.count()
+    url = reverse("reporting:artifact_attest", args=[draft.pk])
+    for password in ("", "wrong-password"):
+        refused = client.post(url, TYPED | {"password": password})
+        assert refused.status_code == 400
+        assert "Enter your password to confirm that it is you attesting." in refused.content.decode()
+        assert ReportAttestation.objects.count() == 0
+        assert not ReportArtifact.objects.filter(is_final=True).exists()
+        assert AuditEvent.objects.count() == events
+
+    attested = client.post(url, TYPED | {"password": "pw-correct-horse"})
+    assert attested.status_code == 302
+    assert ReportAttestation.objects.count() == 1
+    # The confirmation renews the sign-in time: the next page asks for nothing more.
+    final = ReportArtifact.objects.get(is_final=True)
+    assert 'name="password"' not in client.get(reverse("reporting:artifact", args=[final.pk])).content.decode()

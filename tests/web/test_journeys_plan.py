@@ -87,6 +87,8 @@ def test_plan_finance_records_a_year_and_sees_the_obligation(page, plan_demo):
     assert_accessible(page)
 
     page.get_by_role("link", name="See the obligation by county").click()
+    page.wait_for_url("**/obligations/demo-plan/?year=2026#counties")
+    page.get_by_role("heading", level=2, name="Income year 2026 by county").wait_for(state="visible")
     assert page.get_by_role("heading", level=2, name="Income year 2026 by county").is_visible()
     assert amount in page.locator("#results").inner_text()
     page.goto("/obligations/demo-plan/?year=2024")
