@@ -18,6 +18,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 def _publish_to(url: str, *, eager: bool) -> None:
     app.conf.broker_url = url
+    app.conf.broker_write_url = url  # a write URL set earlier would otherwise win
     app.conf.task_always_eager = eager
     app._pool = None  # connections and producers to the old URL are dropped
     app.amqp._producer_pool = None
