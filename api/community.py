@@ -25,6 +25,8 @@ from community.models import (
     CommunityHealthPlan,
     Constituency,
     Decision,
+    DisparityReference,
+    DisparityTarget,
     EquityTaxonomy,
     HealthPriority,
     MeetingStatus,
@@ -36,6 +38,8 @@ from community.models import (
     ReinvestmentPlanVersion,
     StratifiedOutcome,
 )
+from grants.models import Award, FundingOpportunity, GrantPriorityTag
+from grants.services import priorities as grant_priorities
 from organizations import access
 from organizations.models import County, Organization, OrganizationKind
 from reinvestment.models import DirectInvestment, SocialDriverDomain
@@ -477,3 +481,112 @@ class StratifiedOutcomeViewSet(ListCreateRetrieveViewSet):
         return run_action(self, request, services.outcomes_record, input=StratifiedOutcomeRecordSerializer,
                           output=lambda rows: {"results": StratifiedOutcomeSerializer(rows, many=True).data},
                           status=status.HTTP_201_CREATED)
+
+
+# --- CHIP priorities of opportunities and awards ----------------------------------------------------------
+
+
+class GrantPriorityTagSerializer(serializers.ModelSerializer):
+    priority_title = serializers.CharField(source="priority.title", read_only=True)
+
+    class Meta:
+        model = GrantPriorityTag
+        fields = ["id", "priority", "priority_title", "opportunity", "award", "tagged_at"]
+        read_only_fields = fields
+
+
+class GrantPriorityTagCreateSerializer(StrictSerializer):
+    priority = serializers.PrimaryKeyRelatedField(queryset=HealthPriority.objects.select_related("health_plan"),
+                                                  help_text="Id of a priority of a CHIP covering a county served.")
+    opportunity = ScopedPrimaryKeyField(queryset=FundingOpportunity.objects.select_related("fund__ach"),
+                                        required=False, help_text="Id of the funding opportunity.")
+    award = ScopedPrimaryKeyField(queryset=Award.objects.select_related("fund__ach", "application"), required=False,
+                                  help_text="Id of the award.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("opportunity" in attrs) == ("award" in attrs):
+            raise serializers.ValidationError("Name exactly one of opportunity and award.")
+        return attrs
+
+
+class GrantPriorityTagViewSet(ListCreateRetrieveViewSet):
+    """CHIP priorities tagged on funding opportunities and awards (an award without tags of its own
+    serves its opportunity's)."""
+
+    serializer_class = GrantPriorityTagSerializer
+    filter_fields = {"opportunity": Filter("opportunity_id", "integer"), "award": Filter("award_id", "integer")}
+    ordering_fields = ["tagged_at"]
+
+    def get_queryset(self) -> Any:
+        return access.scoped(self.request.user, "view", GrantPriorityTag.objects.all()) \
+            .select_related("priority").order_by("id")
+
+    @extend_schema(request=GrantPriorityTagCreateSerializer, responses={201: GrantPriorityTagSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if isinstance(request.data, dict) and "award" in request.data:
+            return run_action(self, request, grant_priorities.award_priority_tag, input=_AwardTag,
+                              output=GrantPriorityTagSerializer, status=status.HTTP_201_CREATED)
+        return run_action(self, request, grant_priorities.opportunity_priority_tag, input=_OpportunityTag,
+                          output=GrantPriorityTagSerializer, status=status.HTTP_201_CREATED)
+
+
+class _AwardTag(GrantPriorityTagCreateSerializer):
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"priority": self.validated_data["priority"], "award": self.validated_data["award"]}
+
+
+class _OpportunityTag(GrantPriorityTagCreateSerializer):
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"priority": self.validated_data["priority"], "opportunity": self.validated_data["opportunity"]}
+
+
+# --- disparity targets ---------------------------------------------------------------------------------------
+
+
+class DisparityTargetSerializer(serializers.ModelSerializer):
+    fund = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    measure = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    taxonomy_version = serializers.IntegerField(source="taxonomy.version", read_only=True)
+
+    class Meta:
+        model = DisparityTarget
+        fields = ["id", "fund", "measure", "taxonomy_version", "dimension", "group", "reference",
+                  "reference_category", "baseline_start", "baseline_end", "target_start", "target_end", "reduction",
+                  "rationale", "set_by", "set_at"]
+        read_only_fields = fields
+
+
+class DisparityTargetCreateSerializer(StrictSerializer):
+    fund = ScopedPrimaryKeyField(queryset=WellnessFund.objects.select_related("ach"), help_text="Id of the fund.")
+    measure = serializers.SlugRelatedField(slug_field="code", queryset=OutcomeMeasure.objects.all())
+    dimension = serializers.CharField(max_length=40, help_text="A dimension code of the taxonomy in force.")
+    group = serializers.CharField(max_length=60, help_text="The category whose gap is to be reduced.")
+    reference = serializers.ChoiceField(choices=DisparityReference.choices,
+                                        help_text="overall (the overall rate) or group (a reference group).")
+    reference_category = serializers.CharField(max_length=60, required=False, allow_blank=True,
+                                               help_text="With reference=group: the reference group's category.")
+    baseline_start = DateField()
+    baseline_end = DateField()
+    target_start = DateField()
+    target_end = DateField()
+    reduction = serializers.DecimalField(max_digits=5, decimal_places=4,
+                                         help_text="Share of the baseline gap to close: 0.25 = reduce it by 25%.")
+    rationale = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+
+
+class DisparityTargetViewSet(ListCreateRetrieveViewSet):
+    """Disparity goals of a fund's stratified measures: reduce the gap between a group and the overall
+    rate, or a reference group, by a share between a baseline and a target period."""
+
+    serializer_class = DisparityTargetSerializer
+    filter_fields = {"fund": Filter("fund_id", "integer"), "dimension": Filter("dimension")}
+    ordering_fields = ["target_end"]
+
+    def get_queryset(self) -> Any:
+        return access.scoped(self.request.user, "view", DisparityTarget.objects.all()) \
+            .select_related("fund", "measure", "taxonomy").order_by("fund_id", "dimension", "group", "id")
+
+    @extend_schema(request=DisparityTargetCreateSerializer, responses={201: DisparityTargetSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return run_action(self, request, services.disparity_target_set, input=DisparityTargetCreateSerializer,
+                          output=DisparityTargetSerializer, reread=True, status=status.HTTP_201_CREATED)

@@ -17,19 +17,16 @@ from typing import Any
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, renderers, serializers, status
+from rest_framework import renderers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from grants.models import Award, Meeting
-from organizations import access
 from organizations.actors import Actor
-from organizations.models import Organization, OrganizationKind
 from reporting import selectors, services
 from reporting.kinds import document_kind
 from reporting.models import ReportArtifact, ReportKind, ReportRun, RunStatus
-from wellness_fund.models import WellnessFund
+from reporting.subjects import subject_get
 
 from .actions import run_action
 from .filters import Filter
@@ -38,21 +35,12 @@ from .views import ListCreateRetrieveViewSet, ReadOnlyViewSet
 
 PARTS = ["pdf", "json", "zip"]
 
-#: The parameter naming the subject of each kind of report: (parameter, what it names, looked up by).
-SUBJECTS: dict[str, tuple[str, Any, str]] = {
-    "community-reinvestment": ("plan", Organization.objects.filter(kind=OrganizationKind.PLAN), "code"),
-    "fund-statement": ("fund", WellnessFund.objects.all(), "code"),
-    "award-letter": ("award", Award.objects.all(), "pk"),
-    "minutes": ("meeting", Meeting.objects.all(), "pk"),
-}
-
 
 def _request_report(*, actor: Actor, kind: str, params: dict[str, Any]) -> ReportRun:
-    """Queue the run, once the caller is known to see its subject (else a 404, see above)."""
+    """Queue the run, once the caller is known to see its subject (else a 404, see above;
+    ``reporting.subjects``, as the pages)."""
     clean = document_kind(kind).normalize(params)  # the parameters' form only: reads nothing
-    name, subjects, field = SUBJECTS[kind]
-    if not access.scoped(actor, "view", subjects.all()).filter(**{field: clean[name]}).exists():
-        raise exceptions.NotFound()
+    subject_get(user=actor, kind=kind, params=clean)
     return services.report_request(actor=actor, kind=kind, params=params)
 
 

@@ -4,7 +4,6 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.urls import path, re_path
 from drf_spectacular.views import (
-    SpectacularAPIView,
     SpectacularRedocView,
     SpectacularSwaggerSplitView,
 )
@@ -66,6 +65,8 @@ router.register("priority-tags", community.PriorityTagViewSet, basename="priorit
 router.register("equity-taxonomies", community.EquityTaxonomyViewSet, basename="equity-taxonomy")
 router.register("reinvestment-plans", community.ReinvestmentPlanViewSet, basename="reinvestment-plan")
 router.register("stratified-outcomes", community.StratifiedOutcomeViewSet, basename="stratified-outcome")
+router.register("grant-priority-tags", community.GrantPriorityTagViewSet, basename="grant-priority-tag")
+router.register("disparity-targets", community.DisparityTargetViewSet, basename="disparity-target")
 router.register("report-runs", reports.ReportRunViewSet, basename="report-run")
 router.register("report-artifacts", reports.ReportArtifactViewSet, basename="report-artifact")
 
@@ -78,7 +79,7 @@ DOCS_CSP = csp_update({
 })
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", views.SchemaView.as_view(), name="schema"),
     path("docs/", DOCS_CSP(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
     path("redoc/", DOCS_CSP(SpectacularRedocView.as_view(url_name="api:schema")), name="redoc"),
     path("me/", organizations.MeView.as_view(), name="me"),

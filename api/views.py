@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import mixins, viewsets
 
 from .errors import error_body
@@ -36,6 +38,18 @@ class ListCreateRetrieveViewSet(
     viewsets.GenericViewSet,
 ):
     """List + retrieve; creation and actions are written per resource (they call services)."""
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, in English whatever the reader's language: the enums' descriptions come
+    from the choices' labels, which pages translate, and the API's contract is one text (a
+    ``?lang=`` the reader names still applies)."""
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        with translation.override("en"):
+            response = super().dispatch(request, *args, **kwargs)
+            response.render()  # the lazy texts too (help texts), before the language is back
+        return response
 
 
 @csrf_exempt

@@ -18,7 +18,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from djmoney.models.fields import CurrencyField, MoneyField
 from moneyed import Money
 
@@ -29,6 +29,9 @@ from .models import AuditEvent
 AuditActor = AbstractBaseUser | SystemActor
 #: Answers "which organization does this object belong to?" (None when it belongs to none).
 OrganizationResolver = Callable[[models.Model], models.Model | None]
+#: The language of the words an event stores (an object's name may hold a translatable label, e.g.
+#: a membership's role), whatever the language of the person who acted.
+STORED_LANGUAGE = "en"
 
 
 def to_jsonable(value: Any) -> Any:
@@ -109,10 +112,10 @@ def record(
     """Append one audit event. Must run inside the transaction of the write it describes."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the write's transaction (transaction.atomic)")
-    return AuditEvent.objects.create(
-        **_event_fields(actor=actor, action=action, obj=obj, before=before, after=after, reason=reason,
-                        organization=organization)
-    )
+    with translation.override(STORED_LANGUAGE):
+        fields = _event_fields(actor=actor, action=action, obj=obj, before=before, after=after, reason=reason,
+                               organization=organization)
+    return AuditEvent.objects.create(**fields)
 
 
 def _event_fields(
@@ -156,11 +159,12 @@ def record_bulk(
         afters = [snapshot(obj) for obj in objs]
     if len(afters) != len(objs):
         raise ValueError("record_bulk needs one 'after' per object")
-    rows = [
-        _event_fields(actor=actor, action=action, obj=obj, before=None, after=after, reason="",
-                      organization=organization)
-        for obj, after in zip(objs, afters, strict=True)
-    ]
+    with translation.override(STORED_LANGUAGE):
+        rows = [
+            _event_fields(actor=actor, action=action, obj=obj, before=None, after=after, reason="",
+                          organization=organization)
+            for obj, after in zip(objs, afters, strict=True)
+        ]
     if not rows:
         return 0
     if connection.vendor != "postgresql":

@@ -21,6 +21,7 @@ from .models import (
     AdvisoryBody,
     AdvisoryMeeting,
     AdvisoryMember,
+    DisparityTarget,
     PriorityTag,
     ReinvestmentPlan,
     ReinvestmentPlanLine,
@@ -66,3 +67,5 @@ for model, path, status in [
     )
 
 register(StratifiedOutcome, grant("fund__ach", view=ACH_VIEW, change=ACH_CHANGE))
+
+register(DisparityTarget, grant("fund__ach", view=ACH_VIEW, change=ACH_CHANGE))

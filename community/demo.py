@@ -25,6 +25,7 @@ from .models import (
     CommunityHealthPlan,
     Constituency,
     Decision,
+    DisparityTarget,
     MeetingStatus,
     OutcomeMeasure,
     PlanStatus,
@@ -132,6 +133,9 @@ def load() -> dict[str, Any]:
                 dimension="language", counts={"spanish": 604, "english": 371, "mixteco": 23, "another_language": 9,
                                               "not_reported": 24})
 
+        if fund is not None:
+            _well_child_visits(fund)
+
         rp = ReinvestmentPlan.objects.filter(plan=plan, income_year=2024).first()
         if rp is None:
             rp = services.reinvestment_plan_create(
@@ -162,3 +166,40 @@ def load() -> dict[str, Any]:
             services.reinvestment_plan_decide(actor=DEMO, reinvestment_plan=rp, decision=Decision.APPROVED)
     rp.refresh_from_db()
     return {"cac": CAC, "reinvestment_plan": rp.pk, "approved": rp.status == PlanStatus.APPROVED}
+
+
+#: Well-child visits completed / children due, by race (made-up figures): a baseline year and the year
+#: after, one small cell (suppressed on the public page and in the report).
+WELL_CHILD = {
+    (dt.date(2024, 7, 1), dt.date(2025, 6, 30)): (
+        {"hispanic_latino": 410, "white": 88, "black_african_american": 15, "asian": 6,
+         "american_indian_alaska_native": 12, "not_reported": 30},
+        {"hispanic_latino": 620, "white": 110, "black_african_american": 24, "asian": 9,
+         "american_indian_alaska_native": 20, "not_reported": 50}),
+    (dt.date(2025, 7, 1), dt.date(2026, 6, 30)): (
+        {"hispanic_latino": 472, "white": 92, "black_african_american": 18, "asian": 7,
+         "american_indian_alaska_native": 14, "not_reported": 31},
+        {"hispanic_latino": 640, "white": 112, "black_african_american": 25, "asian": 10,
+         "american_indian_alaska_native": 21, "not_reported": 50}),
+}
+
+
+def _well_child_visits(fund: WellnessFund) -> None:
+    """A rate stratified by race for two years, and a disparity target: halve the gap between Hispanic or
+    Latino children and White children."""
+    measure, _ = OutcomeMeasure.objects.get_or_create(code="well-child-visits-demo", defaults={
+        "name": "Well-child visits completed (demo)", "suppress_below": 11, "unverified": True,
+        "description": "Children who completed their well-child visits, of the children due for them.",
+        "source_citation": "Demo measure. California Quality Collaborative, Health Equity Roadmap: HEDIS measures "
+                           "stratified by race and ethnicity; the threshold follows the people counts."})
+    for (start, end), (counts, denominators) in WELL_CHILD.items():
+        if not StratifiedOutcome.objects.filter(fund=fund, measure=measure, period_start=start).exists():
+            services.outcomes_record(actor=DEMO, fund=fund, measure=measure, period_start=start, period_end=end,
+                                     dimension="race", counts=counts, denominators=denominators)
+    if not DisparityTarget.objects.filter(fund=fund, measure=measure).exists():
+        (b_start, b_end), (t_start, t_end) = WELL_CHILD
+        services.disparity_target_set(
+            actor=DEMO, fund=fund, measure=measure, dimension="race", group="hispanic_latino", reference="group",
+            reference_category="white", reduction=Decimal("0.5"), baseline_start=b_start, baseline_end=b_end,
+            target_start=t_start, target_end=t_end,
+            rationale="The advisory committee asked that the gap in well-child visits be halved within a year.")

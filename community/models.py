@@ -29,6 +29,7 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
 from reinvestment.models import SocialDriverDomain
@@ -115,9 +116,9 @@ class AdvisoryMember(models.Model):
 
 
 class MeetingStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    HELD = "held", "Held"
-    CANCELLED = "cancelled", "Cancelled"
+    SCHEDULED = "scheduled", _("Scheduled")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class AdvisoryMeeting(models.Model):
@@ -178,8 +179,8 @@ class MeetingAttendance(models.Model):
 
 
 class HealthPlanKind(models.TextChoices):
-    CHA = "cha", "Community health assessment"
-    CHIP = "chip", "Community health improvement plan"
+    CHA = "cha", _("Community health assessment")
+    CHIP = "chip", _("Community health improvement plan")
 
 
 class CommunityHealthPlan(models.Model):
@@ -300,9 +301,9 @@ class EquityDimension(models.Model):
 
 
 class CategoryKind(models.TextChoices):
-    REPORTED = "reported", "A reported answer"
-    NOT_REPORTED = "not_reported", "Not reported (no answer collected)"
-    DECLINED = "declined", "Declined to answer"
+    REPORTED = "reported", _("A reported answer")
+    NOT_REPORTED = "not_reported", _("Not reported (no answer collected)")
+    DECLINED = "declined", _("Declined to answer")
 
 
 class EquityCategory(models.Model):
@@ -361,10 +362,10 @@ class ReinvestmentPlanTiming(models.Model):
 
 
 class PlanStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted to the regulator"
-    RETURNED = "returned", "Returned with comments"
-    APPROVED = "approved", "Approved"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted to the regulator")
+    RETURNED = "returned", _("Returned with comments")
+    APPROVED = "approved", _("Approved")
 
 
 class ReinvestmentPlan(models.Model):
@@ -415,8 +416,8 @@ class ReinvestmentPlanLine(models.Model):
 
 
 class Decision(models.TextChoices):
-    APPROVED = "approved", "Approved"
-    RETURNED = "returned", "Returned with comments"
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned with comments")
 
 
 class ReinvestmentPlanVersion(models.Model):
@@ -502,3 +503,59 @@ class StratifiedOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} {self.dimension}={self.category}: {self.count}"
+
+
+class DisparityReference(models.TextChoices):
+    OVERALL = "overall", _("The overall rate")
+    GROUP = "group", _("A reference group")
+
+
+class DisparityTarget(models.Model):
+    """A target for a stratified measure stated as a disparity goal: reduce the gap between the rate
+    of one group (``group``, a category of ``dimension``) and the overall rate, or the rate of a
+    reference group, by ``reduction`` (0.5 = halve the gap) between the baseline period and the
+    target period. The gap is reference rate minus group rate, measured on the fund's
+    ``StratifiedOutcome`` rows (numerator / denominator); the overall rate is the dimension's
+    numerators summed over its denominators."""
+
+    fund = models.ForeignKey("wellness_fund.WellnessFund", on_delete=models.PROTECT, related_name="disparity_targets")
+    measure = models.ForeignKey(OutcomeMeasure, on_delete=models.PROTECT, related_name="disparity_targets")
+    taxonomy = models.ForeignKey(EquityTaxonomy, on_delete=models.PROTECT, related_name="+")
+    dimension = models.CharField(max_length=40)
+    group = models.CharField(max_length=60, help_text="The category whose gap is to be reduced.")
+    reference = models.CharField(max_length=8, choices=DisparityReference.choices)
+    reference_category = models.CharField(max_length=60, blank=True,
+                                          help_text="With a reference group: its category.")
+    baseline_start = models.DateField()
+    baseline_end = models.DateField()
+    target_start = models.DateField()
+    target_end = models.DateField()
+    reduction = models.DecimalField(max_digits=5, decimal_places=4,
+                                    help_text="Share of the baseline gap to close (0.25 = reduce it by 25%).")
+    rationale = models.TextField(blank=True, help_text="Why this target: the source or the community input behind it.")
+    set_by = models.CharField(max_length=150)
+    set_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["fund", "measure", "dimension", "group", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(reference__in=[r.value for r in DisparityReference]),
+                                   name="disparity_target_reference_valid"),
+            # A reference group is named, and is not the group itself; the overall rate names none.
+            models.CheckConstraint(
+                condition=(Q(reference="group") & ~Q(reference_category="") & ~Q(reference_category=models.F("group")))
+                | (Q(reference="overall") & Q(reference_category="")),
+                name="disparity_target_reference_named"),
+            models.CheckConstraint(condition=Q(reduction__gt=0) & Q(reduction__lte=1),
+                                   name="disparity_target_reduction_fraction"),
+            models.CheckConstraint(condition=Q(baseline_end__gte=models.F("baseline_start")),
+                                   name="disparity_target_baseline_ordered"),
+            models.CheckConstraint(condition=Q(target_end__gte=models.F("target_start"))
+                                   & Q(target_start__gt=models.F("baseline_end")),
+                                   name="disparity_target_period_after_baseline"),
+            models.UniqueConstraint(fields=["fund", "measure", "dimension", "group", "target_end"],
+                                    name="disparity_target_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.dimension}={self.group} vs {self.reference_category or self.reference}"

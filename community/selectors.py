@@ -20,6 +20,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from organizations.models import County, Organization
 from reinvestment.models import DirectInvestment
@@ -31,11 +32,13 @@ from .models import (
     AdvisoryMember,
     CategoryKind,
     CommunityHealthPlan,
+    DisparityTarget,
     EquityCategory,
     EquityDimension,
     EquityTaxonomy,
     HealthPriority,
     MeetingStatus,
+    OutcomeMeasure,
     ReinvestmentPlan,
     ReinvestmentPlanLine,
     StratifiedOutcome,
@@ -277,3 +280,134 @@ def fund_outcomes(fund: WellnessFund, *, public: bool = True) -> list[OutcomeTab
                                        None if suppressed else row.count,
                                        None if suppressed else row.denominator, suppressed))
     return list(tables.values())
+
+
+# --- disparity targets --------------------------------------------------------------------------------
+
+RATE_PLACES = Decimal("0.0001")
+
+
+def _rate(numerator: int, denominator: int) -> Decimal | None:
+    return (Decimal(numerator) / Decimal(denominator)).quantize(RATE_PLACES) if denominator else None
+
+
+def _cells_by_period(rows: Iterable[StratifiedOutcome]) -> dict[tuple[int, int, str, dt.date, dt.date],
+                                                                  dict[str, tuple[int, int]]]:
+    """(fund, measure, dimension, start, end) -> category -> (numerator, denominator), rates only."""
+    out: dict[tuple[int, int, str, dt.date, dt.date], dict[str, tuple[int, int]]] = defaultdict(dict)
+    for r in rows:
+        if r.denominator is not None:
+            out[(r.fund_id, r.measure_id, r.dimension, r.period_start, r.period_end)][r.category] = (
+                r.count, r.denominator)
+    return out
+
+
+def _gap(cells: Mapping[str, tuple[int, int]], group: str, reference_category: str) -> Decimal | None:
+    """|reference rate - group rate|; the overall rate is the dimension's numerators over its denominators."""
+    if group not in cells:
+        return None
+    if reference_category:
+        if reference_category not in cells:
+            return None
+        reference = _rate(*cells[reference_category])
+    else:
+        reference = _rate(sum(n for n, _ in cells.values()), sum(d for _, d in cells.values()))
+    rate = _rate(*cells[group])
+    if reference is None or rate is None:
+        return None
+    return abs(reference - rate)
+
+
+def baseline_gap(*, fund: WellnessFund, measure: OutcomeMeasure, dimension: str, group: str, reference_category: str,
+                 period_start: dt.date, period_end: dt.date) -> Decimal | None:
+    """The gap in the baseline period (None when the group or its reference has no rate there)."""
+    rows = StratifiedOutcome.objects.filter(fund=fund, measure=measure, dimension=dimension,
+                                            period_start=period_start, period_end=period_end)
+    cells = next(iter(_cells_by_period(rows).values()), {})
+    return _gap(cells, group, reference_category)
+
+
+@dataclass(frozen=True)
+class DisparityProgress:
+    target_id: int
+    fund: str
+    measure: str
+    dimension: str
+    group: str
+    reference: str
+    reduction: Decimal
+    baseline_start: dt.date
+    baseline_end: dt.date
+    baseline_group_rate: Decimal | None
+    baseline_reference_rate: Decimal | None
+    baseline_gap: Decimal | None
+    target_gap: Decimal | None
+    target_start: dt.date
+    target_end: dt.date
+    current_end: dt.date | None  # the latest period of the target window with a rate for the group
+    current_gap: Decimal | None
+    status: str  # "met", "not_met", "not_measured"
+    suppress_below: int  # the measure's small-cell threshold
+    small_cells: tuple[tuple[int, int], ...]  # the group's (numerator, denominator) in the periods used
+
+
+#: How ``DisparityProgress.status`` reads (a page shows ``gettext(label)``).
+DISPARITY_STATUS = {"met": gettext_noop("Target met"), "not_met": gettext_noop("Gap not yet reduced enough"),
+                    "not_measured": gettext_noop("Not measured yet")}
+
+
+def _rates_of(cells: Mapping[str, tuple[int, int]], group: str,
+              reference_category: str) -> tuple[Decimal | None, Decimal | None]:
+    group_rate = _rate(*cells[group]) if group in cells else None
+    if reference_category:
+        ref = _rate(*cells[reference_category]) if reference_category in cells else None
+    else:
+        ref = _rate(sum(n for n, _ in cells.values()), sum(d for _, d in cells.values())) if cells else None
+    return group_rate, ref
+
+
+def disparity_progress(fund_ids: Iterable[int]) -> list[DisparityProgress]:
+    """Every disparity target of the funds, with its baseline gap, the gap it aims for and the gap in the
+    latest period of its window (3 queries: targets, outcomes, category names)."""
+    ids = list(fund_ids)
+    if not ids:
+        return []
+    targets = list(DisparityTarget.objects.filter(fund_id__in=ids).select_related("fund", "measure")
+                   .order_by("fund__name", "measure__name", "dimension", "group", "id"))
+    if not targets:
+        return []
+    cells = _cells_by_period(StratifiedOutcome.objects.filter(
+        fund_id__in=ids, measure_id__in={t.measure_id for t in targets}, denominator__isnull=False))
+    names: dict[tuple[int, str, str], str] = {}
+    for c in EquityCategory.objects.filter(dimension__taxonomy_id__in={t.taxonomy_id for t in targets}) \
+            .select_related("dimension"):
+        names[(c.dimension.taxonomy_id, c.dimension.code, c.code)] = c.name
+        names[(c.dimension.taxonomy_id, c.dimension.code, "")] = c.dimension.name
+    out = []
+    for t in targets:
+        def name(code: str, t: DisparityTarget = t) -> str:
+            return names.get((t.taxonomy_id, t.dimension, code), code)
+
+        base = cells.get((t.fund_id, t.measure_id, t.dimension, t.baseline_start, t.baseline_end), {})
+        base_gap = _gap(base, t.group, t.reference_category)
+        group_rate, ref_rate = _rates_of(base, t.group, t.reference_category)
+        window = sorted((key[4], key) for key in cells
+                        if key[:3] == (t.fund_id, t.measure_id, t.dimension)
+                        and key[3] >= t.target_start and key[4] <= t.target_end
+                        and _gap(cells[key], t.group, t.reference_category) is not None)
+        current_end, current = (window[-1][0], cells[window[-1][1]]) if window else (None, None)
+        current_gap = _gap(current, t.group, t.reference_category) if current is not None else None
+        target_gap = (base_gap * (1 - t.reduction)).quantize(RATE_PLACES) if base_gap is not None else None
+        if current_gap is None or target_gap is None:
+            status = "not_measured"
+        else:
+            status = "met" if current_gap <= target_gap else "not_met"
+        used = [base.get(t.group)] + ([current.get(t.group)] if current is not None else [])
+        out.append(DisparityProgress(
+            target_id=t.pk, fund=t.fund.name, measure=t.measure.name, dimension=name(""), group=name(t.group),
+            reference=name(t.reference_category) if t.reference_category else _("Overall rate"),
+            reduction=t.reduction, baseline_start=t.baseline_start, baseline_end=t.baseline_end,
+            baseline_group_rate=group_rate, baseline_reference_rate=ref_rate, baseline_gap=base_gap,
+            target_gap=target_gap, target_start=t.target_start, target_end=t.target_end, current_end=current_end,
+            current_gap=current_gap, status=status, suppress_below=t.measure.suppress_below, small_cells=tuple(c for c in used if c is not None)))
+    return out

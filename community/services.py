@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -31,6 +31,8 @@ from .models import (
     CommunityHealthPlan,
     Constituency,
     Decision,
+    DisparityReference,
+    DisparityTarget,
     HealthPlanKind,
     HealthPriority,
     MeetingAttendance,
@@ -269,6 +271,10 @@ def _check_priority_covers(priority: HealthPriority, counties: Iterable[County],
         names = ", ".join(sorted(c.name for c in counties))
         raise ValidationError({field: _("“%(p)s” is a priority of %(doc)s, which does not cover %(where)s.")
                                % {"p": priority.title, "doc": priority.health_plan.title, "where": names}})
+
+
+#: For the apps above (grants tag opportunities and awards): the same refusal of another county's CHIP.
+check_priority_covers = _check_priority_covers
 
 
 def priority_tag_investment(*, actor: Actor, priority: HealthPriority, investment: DirectInvestment) -> PriorityTag:
@@ -543,3 +549,92 @@ def outcomes_record(
                after={"measure": measure.code, "period": [period_start, period_end], "dimension": dimension,
                       "taxonomy": taxonomy.version, "counts": dict(counts), "denominators": dict(denominators)})
     return created
+
+
+# --- disparity targets ---------------------------------------------------------------------------------
+
+
+def _reduction(value: object) -> Decimal:
+    try:
+        reduction = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        reduction = Decimal("NaN")
+    if not reduction.is_finite() or not Decimal("0") < reduction <= Decimal("1"):
+        raise ValidationError({"reduction": _("Give the share of the gap to close as a fraction above 0 and at "
+                                              "most 1 (0.25 = reduce the gap by 25%).")})
+    return reduction.quantize(Decimal("0.0001"))
+
+
+def disparity_target_set(
+    *, actor: Actor, fund: WellnessFund, measure: OutcomeMeasure, dimension: str, group: str, reference: str,
+    baseline_start: dt.date, baseline_end: dt.date, target_start: dt.date, target_end: dt.date,
+    reduction: Decimal | str, reference_category: str = "", rationale: str = "",
+) -> DisparityTarget:
+    """A disparity goal for a fund's stratified measure (its fund administrators): reduce the gap
+    between ``group`` and the overall rate (``reference="overall"``) or a reference group
+    (``reference="group"`` with ``reference_category``) by ``reduction`` by the target period.
+
+    Refused: no reference named; a reference group missing, equal to the group, or not a reported
+    category; a category not in the taxonomy in force at the baseline's end; periods out of order;
+    a baseline period without outcomes (numerator and denominator) for the group and its
+    reference, or without a gap to reduce; the same target twice.
+    """
+    from .selectors import baseline_gap, category_in_force, taxonomy_in_force
+
+    access.require(actor, "change", fund)
+    dates = {"baseline_start": baseline_start, "baseline_end": baseline_end, "target_start": target_start,
+             "target_end": target_end}
+    for name, value in dates.items():
+        if not isinstance(value, dt.date):
+            raise ValidationError({name: _("Give a date.")})
+    if baseline_end < baseline_start:
+        raise ValidationError({"baseline_end": _("The baseline period ends on or after it starts.")})
+    if target_start <= baseline_end:
+        raise ValidationError({"target_start": _("The target period starts after the baseline period ends.")})
+    if target_end < target_start:
+        raise ValidationError({"target_end": _("The target period ends on or after it starts.")})
+    if reference not in DisparityReference.values:
+        raise ValidationError({"reference": _("Name what the gap is measured against: the overall rate or a "
+                                              "reference group.")})
+    other = (reference_category or "").strip()
+    if reference == DisparityReference.GROUP and not other:
+        raise ValidationError({"reference_category": _("Name the reference group the gap is measured against.")})
+    if reference == DisparityReference.OVERALL:
+        other = ""
+    if other and other == group:
+        raise ValidationError({"reference_category": _("The reference group must differ from the group.")})
+    share = _reduction(reduction)
+    text = _text(rationale, field="rationale")
+    taxonomy = taxonomy_in_force(baseline_end)
+    for field, code in (("group", group), ("reference_category", other)):
+        if not code:
+            continue
+        try:
+            category = category_in_force(dimension, code, baseline_end)
+        except ValidationError as exc:
+            raise ValidationError({field: exc.messages}) from exc
+        if category.kind != "reported":
+            raise ValidationError({field: _("%(c)s is not a group with a rate of its own.") % {"c": category.name}})
+    gap = baseline_gap(fund=fund, measure=measure, dimension=dimension, group=group, reference_category=other,
+                       period_start=baseline_start, period_end=baseline_end)
+    if gap is None:
+        raise ValidationError({"baseline_start": _("No baseline: record the outcomes of this dimension for the "
+                                                   "baseline period, with denominators, first.")})
+    if gap == 0:
+        raise ValidationError({"group": _("There is no gap between the group and its reference in the baseline "
+                                          "period.")})
+    target = DisparityTarget(fund=fund, measure=measure, taxonomy=taxonomy, dimension=dimension, group=group,
+                             reference=reference, reference_category=other, baseline_start=baseline_start,
+                             baseline_end=baseline_end, target_start=target_start, target_end=target_end,
+                             reduction=share, rationale=text, set_by=_actor_label(actor))
+    if DisparityTarget.objects.filter(fund=fund, measure=measure, dimension=dimension, group=group,
+                                      target_end=target_end).exists():
+        raise ValidationError({"group": _("This group already has a target ending on that day.")})
+    try:
+        with transaction.atomic():
+            target.save()
+            record_create(actor=actor, action="community.disparity_target.set", obj=target, organization=fund.ach)
+    except IntegrityError as exc:
+        raise ValidationError({"group": _("This group already has a target ending on that day.")}) from exc
+    return target
+

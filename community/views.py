@@ -10,6 +10,7 @@ record outside the user's scope is a 404, the same as one that does not exist.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -31,7 +32,7 @@ from web.requests import AuthenticatedRequest
 from web.scoping import plan_for
 from wellness_fund.models import WellnessFund
 
-from . import selectors, services
+from . import selectors, services, transparency
 from .access import ORG_CHANGE, ORG_VIEW, PLAN_CHANGE, PLAN_VIEW
 from .forms import (
     AgendaForm,
@@ -455,6 +456,12 @@ def public_fund(request: HttpRequest, fund: str) -> HttpResponse:
     """A wellness fund's public transparency page: the priorities it funds, the advisory bodies of
     its ACH and their meetings, and its outcomes by equity dimension (small cells suppressed)."""
     wf = selectors.public_fund(fund)
+    awards = transparency.public_awards(wf)
+    by_county, by_domain = transparency.totals(awards)
+    disparities = [(p, not any(0 < n < p.suppress_below or 0 < d < p.suppress_below for n, d in p.small_cells),
+                    selectors.DISPARITY_STATUS[p.status]) for p in selectors.disparity_progress([wf.pk])]
     return render(request, "community/public_fund.html", {
         "fund": wf, "priorities": selectors.priorities_for_fund(wf), "bodies": selectors.bodies_of(wf.ach),
-        "outcomes": selectors.fund_outcomes(wf)})
+        "awards": awards, "awards_total": sum((a.amount for a in awards), Decimal("0.00")),
+        "by_county": by_county, "by_domain": by_domain, "meetings": transparency.public_meetings(wf),
+        "outcomes": transparency.suppressed_outcomes(wf), "disparities": disparities})

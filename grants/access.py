@@ -39,6 +39,7 @@ from .models import (
     FundingOpportunity,
     GoverningBody,
     GranteeReport,
+    GrantPriorityTag,
     Meeting,
     PeopleServed,
     Recusal,
@@ -156,3 +157,10 @@ for model in (ReportExpenditure, ReportMetric, PeopleServed, ReportEvent):
         grant("report__schedule__award__grantee", view=CBO),
     )
 register(ReminderPolicy, grant("fund__ach", view=ACH_READERS, change=ACH_WRITERS))
+
+# CHIP priority tags of opportunities and awards: the fund's ACH (grants.services.priorities).
+register(
+    GrantPriorityTag,
+    grant("opportunity__fund__ach", view=ACH_READERS, change=ACH_WRITERS),
+    grant("award__fund__ach", view=ACH_READERS, change=ACH_WRITERS),
+)

@@ -10,3 +10,8 @@ class GrantsConfig(AppConfig):
         from .nav import register_pages
 
         register_pages()
+        from community.transparency import register_awards
+
+        from .selectors.priorities import public_awards
+
+        register_awards(public_awards)  # the awards on a fund's public transparency page

@@ -270,9 +270,20 @@ def load(stdout: Any = None) -> dict[str, Any]:
 
 
 def _people(total: int, imperial: int, race: dict[str, int], language: dict[str, int], age: dict[str, int],
-            gender: dict[str, int]) -> dict[str, dict[str, int]]:
-    return {"county": {"06025": imperial, "not_reported": total - imperial}, "race_ethnicity": race,
-            "language": language, "age_band": age, "gender_identity": gender}
+            gender: dict[str, int], ethnicity: dict[str, int] | None = None) -> dict[str, dict[str, int]]:
+    """People served by county and by every dimension of the equity taxonomy (race counts a person
+    in each race they gave, so it may add up to more than ``total``)."""
+    no_disability, ambulatory = total * 7 // 10, total // 10
+    straight, declined = total // 2, total // 10
+    male, female = gender.get("man", 0), gender.get("woman", 0)
+    return {"county": {"06025": imperial, "not_reported": total - imperial}, "race": race,
+            "ethnicity": ethnicity or {"not_reported": total},
+            "language": language, "age_band": age, "gender_identity": gender,
+            "disability": {"no_disability": no_disability, "ambulatory": ambulatory,
+                           "not_reported": total - no_disability - ambulatory},
+            "sexual_orientation": {"straight_heterosexual": straight, "declined": declined,
+                                   "not_reported": total - straight - declined},
+            "sex": {"male": male, "female": female, "not_reported": total - male - female}}
 
 
 def _report(award: Award, number: int, user: User, admin: User, *, spend: dict[int, str], total: int,
@@ -301,7 +312,7 @@ def _after_award(fund: WellnessFund, u: dict[str, User]) -> None:
         barbers = services.award_accept(actor=u["cbo2"], award=barbers, name="Marcus Reed", title="Executive Director")
         _pay(barbers, 1, admin, "ACH-2026-0412")
         _report(barbers, 1, u["cbo2"], admin, spend={1: "8000.00", 2: "2500.00", 3: "2000.00"}, total=96,
-                people=_people(96, 90, {"black_african_american": 64, "hispanic_latino": 17, "multiracial": 8,
+                people=_people(96, 90, {"black_african_american": 72, "hispanic_latino": 17, "white": 8,
                                         "not_reported": 7},
                                {"english": 81, "spanish": 15}, {"25-44": 22, "45-64": 51, "65+": 23},
                                {"man": 89, "woman": 7}),
@@ -311,8 +322,8 @@ def _after_award(fund: WellnessFund, u: dict[str, User]) -> None:
                            "One barbershop closed; its clients moved to a nearby partner."))
         _pay(barbers, 2, admin, "ACH-2027-0133")
         _report(barbers, 2, u["cbo2"], admin, spend={1: "7200.00", 2: "2250.00"}, total=214,
-                people=_people(214, 201, {"black_african_american": 142, "hispanic_latino": 38, "multiracial": 17,
-                                          "white": 9, "not_reported": 8},
+                people=_people(214, 201, {"black_african_american": 159, "hispanic_latino": 38,
+                                          "white": 26, "not_reported": 8},
                                {"english": 176, "spanish": 29, "not_reported": 9},
                                {"25-44": 41, "45-64": 118, "65+": 49, "not_reported": 6},
                                {"man": 198, "woman": 12, "not_reported": 4}),
@@ -326,11 +337,12 @@ def _after_award(fund: WellnessFund, u: dict[str, User]) -> None:
         _pay(promotores, 1, admin, "ACH-2026-0411")
         _report(promotores, 1, u["cbo"], admin, spend={1: "11000.00", 2: "4200.00", 3: "1700.00", 4: "1400.00"},
                 total=312,
-                people=_people(312, 301, {"hispanic_latino": 268, "multiracial": 14, "white": 12,
-                                          "american_indian_alaska_native": 6, "not_reported": 12},
+                people=_people(312, 301, {"hispanic_latino": 268, "white": 26,
+                                          "american_indian_alaska_native": 20, "not_reported": 12},
                                {"spanish": 221, "english": 63, "mixteco": 19, "not_reported": 9},
                                {"18-24": 27, "25-44": 118, "45-64": 121, "65+": 39, "not_reported": 7},
-                               {"woman": 224, "man": 81, "nonbinary": 2, "not_reported": 5}),
+                               {"woman": 224, "man": 81, "nonbinary": 2, "not_reported": 5},
+                               {"mexican": 231, "guatemalan": 22, "another_hispanic_latino": 15, "not_reported": 44}),
                 metrics={"sessions": ("50", "56"), "participants": ("250", "312"), "bp_screenings": ("100", "87")},
                 narrative=("17 core promotores ran 56 sessions on asthma, diabetes, screenings and diet.",
                            "Participation was higher in sessions run with promotores than without.",

@@ -48,6 +48,12 @@ MESSAGES: Mapping[str, tuple[Any, Any]] = {
         _("Compliance report filed"),
         _("%(organization)s filed %(report)s."),
     ),
+    InboxKind.FILED_REPORT_DATA_CHANGED: (
+        _("Filed report superseded by new data"),
+        _("The data behind %(report)s, filed by %(organization)s, changed after it was filed. The filed "
+          "report stays as filed; its figures no longer match the records until an amended version is "
+          "attested and filed."),
+    ),
 }
 
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
@@ -39,14 +40,15 @@ class Notification(models.Model):
 class InboxKind(models.TextChoices):
     """What happened, for an in-app notification (the words are in ``notifications.messages``)."""
 
-    APPLICATION_SUBMITTED = "application.submitted", "Application submitted"
-    REVIEW_ASSIGNED = "review.assigned", "Assigned for review"
-    AWARD_MADE = "award.made", "Award made"
-    AWARD_ACCEPTED = "award.accepted", "Award accepted"
-    GRANTEE_REPORT_SUBMITTED = "grantee_report.submitted", "Grantee report submitted"
-    GRANTEE_REPORT_RETURNED = "grantee_report.returned", "Grantee report returned"
-    GRANTEE_REPORT_ACCEPTED = "grantee_report.accepted", "Grantee report accepted"
-    COMPLIANCE_REPORT_FILED = "compliance_report.filed", "Compliance report filed"
+    APPLICATION_SUBMITTED = "application.submitted", _("Application submitted")
+    REVIEW_ASSIGNED = "review.assigned", _("Assigned for review")
+    AWARD_MADE = "award.made", _("Award made")
+    AWARD_ACCEPTED = "award.accepted", _("Award accepted")
+    GRANTEE_REPORT_SUBMITTED = "grantee_report.submitted", _("Grantee report submitted")
+    GRANTEE_REPORT_RETURNED = "grantee_report.returned", _("Grantee report returned")
+    GRANTEE_REPORT_ACCEPTED = "grantee_report.accepted", _("Grantee report accepted")
+    COMPLIANCE_REPORT_FILED = "compliance_report.filed", _("Compliance report filed")
+    FILED_REPORT_DATA_CHANGED = "compliance_report.data_changed", _("Filed report superseded by new data")
 
 
 class InboxItem(models.Model):

@@ -89,21 +89,37 @@ def grant(path: str, match: str = "membership", condition: Q | None = None, **ac
 
 
 def _memberships(user: Any) -> list[tuple[int, str, str]]:
-    """(organization id, role, organization jurisdiction) for the user's active memberships, cached."""
+    """(organization id, role, organization jurisdiction) for the user's active memberships, cached
+    on the user object (one request). The same query keeps the organizations' codes and names for
+    ``named_memberships``, so the header menu costs no query of its own."""
     cached = getattr(user, "_access_memberships", None)
     if cached is None:
-        cached = list(
+        rows = list(
             Membership.objects.filter(user=user, is_active=True, organization__is_active=True)
-            .values_list("organization_id", "role", "organization__jurisdiction")
+            .order_by("organization__legal_name", "role")
+            .values_list("organization_id", "role", "organization__jurisdiction",
+                         "organization__code", "organization__legal_name", "organization__display_name")
         )
+        cached = [(org_id, role, jurisdiction) for org_id, role, jurisdiction, *_ in rows]
         user._access_memberships = cached
+        user._access_named = [(code, display or legal, role) for _, role, _, code, legal, display in rows]
     return cached
+
+
+def named_memberships(user: Any) -> list[tuple[str, str, str]]:
+    """(organization code, organization name, role) of the user's active memberships, by
+    organization name then role (the query of ``_memberships``, cached with it)."""
+    if not _active(user):
+        return []
+    _memberships(user)
+    return list(getattr(user, "_access_named", []))
 
 
 def forget(user: Any) -> None:
     """Drop the cached memberships (after a membership change)."""
-    if hasattr(user, "_access_memberships"):
-        del user._access_memberships
+    for name in ("_access_memberships", "_access_named"):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 def _active(user: Any) -> bool:

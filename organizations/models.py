@@ -12,6 +12,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -71,10 +72,10 @@ class County(models.Model):
 
 
 class OrganizationKind(models.TextChoices):
-    PLAN = "plan", "Health plan"
-    ACH = "ach", "Accountable Community for Health"
-    CBO = "cbo", "Community-based organization"
-    REGULATOR = "regulator", "Regulator"
+    PLAN = "plan", _("Health plan")
+    ACH = "ach", _("Accountable Community for Health")
+    CBO = "cbo", _("Community-based organization")
+    REGULATOR = "regulator", _("Regulator")
 
 
 slug_validator = RegexValidator(
@@ -133,13 +134,13 @@ class Organization(models.Model):
 
 
 class Role(models.TextChoices):
-    PLAN_FINANCE = "plan_finance", "Plan finance"
-    PLAN_COMPLIANCE = "plan_compliance", "Plan compliance officer"
-    FUND_ADMIN = "fund_admin", "Fund administrator"
-    BOARD_MEMBER = "board_member", "Board member"
-    BOARD_CHAIR = "board_chair", "Board chair"
-    CBO_STAFF = "cbo_staff", "CBO staff"
-    REGULATOR = "regulator", "Regulator"
+    PLAN_FINANCE = "plan_finance", _("Plan finance")
+    PLAN_COMPLIANCE = "plan_compliance", _("Plan compliance officer")
+    FUND_ADMIN = "fund_admin", _("Fund administrator")
+    BOARD_MEMBER = "board_member", _("Board member")
+    BOARD_CHAIR = "board_chair", _("Board chair")
+    CBO_STAFF = "cbo_staff", _("CBO staff")
+    REGULATOR = "regulator", _("Regulator")
 
 
 #: Which roles make sense in which kind of organization.
@@ -200,11 +201,11 @@ class AddressThrottle(models.Model):
 
 
 class AffiliationKind(models.TextChoices):
-    EMPLOYEE = "employee", "Employee"
-    BOARD_MEMBER = "board_member", "Board member"
-    VOLUNTEER = "volunteer", "Volunteer"
-    FAMILY = "family", "Family member of staff or board"
-    OTHER = "other", "Other"
+    EMPLOYEE = "employee", _("Employee")
+    BOARD_MEMBER = "board_member", _("Board member")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    FAMILY = "family", _("Family member of staff or board")
+    OTHER = "other", _("Other")
 
 
 class Affiliation(models.Model):

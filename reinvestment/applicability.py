@@ -90,36 +90,61 @@ def applicability_problem(policy: ReinvestmentPolicy, financial_year: PlanFinanc
     return ""
 
 
-def attestation_problems(*, plan: Organization, income_year: int) -> list[str]:
-    """What stops a compliance officer attesting the plan's report for the year ([] = nothing).
+def _live_years(plan: Organization, income_year: int,
+                line_of_business: LineOfBusiness | str | None) -> list[PlanFinancialYear]:
+    """The live (not superseded) financial years of the plan's income year, of one line of
+    business (an object or its code) when given, else of every line (one query)."""
+    years = (PlanFinancialYear.objects.filter(plan=plan, income_year=income_year)
+             .exclude(status=FinancialYearStatus.SUPERSEDED))
+    if isinstance(line_of_business, LineOfBusiness):
+        years = years.filter(line_of_business=line_of_business)
+    elif line_of_business:
+        years = years.filter(line_of_business__code=line_of_business)
+    return list(years.select_related("line_of_business").order_by("line_of_business__position", "pk"))
 
-    Every live (not superseded) financial year of the plan for ``income_year`` (one per line
-    of business) must be locked and carry its audited financial statement (one query).
+
+def status_label(status: str) -> str:
+    """How a financial year's status reads ("Submitted", not ``submitted``)."""
+    return str(dict(FinancialYearStatus.choices).get(status, status))
+
+
+def attestation_problems(*, plan: Organization, income_year: int,
+                         line_of_business: LineOfBusiness | str | None = None) -> list[str]:
+    """What stops a compliance officer attesting a report of the plan's income year ([] = nothing).
+
+    A report is gated on the data it prints: a report of one obligation rests on the financial
+    year of that obligation's line of business only (``line_of_business``, an object or its
+    code), so another line's unfinished year of the same income year does not hold it up. Given
+    no line, every live financial year of the income year counts. Each year counted must be
+    locked and carry its audited financial statement. Problems are sentences with the status
+    in words ("Submitted"), never a code (one query, two when the line is named by code and
+    has no year).
     """
-    years = list(
-        PlanFinancialYear.objects.filter(plan=plan, income_year=income_year)
-        .exclude(status=FinancialYearStatus.SUPERSEDED)
-        .select_related("line_of_business").order_by("line_of_business__position", "pk")
-    )
+    years = _live_years(plan, income_year, line_of_business)
     if not years:
+        if line_of_business:
+            line = (line_of_business if isinstance(line_of_business, LineOfBusiness)
+                    else LineOfBusiness.objects.filter(code=line_of_business).first())
+            return [f"{plan.code} has no {line or line_of_business} financials for income year {income_year}."]
         return [f"{plan.code} has no financials for income year {income_year}."]
     problems = []
     for year in years:
         label = f"Income year {income_year} ({year.line_of_business})"
         if year.status != FinancialYearStatus.LOCKED:
-            problems.append(f"{label} is {year.status}, not locked: lock it before attesting.")
+            problems.append(f"{label} is not locked (its status is {status_label(year.status)}): "
+                            "lock it before attesting.")
         if not year.source_document:
             problems.append(f"{label} has no audited financial statement uploaded.")
     return problems
 
 
-def attested_years(*, plan: Organization, income_year: int) -> list[dict[str, object]]:
-    """The locked financial years a report of the plan's year rests on, as plain data (one query)."""
+def attested_years(*, plan: Organization, income_year: int,
+                   line_of_business: LineOfBusiness | str | None = None) -> list[dict[str, object]]:
+    """The locked financial years a report of the plan's year rests on (of one line of business
+    when given, as ``attestation_problems`` counts them), as plain data (one query)."""
     return [
         {"financial_year": y.pk, "line_of_business": y.line_of_business.code, "status": y.status,
          "locked_at": y.locked_at.isoformat() if y.locked_at else None,
          "audited_statement": y.source_document.name or None}
-        for y in PlanFinancialYear.objects.filter(plan=plan, income_year=income_year)
-        .exclude(status=FinancialYearStatus.SUPERSEDED)
-        .select_related("line_of_business").order_by("line_of_business__position", "pk")
+        for y in _live_years(plan, income_year, line_of_business)
     ]

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models.fields.files import FieldFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 
 PDF_MAGIC = b"%PDF-"
 FIELD = "source_document"
@@ -30,16 +32,19 @@ def statement_clean(value: Any) -> Any:
     limit = settings.STATEMENT_MAX_BYTES
     size = getattr(value, "size", None)
     if size is not None and size > limit:
-        raise ValidationError({FIELD: f"The statement is {size:,} bytes; the limit is {limit:,} bytes."})
+        raise ValidationError({FIELD: gettext("The statement is %(size)s; the limit is %(limit)s.")
+                               % {"size": filesizeformat(size), "limit": filesizeformat(limit)}})
     if hasattr(value, "seek"):
         value.seek(0)
     content = value.read(limit + 1)
     if isinstance(content, str):
         content = content.encode("utf-8")
     if len(content) > limit:
-        raise ValidationError({FIELD: f"The statement is larger than the limit of {limit:,} bytes."})
+        raise ValidationError({FIELD: gettext("The statement is larger than the limit of %(limit)s.")
+                               % {"limit": filesizeformat(limit)}})
     if not content:
-        raise ValidationError({FIELD: "The file is empty."})
+        raise ValidationError({FIELD: gettext("The file is empty.")})
     if not content.startswith(PDF_MAGIC):
-        raise ValidationError({FIELD: "The audited statement must be a PDF file; this file's content is not a PDF."})
+        raise ValidationError({FIELD: gettext(
+            "The audited statement must be a PDF file; this file's content is not a PDF.")})
     return ContentFile(content, name="statement.pdf")

@@ -14,17 +14,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SourceKind(models.TextChoices):
     """The kinds of record a reference may name (value: ``<app label>.<model name>``)."""
 
-    CONTRIBUTION_PAYMENT = "wellness_fund.contributionpayment", "Contribution payment"
-    CONTRIBUTION_AGREEMENT = "wellness_fund.contributionagreement", "Contribution agreement"
-    FUNDING_SOURCE = "wellness_fund.fundingsource", "Funding source"
-    DIRECT_INVESTMENT = "reinvestment.directinvestment", "Direct investment"
-    OBLIGATION = "reinvestment.obligation", "Obligation"
-    AWARD = "grants.award", "Award"
+    CONTRIBUTION_PAYMENT = "wellness_fund.contributionpayment", _("Contribution payment")
+    CONTRIBUTION_AGREEMENT = "wellness_fund.contributionagreement", _("Contribution agreement")
+    FUNDING_SOURCE = "wellness_fund.fundingsource", _("Funding source")
+    DIRECT_INVESTMENT = "reinvestment.directinvestment", _("Direct investment")
+    OBLIGATION = "reinvestment.obligation", _("Obligation")
+    AWARD = "grants.award", _("Award")
 
 
 @dataclass(frozen=True, order=True)

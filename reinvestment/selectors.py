@@ -23,12 +23,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_noop
 
 from money import round_cents
 from organizations.models import Organization
 
+from . import earmarks as earmark_rules
 from .applicability import applicability_problem as applicability_problem
 from .applicability import applicable_policies as applicable_policies
 from .applicability import attestation_problems as attestation_problems
@@ -42,6 +44,7 @@ from .models import (
     FulfilmentAllocation,
     MemberMonth,
     Obligation,
+    ObligationAllocation,
     ObligationCredit,
     ObligationStatus,
     PlanFinancialYear,
@@ -167,13 +170,14 @@ def financial_year_live(*, plan: Organization, income_year: int) -> PlanFinancia
     )
 
 
-def member_months_by_county(*, plan: Organization, year: int) -> dict[Any, int]:
-    """County -> member months of ``year`` (one query)."""
-    rows = (
-        MemberMonth.objects.filter(plan=plan, month__year=year)
-        .values("county").annotate(total=Sum("member_months")).order_by()
-    )
-    return {r["county"]: int(r["total"]) for r in rows}
+def member_months_by_county(*, plan: Organization, year: int, line_of_business: Any = None) -> dict[Any, int]:
+    """County -> member months of ``year``, of one line of business (an object or its id) when
+    given, else of every line (one query)."""
+    months = MemberMonth.objects.filter(plan=plan, month__year=year)
+    if line_of_business is not None:
+        months = months.filter(line_of_business=line_of_business)
+    totals = months.values("county").annotate(total=Sum("member_months")).order_by()
+    return {r["county"]: int(r["total"]) for r in totals}
 
 
 # --- obligations and fulfilment -------------------------------------------------------------
@@ -231,12 +235,13 @@ def unallocated_credits_for_plan(plan: Organization) -> list[dict[str, Any]]:
     rows = (
         ObligationCredit.objects.filter(plan=plan, reversed_on__isnull=True)
         .annotate(allocated=Coalesce(Sum("allocations__amount"), Value(ZERO), output_field=_MONEY))
-        .filter(allocated__lt=F("amount")).select_related("county").order_by("credited_on", "id")
+        .filter(allocated__lt=F("amount")).order_by("credited_on", "id")
+        .values("id", "source", "reference", "county__name", "income_year", "credited_on", "amount", "allocated")
     )
     return [
-        {"id": c.pk, "source": c.source, "reference": c.reference, "county": c.county.name,
-         "income_year": c.income_year, "credited_on": c.credited_on, "amount": c.amount.amount,
-         "allocated": c.allocated, "unallocated": c.amount.amount - c.allocated}  # type: ignore[attr-defined]
+        {"id": c["id"], "source": c["source"], "reference": c["reference"], "county": c["county__name"],
+         "income_year": c["income_year"], "credited_on": c["credited_on"], "amount": c["amount"],
+         "allocated": c["allocated"], "unallocated": c["amount"] - c["allocated"]}
         for c in rows
     ]
 
@@ -251,9 +256,9 @@ def obligations_for_plan(plan: Organization) -> QuerySet[Obligation]:
     """A plan's live obligations with ``fulfilled_amount`` (the sum of their allocations), one query."""
     return (
         Obligation.objects.filter(plan=plan, status__in=LIVE)
-        .select_related("policy", "financial_year")
+        .select_related("policy", "financial_year", "financial_year__line_of_business")
         .annotate(fulfilled_amount=fulfilled_sum())
-        .order_by("-income_year", "policy_code")
+        .order_by("-income_year", "policy_code", "financial_year__line_of_business__position", "pk")
     )
 
 
@@ -288,9 +293,11 @@ def obligation_status(
 
 
 def _matches(earmark: dict[str, Any], allocation: FulfilmentAllocation) -> bool:
-    if earmark.get("domains") and allocation.domain not in earmark["domains"]:
-        return False
-    return not earmark.get("requires_cha_chip_alignment") or allocation.cha_chip_aligned
+    """Whether a part counts toward an earmark (``earmarks.matches``: CHIP priority tags, partners)."""
+    return earmark_rules.matches(
+        earmark, domain=allocation.domain,
+        chip_tagged=getattr(allocation, "chip_tagged", allocation.cha_chip_aligned),
+        equity_partner=getattr(allocation, "equity_partner", False))
 
 
 def obligation_summary(obligation: Obligation, as_of: datetime.date) -> dict[str, Any]:
@@ -300,11 +307,26 @@ def obligation_summary(obligation: Obligation, as_of: datetime.date) -> dict[str
     come from the obligation's own snapshot, so a frozen obligation shows the terms it was
     computed with.
     """
-    allocations = list(obligation.allocations.select_related("county").order_by("county__name"))
-    credits = list(
-        FulfilmentAllocation.objects.filter(obligation=obligation, credited_on__lte=as_of)
-        .select_related("county").order_by("credited_on", "id")
-    )
+    return obligation_summaries([obligation], as_of)[0]
+
+
+def obligation_summaries(obligations: list[Obligation], as_of: datetime.date) -> list[dict[str, Any]]:
+    """``obligation_summary`` of each obligation, in the order given, in two queries whatever
+    their number (county allocations, then fulfilment allocations, each with counties)."""
+    ids = [o.pk for o in obligations]
+    allocations: dict[int, list[ObligationAllocation]] = defaultdict(list)
+    for a in (ObligationAllocation.objects.filter(obligation_id__in=ids).select_related("county")
+              .order_by("county__name", "pk")):
+        allocations[a.obligation_id].append(a)
+    credits: dict[int, list[FulfilmentAllocation]] = defaultdict(list)
+    for c in (earmark_rules.annotate(FulfilmentAllocation.objects.filter(obligation_id__in=ids, credited_on__lte=as_of))
+              .select_related("county").order_by("credited_on", "id")):
+        credits[c.obligation_id].append(c)
+    return [_summary(o, as_of, allocations[o.pk], credits[o.pk]) for o in obligations]
+
+
+def _summary(obligation: Obligation, as_of: datetime.date, allocations: list[ObligationAllocation],
+             credits: list[FulfilmentAllocation]) -> dict[str, Any]:
     total = obligation.total.amount
     fulfilled = sum((c.amount.amount for c in credits), ZERO)
     by_county: dict[int, Decimal] = defaultdict(lambda: ZERO)
@@ -370,18 +392,74 @@ def obligation_summary(obligation: Obligation, as_of: datetime.date) -> dict[str
 
 def obligation_rows(*, plan: Organization, as_of: datetime.date) -> list[dict[str, Any]]:
     """A plan's live obligations as plain rows for a dashboard: required, fulfilled (its allocations
-    to date), remaining, deadline and status by the rule of ``obligation_status`` (one query)."""
+    to date), remaining, deadline and status by the rule of ``obligation_status`` (one query, of
+    the columns the rows show: no snapshot but its pace)."""
     rows = []
-    for o in obligations_for_plan(plan):
-        total = o.total.amount
-        fulfilled = o.fulfilled_amount  # type: ignore[attr-defined]  # annotated by obligations_for_plan
-        pace = Decimal((o.policy_snapshot or {}).get("on_track_min_pace", "1"))
+    found = (
+        obligations_for_plan(plan).select_related(None)
+        .annotate(pace=KT("policy_snapshot__on_track_min_pace"))
+        .values("id", "income_year", "policy_code", "policy_version", "financial_year__line_of_business__name",
+                "status", "total", "fulfilled_amount", "window_start", "window_end", "deadline", "pace")
+    )
+    for o in found:
+        total, fulfilled = o["total"], o["fulfilled_amount"]
+        pace = Decimal(o["pace"] if o["pace"] is not None else "1")
         rows.append({
-            "id": o.pk, "income_year": o.income_year, "policy": o.policy_code, "version": o.policy_version,
-            "obligation_status": o.status, "total": total, "fulfilled": fulfilled,
-            "remaining": max(total - fulfilled, ZERO), "window_start": o.window_start,
-            "window_end": o.window_end, "deadline": o.deadline,
+            "id": o["id"], "income_year": o["income_year"], "policy": o["policy_code"],
+            "version": o["policy_version"], "line_of_business": o["financial_year__line_of_business__name"],
+            "obligation_status": o["status"], "total": total, "fulfilled": fulfilled,
+            "remaining": max(total - fulfilled, ZERO), "window_start": o["window_start"],
+            "window_end": o["window_end"], "deadline": o["deadline"], "pace": pace,
             "status": obligation_status(total=total, fulfilled=fulfilled, as_of=as_of,
-                                        window_start=o.window_start, window_end=o.window_end, pace=pace),
+                                        window_start=o["window_start"], window_end=o["window_end"], pace=pace),
         })
     return rows
+
+
+def obligation_progress(rows: list[dict[str, Any]], as_of: datetime.date) -> list[dict[str, Any]]:
+    """For ``obligation_rows`` rows, in their order, what a dashboard shows of each obligation as
+    of a date: the figures of ``obligation_summary`` (total; fulfilled = its allocations credited
+    up to ``as_of``; percent, remaining, status) and its counties, without the earmarks, lines
+    and snapshot a report reads.
+
+    Two queries whatever the number of obligations and payments: the county allocations, and
+    the fulfilment summed by obligation and county in SQL.
+    """
+    ids = [r["id"] for r in rows]
+    allocated: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in (ObligationAllocation.objects.filter(obligation_id__in=ids).order_by("county__name", "pk")
+                .values("obligation_id", "county_id", "county__name", "county__fips", "weight", "amount")):
+        allocated[row["obligation_id"]].append(dict(row))
+    got: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
+    for part in (FulfilmentAllocation.objects.filter(obligation_id__in=ids, credited_on__lte=as_of)
+                 .values("obligation_id", "county_id", "county__name", "county__fips")
+                 .annotate(fulfilled=Sum("amount")).order_by()):
+        got[part["obligation_id"]][part["county_id"]] = dict(part)
+    progress = []
+    for r in rows:
+        by_county = got[r["id"]]
+        total = r["total"]
+        fulfilled = sum((c["fulfilled"] for c in by_county.values()), ZERO)
+        counties = []
+        for a in allocated[r["id"]]:
+            county = by_county.pop(a["county_id"], None)
+            done = county["fulfilled"] if county is not None else ZERO
+            counties.append({
+                "county": a["county__name"], "fips": a["county__fips"], "weight": a["weight"],
+                "allocated": a["amount"], "fulfilled": done, "remaining": max(a["amount"] - done, ZERO),
+            })
+        for f in sorted(by_county.values(), key=lambda f: f["county__name"]):
+            counties.append({
+                "county": f["county__name"], "fips": f["county__fips"], "weight": Decimal(0),
+                "allocated": ZERO, "fulfilled": f["fulfilled"], "remaining": ZERO,
+            })
+        progress.append({
+            "id": r["id"], "income_year": r["income_year"], "policy": r["policy"], "version": r["version"],
+            "as_of": as_of, "total": total, "fulfilled": fulfilled, "remaining": max(total - fulfilled, ZERO),
+            "percent": round_cents(fulfilled * 100 / total) if total > 0 else Decimal("100.00"),
+            "window_start": r["window_start"], "window_end": r["window_end"], "deadline": r["deadline"],
+            "status": obligation_status(total=total, fulfilled=fulfilled, as_of=as_of,
+                                        window_start=r["window_start"], window_end=r["window_end"], pace=r["pace"]),
+            "counties": counties,
+        })
+    return progress

@@ -13,6 +13,8 @@ urlpatterns = [
     path("<slug:plan>/years/<int:pk>/lock/", views.year_lock, name="year_lock"),
     path("<slug:plan>/years/<int:pk>/document/", views.year_document, name="year_document"),
     path("<slug:plan>/years/<int:pk>/statement/", views.year_statement, name="year_statement"),
+    path("<slug:plan>/years/<int:pk>/statement/preview.pdf", views.year_statement, {"inline": True},
+         name="year_statement_preview"),
     path("<slug:plan>/years/<int:pk>/compute/", views.year_compute, name="year_compute"),
     path("<slug:plan>/years/<int:pk>/amend/", views.year_amend, name="year_amend"),
     path("<slug:plan>/member-months/", views.member_months, name="member_months"),

@@ -5,7 +5,14 @@ from django.contrib import admin
 
 from audit.admin import ReadOnlyModelAdmin as ReadOnlyAdmin
 
-from .models import DisclosureRule, ReportArtifact, ReportAttestation, ReportFiling, ReportRun
+from .models import (
+    DisclosureRule,
+    ReportArtifact,
+    ReportAttestation,
+    ReportDataChange,
+    ReportFiling,
+    ReportRun,
+)
 
 
 @admin.register(ReportRun)
@@ -27,7 +34,12 @@ class ReportAttestationAdmin(ReadOnlyAdmin):
 
 @admin.register(ReportFiling)
 class ReportFilingAdmin(ReadOnlyAdmin):
-    list_display = ("artifact", "filed_by", "filed_at")
+    list_display = ("artifact", "filed_by", "filed_at", "amends")
+
+
+@admin.register(ReportDataChange)
+class ReportDataChangeAdmin(ReadOnlyAdmin):
+    list_display = ("filing", "detected_at", "inputs_hash")
 
 
 @admin.register(DisclosureRule)

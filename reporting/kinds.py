@@ -19,10 +19,12 @@ import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import wraps
 from types import ModuleType
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from organizations.models import Organization
 
@@ -43,6 +45,23 @@ from .selectors import (
 from .twin import Tables, Twin, TwinFile, build
 
 GENERATOR_VERSION = "reporting/1.2"
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+#: The language of every document, its data and its twin, whoever reads them: the choices'
+#: labels (statuses, kinds, domains) are translated for pages, and a report read by a
+#: Spanish-speaking person must hold, hash and print the same words as any other.
+DOCUMENT_LANGUAGE = "en"
+
+
+def in_document_language(fn: Callable[P, T]) -> Callable[P, T]:
+    """``fn`` run with the documents' language active (a new override per call: thread-safe)."""
+    @wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        with translation.override(DOCUMENT_LANGUAGE):
+            return fn(*args, **kwargs)
+    return run
 
 
 @dataclass(frozen=True)
@@ -75,6 +94,11 @@ class DocumentKind:
     #: Fills in the optional parameters the records decide (after ``resolve``), so one document
     #: always has the same parameters whether the requester named them or not.
     complete: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
+
+    def __post_init__(self) -> None:
+        # The data is read in the documents' language whoever asks (a preview, an attestation
+        # check): labels are turned into text there, and the inputs hash must not change with it.
+        self.collect = in_document_language(self.collect)
 
     @property
     def param_names(self) -> tuple[str, ...]:
@@ -113,6 +137,7 @@ class DocumentKind:
         return self._pdf(data, report_id=report_id, version=version, generated_at=generated_at, draft=draft,
                          twin=files)
 
+    @in_document_language
     def _pdf(self, data: Any, *, report_id: str, version: int, generated_at: dt.datetime, draft: bool,
              twin: tuple[TwinFile, ...]) -> bytes:
         labels = self.renderer.meta_labels(data)
@@ -127,7 +152,7 @@ class DocumentKind:
         return tables
 
     def build_twin(self, data: Any) -> Twin:
-        with gc_paused():
+        with gc_paused(), translation.override(DOCUMENT_LANGUAGE):
             return build(data, self.render_tables(data))
 
     def render_twin(self, data: Any) -> tuple[bytes, bytes]:

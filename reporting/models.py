@@ -20,20 +20,21 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportKind(models.TextChoices):
-    COMMUNITY_REINVESTMENT = "community-reinvestment", "Community Reinvestment Report"
-    FUND_STATEMENT = "fund-statement", "Wellness fund annual statement"
-    AWARD_LETTER = "award-letter", "Award letter"
-    MINUTES = "minutes", "Board meeting minutes"
+    COMMUNITY_REINVESTMENT = "community-reinvestment", _("Community Reinvestment Report")
+    FUND_STATEMENT = "fund-statement", _("Wellness fund annual statement")
+    AWARD_LETTER = "award-letter", _("Award letter")
+    MINUTES = "minutes", _("Board meeting minutes")
 
 
 class RunStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
 
 
 SHA256_REGEX = r"^[0-9a-f]{64}$"
@@ -149,11 +150,17 @@ class ReportAttestation(models.Model):
     title = models.CharField(max_length=255)
     attested_at = models.DateTimeField()
     final_sha256 = models.CharField(max_length=64)
+    inputs_hash = models.CharField(
+        max_length=64, help_text="SHA-256 of the data attested (the draft's inputs snapshot).")
 
     class Meta:
         constraints = [
-            # Attesting freezes one version: a plan-year report is attested once.
-            models.UniqueConstraint(fields=["kind", "params_key"], name="report_attestation_once"),
+            # Attesting freezes one version: the same data of a document is attested once. A
+            # second attestation of the document exists only for new data (an amended report).
+            models.UniqueConstraint(fields=["kind", "params_key", "inputs_hash"],
+                                    name="report_attestation_once_per_data"),
+            models.CheckConstraint(condition=Q(inputs_hash__regex=SHA256_REGEX),
+                                   name="report_attestation_inputs_hash_hex"),
             models.CheckConstraint(condition=Q(final_sha256__regex=SHA256_REGEX),
                                    name="report_attestation_sha256_hex"),
         ]
@@ -163,9 +170,37 @@ class ReportAttestation(models.Model):
 
 
 class ReportFiling(models.Model):
+    """A final report filed with the regulator. A filed report is never altered: when its data
+    change later, a ``ReportDataChange`` flags it, and an amended version is filed anew
+    (``amends`` points at the filing it replaces)."""
+
     artifact = models.OneToOneField(ReportArtifact, on_delete=models.PROTECT, related_name="filing")
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     filed_at = models.DateTimeField()
+    amends = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="amended_by",
+                                  help_text="The earlier filing of the same report this one replaces.")
 
     def __str__(self) -> str:
         return f"{self.artifact} filed {self.filed_at:%Y-%m-%d}"
+
+
+class ReportDataChange(models.Model):
+    """The data behind a filed report no longer give the figures filed (superseded by new
+    data): found by re-reading the report's inputs; the plan and the regulator are told."""
+
+    filing = models.ForeignKey(ReportFiling, on_delete=models.PROTECT, related_name="data_changes")
+    detected_at = models.DateTimeField()
+    inputs_hash = models.CharField(max_length=64, help_text="SHA-256 of the data as read when detected.")
+
+    class Meta:
+        ordering = ["filing", "detected_at", "pk"]
+        constraints = [
+            # Each new state of the data is flagged once per filing.
+            models.UniqueConstraint(fields=["filing", "inputs_hash"], name="report_data_change_once"),
+            models.CheckConstraint(condition=Q(inputs_hash__regex=SHA256_REGEX),
+                                   name="report_data_change_inputs_hash_hex"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filing}: data changed, found {self.detected_at:%Y-%m-%d}"

@@ -10,14 +10,17 @@ failed before its row was written is overwritten, not duplicated.
 Versions: new inputs for the same document give version N+1; old versions and
 their files stay (artifact rows are append-only).
 
-Attestation (plan compliance officer only, once per plan and income year) needs
+Attestation (plan compliance officer only, once per state of a report's data) needs
 the income year to be final (every live financial year of it locked, with its
 audited statement uploaded) and the officer to type their full name and title as
 on file; it re-reads the data, refuses when it no longer matches the draft
 version, and stores the final PDF (no DRAFT watermark, the officer's name, title
 and time on the attestation page) with its SHA-256. Filing marks a final report
 as filed to the regulator, who can then download it; it is refused when the year
-is no longer final (amended since).
+is no longer final (amended since). A filed report is never altered: when its data
+change afterwards, ``filings_check_data`` flags it as superseded by new data and tells
+the plan and the regulator; the plan then attests and files a new version, which
+records the filing it amends.
 
 Who acts: a request needs the kind's requesting role at the document's organization;
 the worker generates (and records progress and failures) as ``WORKER``, on behalf of the
@@ -44,7 +47,7 @@ from django.utils import timezone
 
 from audit.services import record, record_create, snapshot
 from notifications.models import InboxKind
-from notifications.services import inbox_notify, regulators_of
+from notifications.services import inbox_notify, members, regulators_of
 from organizations import access
 from organizations.actors import Actor, User
 from organizations.models import Organization
@@ -53,7 +56,14 @@ from reinvestment.applicability import attestation_problems, attested_years
 from .access import ATTEST_ROLES, REQUEST_ROLES
 from .data import Attestation, plain
 from .kinds import GENERATOR_VERSION, DocumentKind, document_kind, params_key
-from .models import ReportArtifact, ReportAttestation, ReportFiling, ReportRun, RunStatus
+from .models import (
+    ReportArtifact,
+    ReportAttestation,
+    ReportDataChange,
+    ReportFiling,
+    ReportRun,
+    RunStatus,
+)
 from .twin import canonical_json
 from .twin import inputs_hash as _hash
 
@@ -232,11 +242,13 @@ def _filing_gate(artifact: ReportArtifact, *, doing: str) -> dict[str, Any]:
     plan, year = artifact.organization, artifact.params.get("year")
     if not isinstance(year, int):
         return {}
-    problems = attestation_problems(plan=plan, income_year=year)
+    # A report of one obligation rests on that obligation's line of business only.
+    line = artifact.params.get("line_of_business") or None
+    problems = attestation_problems(plan=plan, income_year=year, line_of_business=line)
     if problems:
         raise ValidationError({"artifact": [f"{artifact.report_id} cannot be {doing} yet.", *problems]})
     return {"plan": plan.code, "income_year": year,
-            "financial_years": attested_years(plan=plan, income_year=year)}
+            "financial_years": attested_years(plan=plan, income_year=year, line_of_business=line)}
 
 
 def report_attest(*, actor: Actor, artifact: ReportArtifact, typed_name: str = "",
@@ -279,10 +291,11 @@ def report_attest(*, actor: Actor, artifact: ReportArtifact, typed_name: str = "
         raise ValidationError(errors)
     with transaction.atomic():
         draft = ReportArtifact.objects.select_for_update().select_related("organization").get(pk=artifact.pk)
-        existing = ReportAttestation.objects.filter(kind=draft.kind, params_key=draft.params_key).first()
+        existing = (ReportAttestation.objects.select_related("draft")
+                    .filter(kind=draft.kind, params_key=draft.params_key, inputs_hash=draft.inputs_hash).first())
         if existing is not None:
             raise ValidationError({"artifact": (
-                f"{draft.get_kind_display()} {draft.params_key} was already attested "
+                f"{draft.report_id} was already attested "
                 f"(version {existing.draft.version}) by {existing.name} on {existing.attested_at:%Y-%m-%d}.")})
         rests_on = _filing_gate(draft, doing="attested")
         data = dk.collect(draft.params)
@@ -301,7 +314,7 @@ def report_attest(*, actor: Actor, artifact: ReportArtifact, typed_name: str = "
         record_create(actor=actor, action="report_artifact.create", obj=final)
         attestation = ReportAttestation.objects.create(
             draft=draft, final=final, kind=draft.kind, params_key=draft.params_key, attested_by=actor,
-            name=name, title=title, attested_at=attested_at, final_sha256=final.sha256)
+            name=name, title=title, attested_at=attested_at, final_sha256=final.sha256, inputs_hash=data_hash)
         record(actor=actor, action="report.attest", obj=attestation, organization=draft.organization,
                after=snapshot(attestation) | {"attested": {
                    "statement": (f"{name}, {title}, attests {draft.report_id} (version {draft.version}, "
@@ -326,7 +339,15 @@ def report_file(*, actor: Actor, artifact: ReportArtifact) -> ReportFiling:
             raise ValidationError({"artifact": f"{final.report_id} was already filed."})
         # The year must still be final (an amendment since the attestation reopens it).
         _filing_gate(final, doing="filed")
-        filing = ReportFiling.objects.create(artifact=final, filed_by=actor, filed_at=timezone.now())
+        # A later version of a report already filed amends the latest filing of it.
+        amends = (ReportFiling.objects.select_for_update(of=("self",)).select_related("artifact")
+                  .filter(artifact__kind=final.kind, artifact__params_key=final.params_key, amended_by__isnull=True)
+                  .order_by("-filed_at", "-pk").first())
+        if amends is not None and amends.artifact.version >= final.version:
+            raise ValidationError({"artifact": (
+                f"{final.report_id} is older than the version already filed "
+                f"({amends.artifact.report_id}, version {amends.artifact.version}).")})
+        filing = ReportFiling.objects.create(artifact=final, filed_by=actor, filed_at=timezone.now(), amends=amends)
         record_create(actor=actor, action="report.file", obj=filing, organization=final.organization)
         inbox_notify(actor=actor, kind=InboxKind.COMPLIANCE_REPORT_FILED, about=final,
                      link=reverse("reporting:artifact", args=[final.pk]),
@@ -334,3 +355,44 @@ def report_file(*, actor: Actor, artifact: ReportArtifact) -> ReportFiling:
                      params={"organization": str(final.organization), "report": final.report_id},
                      organization=final.organization)
     return filing
+
+
+def _data_change_recipients(filing: ReportFiling) -> list[User]:
+    plan = filing.artifact.organization
+    roles = {*ATTEST_ROLES, *REQUEST_ROLES.get(filing.artifact.kind, ())}
+    return [*members(plan, *roles), *regulators_of(plan.jurisdiction)]
+
+
+def filings_check_data(*, actor: Actor) -> list[ReportDataChange]:
+    """Re-read the data behind every filed report still in force (not amended by a later
+    filing); flag each whose data no longer give the figures filed, and tell the plan's
+    compliance and finance staff and the regulators of its jurisdiction, once per new state
+    of the data. The filed report itself is never altered. Run by the beat (``BEAT``) or a
+    site administrator; returns the flags written.
+    """
+    access.require_site_admin(actor)
+    flagged: list[ReportDataChange] = []
+    in_force = (ReportFiling.objects.filter(amended_by__isnull=True)
+                .select_related("artifact", "artifact__organization").order_by("pk"))
+    for filing in in_force:
+        artifact = filing.artifact
+        dk = document_kind(artifact.kind)
+        data_hash = inputs_hash(dk.collect(artifact.params))
+        if data_hash == artifact.inputs_hash:
+            continue
+        with transaction.atomic():
+            locked = ReportFiling.objects.select_for_update().get(pk=filing.pk)
+            if locked.data_changes.filter(inputs_hash=data_hash).exists():
+                continue
+            change = ReportDataChange.objects.create(filing=locked, detected_at=timezone.now(),
+                                                     inputs_hash=data_hash)
+            record(actor=actor, action="report.data_changed", obj=change, organization=artifact.organization,
+                   after=snapshot(change) | {"report_id": artifact.report_id, "version": artifact.version,
+                                             "filed_inputs_hash": artifact.inputs_hash})
+            inbox_notify(actor=actor, kind=InboxKind.FILED_REPORT_DATA_CHANGED, about=artifact,
+                         link=reverse("reporting:artifact", args=[artifact.pk]),
+                         recipients=_data_change_recipients(locked),
+                         params={"organization": str(artifact.organization), "report": artifact.report_id},
+                         organization=artifact.organization)
+            flagged.append(change)
+    return flagged

@@ -6,9 +6,9 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 
 from config.celery_app import TRANSIENT_ERRORS, TransientTask, app
-from organizations.actors import WORKER
+from organizations.actors import BEAT, WORKER
 
-from .services import report_generate, report_run_fail, runs_requeue_waiting
+from .services import filings_check_data, report_generate, report_run_fail, runs_requeue_waiting
 
 SOFT_TIME_LIMIT = 15 * 60  # seconds: the run is marked failed
 TIME_LIMIT = 16 * 60  # seconds: the worker process is killed
@@ -51,3 +51,9 @@ def requeue_waiting() -> int:
     from django.conf import settings
 
     return runs_requeue_waiting(older_than=dt.timedelta(seconds=settings.REPORT_REQUEUE_AFTER))
+
+
+@app.task(name="reporting.check_filed_data")
+def check_filed_data() -> int:
+    """Flag filed reports whose data changed since filing (run by the beat every hour)."""
+    return len(filings_check_data(actor=BEAT))

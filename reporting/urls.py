@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import document_pages, views
 
 app_name = "reporting"
 
@@ -8,7 +8,10 @@ urlpatterns = [
     path("artifacts/<int:artifact_id>/", views.artifact_detail, name="artifact"),
     path("artifacts/<int:artifact_id>/attest/", views.artifact_attest, name="artifact_attest"),
     path("artifacts/<int:artifact_id>/file/", views.artifact_file, name="artifact_file"),
+    path("artifacts/<int:artifact_id>/preview.pdf", views.preview, name="preview"),
     path("artifacts/<int:artifact_id>/<str:part>/", views.download, name="download"),
+    path("of/<str:kind>/<str:subject>/", document_pages.document_request, name="document_request"),
+    path("of/<str:kind>/<str:subject>/draft.pdf", document_pages.document_draft, name="document_draft"),
     path("runs/<int:run_id>/", views.run_detail, name="run"),
     path("runs/<int:run_id>/status/", views.run_status, name="run_status"),
     path("plan/<slug:plan>/", views.compliance, name="compliance"),

@@ -29,6 +29,7 @@ from reinvestment.applicability import attestation_problems
 from reinvestment.selectors import obligations_for_plan
 from web import tables
 from web.actions import submit_form
+from web.files import content_response
 from web.forms import field_of, general_errors
 from web.nav import NavItem, register
 from web.requests import AuthenticatedRequest
@@ -40,6 +41,7 @@ from .access import ATTEST_ROLES, REQUEST_ROLES
 from .models import ReportRun, RunStatus
 from .selectors import artifact_download, report_run_get, report_run_list
 from .selectors.archive import artifact_get, artifact_history, artifact_match, awaiting_attestation
+from .subjects import subject_page
 
 CRR = "community-reinvestment"
 PLAN_ROLES = tuple(REQUEST_ROLES[CRR])
@@ -54,8 +56,20 @@ def download(request: AuthenticatedRequest, artifact_id: int, part: str = "pdf")
         file = artifact_download(user=request.user, artifact_id=artifact_id, part=part)
     except ValidationError as exc:
         return HttpResponse("; ".join(exc.messages), status=409, content_type="text/plain")
-    response = HttpResponse(file.content, content_type=file.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    response = content_response(file.content, filename=file.filename, content_type=file.content_type)
+    response["X-Content-SHA256"] = file.sha256
+    return response
+
+
+@require_GET
+@login_required
+def preview(request: AuthenticatedRequest, artifact_id: int) -> HttpResponse:
+    """The PDF shown in the browser (``Content-Disposition: inline``), to whoever may download it."""
+    try:
+        file = artifact_download(user=request.user, artifact_id=artifact_id, part="pdf")
+    except ValidationError as exc:
+        return HttpResponse("; ".join(exc.messages), status=409, content_type="text/plain")
+    response = content_response(file.content, filename=file.filename, content_type=file.content_type, inline=True)
     response["X-Content-SHA256"] = file.sha256
     return response
 
@@ -65,7 +79,12 @@ def _artifact_url(artifact: Any) -> str:
 
 
 def _state(artifact: Any) -> str:
-    if getattr(artifact, "filing", None) is not None:
+    filing = getattr(artifact, "filing", None)
+    if filing is not None:
+        if getattr(filing, "amended_by", None) is not None:
+            return str(_("Filed, replaced by an amended report"))
+        if getattr(artifact, "data_changed_at", None) is not None:
+            return str(_("Filed, superseded by new data"))
         return str(_("Filed"))
     if artifact.is_final:
         return str(_("Attested final"))
@@ -117,8 +136,10 @@ def _request_report(actor: Actor, params: dict[str, Any]) -> ReportRun:
 
 
 def _compliance_page(request: AuthenticatedRequest, org: Any, form: RequestForm, status: int = 200) -> HttpResponse:
-    waiting = awaiting_attestation(user=request.user, organization=org)
-    runs = report_run_list(user=request.user).filter(organization=org).order_by("-created_at", "-pk")[:10]
+    # The page shows the artifacts' and runs' own fields: no joined rows to read.
+    waiting = awaiting_attestation(user=request.user, organization=org).select_related(None)
+    runs = (report_run_list(user=request.user).select_related(None).filter(organization=org)
+            .order_by("-created_at", "-pk")[:10])
     return render(request, "reporting/compliance.html", {
         "plan": org, "form": form, "waiting": waiting, "runs": runs,
         "can_attest": access.has_role(request.user, org, *ATTEST_ROLES),
@@ -158,6 +179,7 @@ def _progress(run: Any) -> dict[str, Any]:
         "percent": run.progress,
         "failed": run.status == RunStatus.FAILED,
         "status_url": reverse("reporting:run_status", args=[run.pk]),
+        "back_url": subject_page(run.kind, run.params),
         "done_url": reverse("reporting:artifact", args=[run.artifact_id]) if run.artifact_id else "",
     }
 
@@ -207,7 +229,8 @@ def _artifact_page(request: AuthenticatedRequest, artifact: Any, *, attest_form:
     can_attest = officer and not artifact.is_final and attestation is None
     year = (artifact.params or {}).get("year")
     # What must happen before the report can be attested or filed (the services refuse until then).
-    blockers = (attestation_problems(plan=org, income_year=year)
+    blockers = (attestation_problems(plan=org, income_year=year,
+                                     line_of_business=(artifact.params or {}).get("line_of_business") or None)
                 if officer and isinstance(year, int) and getattr(artifact, "filing", None) is None else [])
     if can_attest and attest_form is not None:
         error = ""  # the attestation form shows its own errors
@@ -296,6 +319,7 @@ FILED_COLUMNS = [
     Column("report_id", _("Report"), sort="report_id", link=_artifact_url),
     Column("version", _("Version"), sort="version", kind="number"),
     Column("filing.filed_at", _("Filed"), sort="filing__filed_at", kind="datetime"),
+    Column("state", _("State"), value=_state),
     Column("sha256", _("SHA-256")),
 ]
 

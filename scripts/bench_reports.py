@@ -1,6 +1,6 @@
 """Benchmark the report documents against a floor that is not our code: plain ReportLab.
 
-    .venv/bin/python scripts/bench_reports.py [--scale 1.0] [--ratio-scale 10] [--floor PATH]
+    .venv/bin/python scripts/bench_reports.py [--scale 1.0] [--ratio-scale 10] [--floor PATH] [--repeat 3]
 
 Builds a fresh test database (``test_<name of DATABASE_URL's database>``, default
 ``reinv_reports_bench``), generates data at ``--scale`` (1 = 58 counties, 2,000 grants,
@@ -16,7 +16,8 @@ and prints the time ratio of its Community Reinvestment Report to the first (goa
 under the grants multiplier) and its floor ratio. The database is dropped at the end.
 
 Wall-clock figures depend on the machine's load (print ``uptime`` with them); the ratios are
-measured in the same run, so they move less.
+measured in the same run, so they move less. Each document and each floor runs ``--repeat``
+times and the fastest run of each is printed (the run least slowed by other work on the machine).
 """
 
 from __future__ import annotations
@@ -87,8 +88,7 @@ def run_floor(floor: Path, shapes: dict[str, tuple[int, int]]) -> float:
     return float(found.group(1))
 
 
-def measure(kind: str, params: dict[str, Any], floor: Path) -> dict[str, Any]:
-    dk = KINDS[kind]
+def measure_once(dk: DocumentKind, params: dict[str, Any]) -> dict[str, Any]:
     with CaptureQueriesContext(connection) as queries:
         t0 = time.perf_counter()
         data = dk.collect(params)
@@ -99,14 +99,24 @@ def measure(kind: str, params: dict[str, Any], floor: Path) -> dict[str, Any]:
     t0 = time.perf_counter()
     dk.build_twin(data)  # the twin alone, to split the render time into twin and PDF
     t_twin = time.perf_counter() - t0
-    shapes = table_shapes(dk, data, twin.files)
-    t_floor = run_floor(floor, shapes)
+    return {"data": data, "pdf_bytes": pdf, "twin": twin, "select": t_select, "render": t_render,
+            "twin_s": t_twin, "total": t_select + t_render, "queries": len(queries.captured_queries)}
+
+
+def measure(kind: str, params: dict[str, Any], floor: Path, repeat: int = 1) -> dict[str, Any]:
+    """The product end to end and the floor, each the fastest of ``repeat`` runs (on a shared
+    machine the fastest run is the one least slowed by other work)."""
+    dk = KINDS[kind]
+    best = min((measure_once(dk, params) for _ in range(repeat)), key=lambda r: r["total"])
+    data, pdf = best["data"], best["pdf_bytes"]
+    shapes = table_shapes(dk, data, best["twin"].files)
+    t_floor = min(run_floor(floor, shapes) for _ in range(repeat))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # bytes (Linux reports KiB)
-    total = t_select + t_render
-    return {"kind": kind, "select": t_select, "pdf": max(t_render - t_twin, 0.0), "twin": t_twin, "total": total,
-            "floor": t_floor, "ratio": total / t_floor, "rss_mb": rss / 2**20,
-            "queries": len(queries.captured_queries), "pages": pdf.count(b"/Type /Page\n"), "bytes": len(pdf),
-            "rows": sum(r for r, _ in shapes.values()), "shapes": shapes}
+    total = best["total"]
+    return {"kind": kind, "select": best["select"], "pdf": max(best["render"] - best["twin_s"], 0.0),
+            "twin": best["twin_s"], "total": total, "floor": t_floor, "ratio": total / t_floor,
+            "rss_mb": rss / 2**20, "queries": best["queries"], "pages": pdf.count(b"/Type /Page\n"),
+            "bytes": len(pdf), "rows": sum(r for r, _ in shapes.values()), "shapes": shapes}
 
 
 def timed(label: str, fn: Any) -> Any:
@@ -125,6 +135,8 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--ratio-scale", type=float, default=10.0, help="grants multiplier of the second run")
     parser.add_argument("--floor", type=Path, default=FLOOR, help="the plain-ReportLab floor script")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of each document and of its floor; the fastest of each is printed")
     args = parser.parse_args()
     if not args.floor.exists():
         raise SystemExit(f"--floor: {args.floor} does not exist")
@@ -152,7 +164,7 @@ def main() -> int:
               f"{'total/floor':>11} {'rows':>6} {'pages':>6} {'SQL':>4} {'RSS MB':>7}")
         results = {}
         for kind, params in documents:
-            r = measure(kind, params, args.floor)
+            r = measure(kind, params, args.floor, args.repeat)
             results[kind] = r
             print(f"{kind:24} {r['select']:9.2f} {r['pdf']:6.2f} {r['twin']:7.2f} {r['total']:8.2f} "
                   f"{r['floor']:8.2f} {r['ratio']:11.2f} {r['rows']:6d} {r['pages']:6d} {r['queries']:4d} "
@@ -165,7 +177,7 @@ def main() -> int:
                                                   code="bench-x"))
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-        r10 = measure("community-reinvestment", {"plan": big.world.plan.code, "year": 2024}, args.floor)
+        r10 = measure("community-reinvestment", {"plan": big.world.plan.code, "year": 2024}, args.floor, args.repeat)
         print(f"community-reinvestment with {big.grants} grants: total {r10['total']:.2f} s (selector "
               f"{r10['select']:.2f}, PDF {r10['pdf']:.2f}, twin {r10['twin']:.2f}), floor {r10['floor']:.2f} s, "
               f"{r10['pages']} pages, {r10['queries']} SQL queries (vs {r1['queries']} with {base.grants} grants)")

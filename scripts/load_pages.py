@@ -1,6 +1,6 @@
 """Load each role's main page through gunicorn with concurrent clients, sign-in form as reference.
 
-    .venv/bin/python scripts/load_pages.py [--seconds 10] [--clients 32] [--port 8765]
+    .venv/bin/python scripts/load_pages.py [--seconds 30] [--clients 32] [--port 8765]
 
 Builds a scratch PostgreSQL database (``test_<name of DATABASE_URL's database>``, default
 ``reinv_load_bench``) with the demo data, starts gunicorn on 127.0.0.1 only (3 workers) against
@@ -82,7 +82,7 @@ def load(base: str, path: str, cookies: dict[str, str], seconds: float, clients:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()

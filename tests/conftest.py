@@ -147,3 +147,16 @@ def _fresh_content_type_cache() -> Iterator[None]:
 
     ContentType.objects.clear_cache()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the site's default language: a page asked for in Spanish activates it for
+    the thread (``LocaleMiddleware`` does not switch back), and a service message read by a later test
+    would otherwise be in Spanish."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -1,9 +1,11 @@
 """Stored files are served only by views that have checked permission, through this one helper.
 
 No URL maps to ``MEDIA_ROOT`` (in any settings module): a view fetches the record through
-``organizations.access`` (404 when out of scope) and answers with ``protected_file``, which
-always sends the file as an attachment (``Content-Disposition``), with
-``X-Content-Type-Options: nosniff`` and ``Cache-Control: private, no-store``.
+``organizations.access`` (404 when out of scope) and answers with ``protected_file`` (a stored
+file) or ``content_response`` (bytes read or made by the view), which send it as an attachment
+("Download") or, with ``inline=True``, to be shown in the browser ("Preview", a PDF read in the
+browser's viewer), always with ``X-Content-Type-Options: nosniff`` and
+``Cache-Control: private, no-store``.
 
 In production the file itself can be sent by the proxy: with ``MEDIA_ACCEL_REDIRECT`` set to an
 internal location of nginx (e.g. ``/protected-media/``, declared ``internal`` and aliased to
@@ -20,8 +22,27 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 
 
-def protected_file(file: FieldFile, *, filename: str, content_type: str) -> HttpResponseBase:
-    """The stored ``file`` as a download named ``filename`` (404 when nothing is stored)."""
+def _disposition(filename: str, *, inline: bool) -> str:
+    return f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(filename)}"
+
+
+def _private(response: HttpResponseBase) -> HttpResponseBase:
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def content_response(content: bytes, *, filename: str, content_type: str, inline: bool = False) -> HttpResponse:
+    """``content`` as a download named ``filename`` (``inline``: shown in the browser)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = _disposition(filename, inline=inline)
+    _private(response)
+    return response
+
+
+def protected_file(file: FieldFile, *, filename: str, content_type: str, inline: bool = False) -> HttpResponseBase:
+    """The stored ``file`` as a download named ``filename`` (404 when nothing is stored;
+    ``inline``: shown in the browser)."""
     if not file or not file.name:
         raise Http404("Not found")
     prefix = getattr(settings, "MEDIA_ACCEL_REDIRECT", "")
@@ -29,13 +50,11 @@ def protected_file(file: FieldFile, *, filename: str, content_type: str) -> Http
     if prefix:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(file.name)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+        response["Content-Disposition"] = _disposition(filename, inline=inline)
     else:
         try:
             handle = file.open("rb")
         except FileNotFoundError as exc:
             raise Http404("Not found") from exc
-        response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+        response = FileResponse(handle, as_attachment=not inline, filename=filename, content_type=content_type)
+    return _private(response)

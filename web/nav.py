@@ -14,10 +14,13 @@ dashboard list pages that exist and nothing else.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.db.models import Q
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from organizations import access
 
@@ -59,14 +62,49 @@ def items() -> list[NavItem]:
 
 
 def _href(item: NavItem, org_code: str | None = None) -> str | None:
+    if item.org_kwarg and org_code is None:
+        return None
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _reverse(urlconf, get_script_prefix(), item.url_name, item.org_kwarg, org_code)
+
+
+@functools.lru_cache(maxsize=4096)
+def _reverse(urlconf: str, prefix: str, url_name: str, org_kwarg: str | None, org_code: str | None) -> str | None:
+    """An entry's address (None when its URL name does not resolve). A URLconf does not change
+    while the process runs, so the answer is kept per URLconf, script prefix, name and organization."""
     try:
-        if item.org_kwarg:
-            if org_code is None:
-                return None
-            return reverse(item.url_name, kwargs={item.org_kwarg: org_code})
-        return reverse(item.url_name)
+        if org_kwarg:
+            return reverse(url_name, urlconf=urlconf, kwargs={org_kwarg: org_code})
+        return reverse(url_name, urlconf=urlconf)
     except NoReverseMatch:
         return None
+
+
+#: The permission that opens the audit trail (``audit.views.may_read_audit``).
+AUDIT_PERMISSION = ("audit", "view_auditevent")
+_MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def shows_audit_trail(user: Any) -> bool:
+    """Whether the header links the audit trail: a site administrator, or a person holding the
+    permission to read it, directly or through a group (what ``user.has_perm`` answers with
+    Django's model backend, in one query instead of two), cached on the user for the request."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_nav_audit_trail", None)
+    if cached is None:
+        app_label, codename = AUDIT_PERMISSION
+        if list(settings.AUTHENTICATION_BACKENDS) != [_MODEL_BACKEND] or hasattr(user, "_perm_cache"):
+            cached = user.has_perm(f"{app_label}.{codename}")
+        else:
+            from django.contrib.auth.models import Permission
+
+            cached = (Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+                      .filter(Q(user=user) | Q(group__user=user)).exists())
+        user._nav_audit_trail = cached
+    return bool(cached)
 
 
 def menu_links(user: Any) -> list[Link]:
@@ -115,15 +153,9 @@ class Menu:
 
 
 def _memberships(user: Any) -> list[tuple[str, str, str]]:
-    """(organization code, organization name, role) of the user's active memberships, cached on the user."""
-    cached = getattr(user, "_nav_memberships", None)
-    if cached is None:
-        from organizations.selectors import memberships_of
-
-        cached = [(m.organization.code, str(m.organization), m.role)
-                  for m in memberships_of(user).order_by("organization__legal_name", "role")]
-        user._nav_memberships = cached
-    return cached
+    """(organization code, organization name, role) of the user's active memberships in active
+    organizations: read with the access rules' own query, cached on the user for the request."""
+    return access.named_memberships(user)
 
 
 def header_links(user: Any) -> list[Link]:
@@ -134,7 +166,6 @@ def header_links(user: Any) -> list[Link]:
         return []
     admin = access.is_site_admin(user)
     org_roles = {role for item in items() if item.in_menu and item.org_kwarg for role in item.roles}
-    # The organizations' codes cost a query: only for users holding a role with such pages.
     memberships = _memberships(user) if access.organizations_with_role(user, *org_roles) else []
     links: list[Link] = []
     seen: set[str] = set()

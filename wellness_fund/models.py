@@ -29,6 +29,8 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from djmoney.models.fields import MoneyField
 
 
@@ -68,10 +70,10 @@ class WellnessFund(models.Model):
 
 
 class RestrictionKind(models.TextChoices):
-    UNRESTRICTED = "unrestricted", "Unrestricted"
-    PURPOSE = "purpose", "Restricted to a purpose"
-    COUNTY = "county", "Restricted to a county"
-    SOURCE = "source", "Restricted to a funding source"
+    UNRESTRICTED = "unrestricted", _("Unrestricted")
+    PURPOSE = "purpose", _("Restricted to a purpose")
+    COUNTY = "county", _("Restricted to a county")
+    SOURCE = "source", _("Restricted to a funding source")
 
 
 class Restriction(models.Model):
@@ -101,12 +103,12 @@ class Restriction(models.Model):
 
 
 class FundingSourceKind(models.TextChoices):
-    PLAN_CONTRIBUTION = "plan_contribution", "Plan contributions"
-    PUBLIC_HEALTH = "public_health", "Public health"
-    HOSPITAL_COMMUNITY_BENEFIT = "hospital_community_benefit", "Hospital community benefit"
-    PHILANTHROPY = "philanthropy", "Philanthropy"
-    MLR_REMITTANCE = "mlr_remittance", "MLR remittance"
-    OTHER = "other", "Other"
+    PLAN_CONTRIBUTION = "plan_contribution", _("Plan contributions")
+    PUBLIC_HEALTH = "public_health", _("Public health")
+    HOSPITAL_COMMUNITY_BENEFIT = "hospital_community_benefit", _("Hospital community benefit")
+    PHILANTHROPY = "philanthropy", _("Philanthropy")
+    MLR_REMITTANCE = "mlr_remittance", _("MLR remittance")
+    OTHER = "other", pgettext_lazy("funding source", "Other")
 
 
 class FundingSource(models.Model):
@@ -146,11 +148,11 @@ class FundingSource(models.Model):
 
 
 class AccountRole(models.TextChoices):
-    CASH = "cash", "Cash (asset)"
-    AWARDS_PAYABLE = "awards_payable", "Awards payable (liability)"
-    CONTRIBUTIONS = "contributions", "Contributions received (income)"
-    AWARDS_COMMITTED = "awards_committed", "Awards committed (expense)"
-    AWARDS_RETURNED = "awards_returned", "Unspent awards returned (income)"
+    CASH = "cash", _("Cash (asset)")
+    AWARDS_PAYABLE = "awards_payable", _("Awards payable (liability)")
+    CONTRIBUTIONS = "contributions", _("Contributions received (income)")
+    AWARDS_COMMITTED = "awards_committed", _("Awards committed (expense)")
+    AWARDS_RETURNED = "awards_returned", _("Unspent awards returned (income)")
 
 
 #: Roles whose balance counts towards "available to award" (credit - debit).
@@ -186,12 +188,12 @@ class Account(models.Model):
 
 
 class TransactionKind(models.TextChoices):
-    CONTRIBUTION = "contribution", "Contribution received"
-    AWARD_COMMIT = "award_commit", "Award committed"
-    AWARD_DEOBLIGATE = "award_deobligate", "Award de-obligated"
-    TRANCHE_DISBURSE = "tranche_disburse", "Tranche disbursed"
-    UNSPENT_RETURN = "unspent_return", "Unspent money returned"
-    REVERSAL = "reversal", "Reversal"
+    CONTRIBUTION = "contribution", _("Contribution received")
+    AWARD_COMMIT = "award_commit", _("Award committed")
+    AWARD_DEOBLIGATE = "award_deobligate", _("Award de-obligated")
+    TRANCHE_DISBURSE = "tranche_disburse", _("Tranche disbursed")
+    UNSPENT_RETURN = "unspent_return", _("Unspent money returned")
+    REVERSAL = "reversal", _("Reversal")
 
 
 class LedgerTransaction(models.Model):
@@ -230,8 +232,8 @@ class LedgerTransaction(models.Model):
 
 
 class LegSide(models.TextChoices):
-    DEBIT = "D", "Debit"
-    CREDIT = "C", "Credit"
+    DEBIT = "D", _("Debit")
+    CREDIT = "C", _("Credit")
 
 
 class LedgerLeg(models.Model):
@@ -357,18 +359,18 @@ class AccountDayTotal(models.Model):
 
 
 class AgreementBasis(models.TextChoices):
-    PMPM_SHARE = "pmpm_share", "Per member per month plus a share of shareable revenue"
-    FIXED = "fixed", "Fixed schedule"
+    PMPM_SHARE = "pmpm_share", _("Per member per month plus a share of shareable revenue")
+    FIXED = "fixed", _("Fixed schedule")
 
 
 class Frequency(models.TextChoices):
-    MONTHLY = "monthly", "Monthly"
-    QUARTERLY = "quarterly", "Quarterly"
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
 
 
 class AgreementStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    CLOSED = "closed", "Closed"
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", pgettext_lazy("agreement status", "Closed")
 
 
 class ContributionAgreement(models.Model):

@@ -82,10 +82,10 @@ from .opportunities import (  # noqa: F401
     RubricCriterion,
 )
 from .postaward import (  # noqa: F401
+    COUNTY_DIMENSION,
     Amendment,
     AmendmentKind,
     AwardBudgetLine,
-    Dimension,
     Disbursement,
     GranteeReport,
     PeopleServed,
@@ -95,6 +95,7 @@ from .postaward import (  # noqa: F401
     ReportExpenditure,
     ReportMetric,
 )
+from .priorities import GrantPriorityTag  # noqa: F401
 from .review import (  # noqa: F401
     AssignmentStatus,
     ConflictSource,

@@ -8,6 +8,8 @@ from typing import ClassVar, Self
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from djmoney.models.fields import MoneyField
 
 from ._common import _choices
@@ -17,14 +19,14 @@ from .opportunities import (
 
 
 class ApplicationStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    RECOMMENDED = "recommended", "Recommended"
-    NOT_RECOMMENDED = "not_recommended", "Not recommended"
-    APPROVED = "approved", "Approved"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    AWARDED = "awarded", "Awarded"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RECOMMENDED = "recommended", pgettext_lazy("application status", "Recommended")
+    NOT_RECOMMENDED = "not_recommended", _("Not recommended")
+    APPROVED = "approved", pgettext_lazy("application status", "Approved")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    AWARDED = "awarded", pgettext_lazy("application status", "Awarded")
 
 
 class Application(models.Model):
@@ -90,15 +92,15 @@ class Application(models.Model):
 
 
 class BudgetCategory(models.TextChoices):
-    PERSONNEL = "personnel", "Personnel"
-    FRINGE = "fringe", "Fringe benefits"
-    TRAVEL = "travel", "Travel"
-    EQUIPMENT = "equipment", "Equipment"
-    SUPPLIES = "supplies", "Supplies"
-    CONTRACTUAL = "contractual", "Contractual"
-    PARTICIPANT_SUPPORT = "participant_support", "Participant support"
-    INDIRECT = "indirect", "Indirect costs"
-    OTHER = "other", "Other"
+    PERSONNEL = "personnel", _("Personnel")
+    FRINGE = "fringe", _("Fringe benefits")
+    TRAVEL = "travel", _("Travel")
+    EQUIPMENT = "equipment", _("Equipment")
+    SUPPLIES = "supplies", _("Supplies")
+    CONTRACTUAL = "contractual", _("Contractual")
+    PARTICIPANT_SUPPORT = "participant_support", _("Participant support")
+    INDIRECT = "indirect", _("Indirect costs")
+    OTHER = "other", pgettext_lazy("budget category", "Other")
 
 
 class BudgetLine(models.Model):
@@ -127,11 +129,11 @@ class BudgetLine(models.Model):
 
 
 class AttachmentType(models.TextChoices):
-    PDF = "pdf", "PDF"
-    DOCX = "docx", "Word document (DOCX)"
-    XLSX = "xlsx", "Excel workbook (XLSX)"
-    PNG = "png", "PNG image"
-    JPEG = "jpeg", "JPEG image"
+    PDF = "pdf", _("PDF")
+    DOCX = "docx", _("Word document (DOCX)")
+    XLSX = "xlsx", _("Excel workbook (XLSX)")
+    PNG = "png", _("PNG image")
+    JPEG = "jpeg", _("JPEG image")
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

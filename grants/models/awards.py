@@ -8,6 +8,8 @@ from typing import ClassVar, Self
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from djmoney.models.fields import MoneyField
 
 from ._common import _choices
@@ -20,10 +22,10 @@ from .board import (
 
 
 class AwardStatus(models.TextChoices):
-    OFFERED = "offered", "Offered (awaiting acceptance)"
-    ACCEPTED = "accepted", "Accepted"
-    CANCELLED = "cancelled", "Cancelled"
-    CLOSED = "closed", "Closed out"
+    OFFERED = "offered", _("Offered (awaiting acceptance)")
+    ACCEPTED = "accepted", pgettext_lazy("award status", "Accepted")
+    CANCELLED = "cancelled", pgettext_lazy("award status", "Cancelled")
+    CLOSED = "closed", pgettext_lazy("award status", "Closed out")
 
 
 class Award(models.Model):
@@ -86,28 +88,28 @@ class Award(models.Model):
 
 
 class TrancheBasis(models.TextChoices):
-    PERCENT = "percent", "Percent of the award"
-    FIXED = "fixed", "Fixed amount"
+    PERCENT = "percent", _("Percent of the award")
+    FIXED = "fixed", _("Fixed amount")
 
 
 class TrancheStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    RELEASED = "released", "Released for payment"
-    PAID = "paid", "Paid"
-    CANCELLED = "cancelled", "Cancelled"
+    SCHEDULED = "scheduled", pgettext_lazy("tranche status", "Scheduled")
+    RELEASED = "released", _("Released for payment")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", pgettext_lazy("tranche status", "Cancelled")
 
 
 class ReportKind(models.TextChoices):
-    PROGRESS = "progress", "Progress report"
-    FINAL = "final", "Final report"
+    PROGRESS = "progress", _("Progress report")
+    FINAL = "final", _("Final report")
 
 
 class ReportStatus(models.TextChoices):
-    DUE = "due", "Due"
-    SUBMITTED = "submitted", "Submitted"
-    RETURNED = "returned", "Returned for changes"
-    ACCEPTED = "accepted", "Accepted"
-    WAIVED = "waived", "Waived"
+    DUE = "due", _("Due")
+    SUBMITTED = "submitted", pgettext_lazy("grantee report status", "Submitted")
+    RETURNED = "returned", _("Returned for changes")
+    ACCEPTED = "accepted", _("Accepted")
+    WAIVED = "waived", _("Waived")
 
 
 class ReportSchedule(models.Model):

@@ -8,6 +8,8 @@ from typing import ClassVar, Self
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from djmoney.models.fields import MoneyField
 
 from ._common import _choices
@@ -17,15 +19,15 @@ from .applications import (
 
 
 class VotingRuleKind(models.TextChoices):
-    QUORUM = "quorum", "Quorum"
-    PASSING = "passing", "Passing"
+    QUORUM = "quorum", _("Quorum")
+    PASSING = "passing", _("Passing")
 
 
 class VotingRuleBasis(models.TextChoices):
-    SEATED = "seated", "Seated voting members"
-    SEATED_NOT_RECUSED = "seated_not_recused", "Seated voting members not recused from the item"
-    VOTES_CAST = "votes_cast", "Votes cast (yes + no; abstentions not counted)"
-    PRESENT_NOT_RECUSED = "present_not_recused", "Voting members present and not recused"
+    SEATED = "seated", _("Seated voting members")
+    SEATED_NOT_RECUSED = "seated_not_recused", _("Seated voting members not recused from the item")
+    VOTES_CAST = "votes_cast", _("Votes cast (yes + no; abstentions not counted)")
+    PRESENT_NOT_RECUSED = "present_not_recused", _("Voting members present and not recused")
 
 
 class VotingRule(models.Model):
@@ -128,10 +130,10 @@ class Seat(models.Model):
 
 
 class MeetingStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    IN_SESSION = "in_session", "In session"
-    ADJOURNED = "adjourned", "Adjourned"
-    CERTIFIED = "certified", "Minutes certified"
+    SCHEDULED = "scheduled", _("Scheduled")
+    IN_SESSION = "in_session", _("In session")
+    ADJOURNED = "adjourned", _("Adjourned")
+    CERTIFIED = "certified", _("Minutes certified")
 
 
 class Meeting(models.Model):
@@ -181,20 +183,20 @@ class Attendance(models.Model):
 
 
 class AgendaItemKind(models.TextChoices):
-    APPLICATION = "application", "One application"
-    SLATE = "slate", "A slate of applications"
+    APPLICATION = "application", _("One application")
+    SLATE = "slate", _("A slate of applications")
 
 
 class VoteStatus(models.TextChoices):
-    PENDING = "pending", "Not yet voted"
-    OPEN = "open", "Vote open"
-    CLOSED = "closed", "Vote closed"
+    PENDING = "pending", _("Not yet voted")
+    OPEN = "open", _("Vote open")
+    CLOSED = "closed", _("Vote closed")
 
 
 class VoteOutcome(models.TextChoices):
-    NONE = "", "Not decided"
-    PASSED = "passed", "Passed"
-    FAILED = "failed", "Failed"
+    NONE = "", _("Not decided")
+    PASSED = "passed", pgettext_lazy("vote outcome", "Passed")
+    FAILED = "failed", pgettext_lazy("vote outcome", "Failed")
 
 
 class AgendaItem(models.Model):
@@ -291,9 +293,9 @@ class Recusal(models.Model):
 
 
 class BallotChoice(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    ABSTAIN = "abstain", "Abstain"
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    ABSTAIN = "abstain", _("Abstain")
 
 
 class Ballot(models.Model):
@@ -314,8 +316,8 @@ class Ballot(models.Model):
 
 
 class DecisionOutcome(models.TextChoices):
-    APPROVED = "approved", "Approved"
-    DECLINED = "declined", "Declined"
+    APPROVED = "approved", pgettext_lazy("application status", "Approved")
+    DECLINED = "declined", _("Declined")
 
 
 class Decision(models.Model):

@@ -8,16 +8,17 @@ from typing import ClassVar, Self
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
 from ._common import _choices
 
 
 class OpportunityStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"
-    DECIDED = "decided", "Decided"
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    DECIDED = "decided", _("Decided")
 
 
 class FundingOpportunity(models.Model):

@@ -8,6 +8,8 @@ from typing import ClassVar, Self
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from djmoney.models.fields import MoneyField
 
 from ._common import _choices
@@ -176,19 +178,21 @@ class ReportMetric(models.Model):
         return f"{self.code}: {self.actual} of {self.target}"
 
 
-class Dimension(models.TextChoices):
-    COUNTY = "county", "County"
-    RACE_ETHNICITY = "race_ethnicity", "Race/ethnicity (self-reported)"
-    LANGUAGE = "language", "Preferred language"
-    AGE_BAND = "age_band", "Age band"
-    GENDER_IDENTITY = "gender_identity", "Gender identity"
+#: The dimension of people served by county (FIPS codes); every other dimension is one of the
+#: equity taxonomy in force (``community.EquityDimension``), checked by ``report_save_draft``.
+COUNTY_DIMENSION = "county"
 
 
 class PeopleServed(models.Model):
-    """People served in one category of one demographic dimension (``not_reported`` is a category)."""
+    """People served in one category of one demographic dimension.
+
+    ``dimension`` is ``county`` or the code of a dimension of the equity taxonomy in force on the
+    report's period end (``community.selectors.taxonomy_in_force``); ``category`` is a county FIPS
+    code or a category code of that dimension ("not_reported" and "declined" are categories).
+    """
 
     report = models.ForeignKey(GranteeReport, on_delete=models.CASCADE, related_name="people")
-    dimension = models.CharField(max_length=16, choices=Dimension.choices)
+    dimension = models.CharField(max_length=40)
     category = models.CharField(max_length=64)
     count = models.PositiveIntegerField()
 
@@ -197,7 +201,7 @@ class PeopleServed(models.Model):
         verbose_name_plural = "people served"
         constraints = [
             models.UniqueConstraint(fields=["report", "dimension", "category"], name="people_served_unique_cell"),
-            models.CheckConstraint(condition=Q(dimension__in=_choices(Dimension)), name="people_served_dimension_valid"),
+            models.CheckConstraint(condition=~Q(dimension="") & ~Q(category=""), name="people_served_cell_named"),
             # People are counted, never subtracted.
             models.CheckConstraint(condition=Q(count__gte=0), name="people_served_count_not_negative"),
         ]
@@ -207,9 +211,9 @@ class PeopleServed(models.Model):
 
 
 class ReportEventKind(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted"
-    RETURNED = "returned", "Returned for revision"
-    ACCEPTED = "accepted", "Accepted"
+    SUBMITTED = "submitted", pgettext_lazy("grantee report status", "Submitted")
+    RETURNED = "returned", _("Returned for revision")
+    ACCEPTED = "accepted", _("Accepted")
 
 
 class ReportEvent(models.Model):
@@ -268,9 +272,9 @@ class ReminderPolicy(models.Model):
 
 
 class AmendmentKind(models.TextChoices):
-    REALLOCATION = "reallocation", "Budget reallocation between lines"
-    EXTENSION = "extension", "No-cost extension of the period"
-    AMOUNT = "amount", "Change of the award amount"
+    REALLOCATION = "reallocation", _("Budget reallocation between lines")
+    EXTENSION = "extension", _("No-cost extension of the period")
+    AMOUNT = "amount", _("Change of the award amount")
 
 
 class Amendment(models.Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from ._common import _choices
 from .applications import (
@@ -17,15 +18,15 @@ from .opportunities import (
 
 
 class AssignmentStatus(models.TextChoices):
-    ASSIGNED = "assigned", "Assigned"
-    SUBMITTED = "submitted", "Scores submitted"
-    CONFLICTED = "conflicted", "Conflict of interest"
+    ASSIGNED = "assigned", _("Assigned")
+    SUBMITTED = "submitted", _("Scores submitted")
+    CONFLICTED = "conflicted", _("Conflict of interest")
 
 
 class ConflictSource(models.TextChoices):
-    NONE = "", "None"
-    AFFILIATION = "affiliation", "Recorded affiliation with the applicant"
-    DECLARED = "declared", "Declared by the reviewer"
+    NONE = "", _("None")
+    AFFILIATION = "affiliation", _("Recorded affiliation with the applicant")
+    DECLARED = "declared", _("Declared by the reviewer")
 
 
 class ReviewAssignment(models.Model):

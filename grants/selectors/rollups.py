@@ -36,11 +36,11 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 
 from money import split_largest_remainder
 from organizations.models import County, Organization
-from wellness_fund.models import AccountRole, LedgerLeg, WellnessFund
+from wellness_fund.models import Account, AccountRole, LedgerLeg, WellnessFund
 from wellness_fund.selectors.balances import SIGNED
 
 from ..models import Award, PeopleServed, ReportExpenditure, ReportKind, ReportStatus
@@ -48,6 +48,9 @@ from ..models import Award, PeopleServed, ReportExpenditure, ReportKind, ReportS
 ZERO = Decimal("0.00")
 FIGURES = ("awarded", "disbursed", "spent", "returned")
 DIMENSIONS = ("county", "race_ethnicity", "language", "age_band", "gender_identity")
+#: Output key of a stored dimension whose code differs (the equity taxonomy's ``race`` is shown
+#: under the rollups' ``race_ethnicity``); stored dimensions not in ``DIMENSIONS`` are left out here.
+SHOWN_AS = {"race": "race_ethnicity"}
 OTHER = "other"
 
 Suppressor = Callable[[Sequence[tuple[str, int]]], list[dict[str, Any]]]
@@ -136,8 +139,11 @@ def _people(figs: Iterable[dict[str, Any]], county_names: dict[str, str],
     for fig in figs:
         total += fig["total_served"]
         for dimension, counts in fig["people"].items():
+            key = SHOWN_AS.get(dimension, dimension)
+            if key not in cells:
+                continue
             for category, n in counts.items():
-                cells[dimension][category] += n
+                cells[key][category] += n
     out: dict[str, Any] = {"total": total}
     for dimension in DIMENSIONS:
         rows = sorted(((_label(dimension, c, county_names), n) for c, n in cells[dimension].items()),
@@ -268,40 +274,57 @@ def plan_outcomes(*, plan: Organization, fund_ids: Iterable[int], suppressor: Su
     Awards counted: those of the given funds in restrictions that received the plan's
     contributions. ``outcomes``: per award, the metrics of its accepted final report (else
     its latest accepted progress report). ``people_served``: accepted final reports only
-    (each person once), by county, race/ethnicity and language, passed through
-    ``suppressor``. Queries (constant): restrictions, awards, ledger, expenditures,
-    people, metrics, county names; one when the plan paid into no fund.
+    (each person once), by county, race/ethnicity and language, summed in SQL and passed
+    through ``suppressor``. Queries (constant): restrictions, metrics (with their award and
+    grantee), people, county names; one when the plan paid into no fund.
     """
     empty = {"outcomes": [], "people_served": {"total": 0, "by_county": [], "by_race_ethnicity": [],
                                                "by_language": []}}
     ids = list(fund_ids)
     restrictions = set(
-        LedgerLeg.objects.filter(fund_id__in=ids, account__role=AccountRole.CONTRIBUTIONS,
-                                 account__funding_source__contributor=plan)
-        .values_list("account__restriction_id", flat=True).distinct()) if ids else set()
+        Account.objects.filter(fund_id__in=ids, role=AccountRole.CONTRIBUTIONS, funding_source__contributor=plan)
+        .filter(Exists(LedgerLeg.objects.filter(account=OuterRef("pk")))).order_by()
+        .values_list("restriction_id", flat=True)) if ids else set()
     if not restrictions:
         return empty
     from ..models import ReportMetric
 
-    awards = list(Award.objects.filter(fund_id__in=ids, restriction_id__in=restrictions)
-                  .select_related("grantee").order_by("committed_on", "id"))
-    figs = award_figures(awards=awards)
+    awards = Award.objects.filter(fund_id__in=ids, restriction_id__in=restrictions).values("pk")
     chosen: dict[int, tuple[int, int]] = {}
-    rows: dict[int, list[ReportMetric]] = defaultdict(list)
-    for m in (ReportMetric.objects.filter(report__schedule__award__in=awards,
-                                          report__schedule__status=ReportStatus.ACCEPTED)
-              .select_related("report__schedule").order_by("report__schedule__number", "code")):
-        schedule = m.report.schedule
-        rank = (1 if schedule.kind == ReportKind.FINAL else 0, schedule.number)
-        if schedule.award_id not in chosen or rank > chosen[schedule.award_id]:
-            chosen[schedule.award_id] = rank
-            rows[schedule.award_id] = []
-        if chosen[schedule.award_id] == rank:
-            rows[schedule.award_id].append(m)
-    outcomes = [{"award": a.commitment_reference, "grantee": str(a.grantee), "measure": m.label,
-                 "target": m.target, "actual": m.actual, "unit": m.unit}
-                for a in awards for m in rows.get(a.pk, [])]
-    people = _people(figs.values(), _county_names(), suppressor)
+    rows: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    names: dict[int, tuple[dt.date, str, str]] = {}
+    for (award_id, kind, number, label, target, actual, unit, committed_on, reference, display_name,
+         legal_name) in (
+            ReportMetric.objects.filter(report__schedule__award__in=awards,
+                                        report__schedule__status=ReportStatus.ACCEPTED)
+            .order_by("report__schedule__number", "code").values_list(
+                "report__schedule__award_id", "report__schedule__kind", "report__schedule__number", "label",
+                "target", "actual", "unit", "report__schedule__award__committed_on",
+                "report__schedule__award__commitment_reference", "report__schedule__award__grantee__display_name",
+                "report__schedule__award__grantee__legal_name")):
+        rank = (1 if kind == ReportKind.FINAL else 0, number)
+        if award_id not in chosen or rank > chosen[award_id]:
+            chosen[award_id] = rank
+            rows[award_id] = []
+            names[award_id] = (committed_on, reference, display_name or legal_name)
+        if chosen[award_id] == rank:
+            rows[award_id].append((label, target, actual, unit))
+    outcomes = [{"award": reference, "grantee": grantee, "measure": label, "target": target, "actual": actual,
+                 "unit": unit}
+                for award_id, (_, reference, grantee) in sorted(names.items(), key=lambda kv: (kv[1][0], kv[0]))
+                for label, target, actual, unit in rows[award_id]]
+    # The people of every award's accepted final report, summed per cell in SQL: the same cells
+    # and total (the county dimension) as adding up ``award_figures`` people award by award.
+    cells: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for dimension, category, n in (
+            PeopleServed.objects.filter(report__schedule__award__in=awards,
+                                        report__schedule__status=ReportStatus.ACCEPTED,
+                                        report__schedule__kind=ReportKind.FINAL)
+            .order_by().values("dimension", "category").annotate(n=Sum("count"))
+            .values_list("dimension", "category", "n")):
+        cells[dimension][category] += n
+    total = sum(cells["county"].values()) if "county" in cells else 0
+    people = _people([{"total_served": total, "people": cells}], _county_names(), suppressor)
     return {"outcomes": outcomes,
             "people_served": {"total": people["total"], "by_county": people["county"],
                               "by_race_ethnicity": people["race_ethnicity"], "by_language": people["language"]}}

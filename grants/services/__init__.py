@@ -30,6 +30,7 @@ from .opportunities import (
     opportunity_create,
     opportunity_mark_decided,
     opportunity_open,
+    opportunity_update,
 )
 from .reminders import digest_send, report_reminders_send
 from .reports import report_accept, report_return, report_save_draft, report_submit
@@ -68,6 +69,7 @@ __all__ = [
     "opportunity_create",
     "opportunity_mark_decided",
     "opportunity_open",
+    "opportunity_update",
     "recusal_declare",
     "report_plan",
     "review_declare_conflict",

@@ -24,6 +24,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.services import record, snapshot
 from money import parse_amount
@@ -267,23 +268,26 @@ def application_attach(
     """Attach a file to a draft: PDF, DOCX, XLSX, PNG or JPEG, checked by content, within the size limit."""
     require_cbo_staff(actor, application.applicant)
     if not label.strip():
-        raise error("label", "Say what the attachment is.")
+        raise error("label", gettext("Say what the attachment is."))
     limit = application.opportunity.attachment_max_bytes
     if len(content) == 0:
-        raise error("file", "The file is empty.")
+        raise error("file", gettext("The file is empty."))
     if len(content) > limit:
-        raise error("file", f"The file is {len(content)} bytes; the limit is {limit} bytes.")
+        raise error("file", gettext("The file is %(size)s bytes; the limit is %(limit)s bytes.")
+                    % {"size": len(content), "limit": limit})
     claimed = files.claimed_type(filename)
     if claimed is None:
-        raise error("file", f"{filename!r}: only PDF, DOCX, XLSX, PNG and JPEG files are accepted.")
+        raise error("file", gettext("%(name)s: only PDF, DOCX, XLSX, PNG and JPEG files are accepted.")
+                    % {"name": repr(filename)})
     actual = files.detect_type(content)
     if actual != claimed:
-        found = actual.upper() if actual else "not an accepted type"
-        raise error("file", f"{filename!r} claims to be {claimed.upper()} but its content is {found}.")
+        found = actual.upper() if actual else gettext("not an accepted type")
+        raise error("file", gettext("%(name)s claims to be %(claimed)s but its content is %(found)s.")
+                    % {"name": repr(filename), "claimed": claimed.upper(), "found": found})
     with transaction.atomic():
         current = locked(application)
         if current.status != ApplicationStatus.DRAFT:
-            raise error("status", "Attachments can only be added to a draft.")
+            raise error("status", gettext("Attachments can only be added to a draft."))
         attachment = Attachment(
             application=current, label=label.strip(), original_name=filename[:255], file_type=actual,
             size_bytes=len(content), sha256=hashlib.sha256(content).hexdigest(),

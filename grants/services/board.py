@@ -8,7 +8,11 @@ Rules (all figures come from the body's versioned ``VotingRule`` rows):
   (``organizations.selectors.affiliated_pairs``) is recused automatically
   when the item is put on the agenda and again when its vote opens (if a seat
   or affiliation changed in between); the recusal is recorded with its
-  reason. Any other member may recuse with a reason before voting.
+  reason. A seated member who declared a conflict of interest (or was found
+  affiliated) when reviewing an application on the item is recused the same
+  way, with the review's reason, and ``ballot_cast`` refuses their vote even
+  if the conflict was declared after the vote opened. Any other member may
+  recuse with a reason before voting.
 * **Quorum** is checked when the chair opens a vote: the voting members
   present and not recused must meet the quorum rule against its basis
   (e.g. more than half of the seated voting members not recused).
@@ -30,6 +34,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import record, record_create, snapshot
 from money import parse_amount
@@ -44,15 +49,18 @@ from ..models import (
     AgendaItemKind,
     Application,
     ApplicationStatus,
+    AssignmentStatus,
     Attendance,
     Ballot,
     BallotChoice,
+    ConflictSource,
     Decision,
     DecisionOutcome,
     GoverningBody,
     Meeting,
     MeetingStatus,
     Recusal,
+    ReviewAssignment,
     Seat,
     VoteOutcome,
     VoteStatus,
@@ -90,8 +98,27 @@ def _audit_org(meeting: Meeting) -> Organization:
     return meeting.body.ach
 
 
+def _review_conflicts(item: AgendaItem, member_ids: set[int], *,
+                      declared_only: bool = False) -> list[ReviewAssignment]:
+    """Review assignments of ``member_ids`` marked conflicted on an application of ``item``
+    (``declared_only``: those the reviewer declared, not found from an affiliation)."""
+    qs = ReviewAssignment.objects.filter(
+        application__agenda_entries__item=item, reviewer_id__in=member_ids, status=AssignmentStatus.CONFLICTED)
+    if declared_only:
+        qs = qs.filter(conflict_source=ConflictSource.DECLARED)
+    return list(qs.select_related("application").order_by("reviewer_id", "pk"))
+
+
+def _conflict_reason(conflict: ReviewAssignment) -> str:
+    """The recusal's reason for a conflict found at review, as the minutes record it (stored text,
+    in the language of the other recorded reasons)."""
+    return (f"Conflict of interest declared at review of “{conflict.application.project_title}”: "
+            f"{conflict.conflict_reason or '—'}")
+
+
 def _auto_recusals(*, actor: Actor, item: AgendaItem) -> list[Recusal]:
-    """Record a recusal for each seated member affiliated with an applicant on ``item`` (idempotent)."""
+    """Record a recusal for each seated member affiliated with an applicant on ``item``, or with a
+    conflict of interest recorded when reviewing one of its applications (idempotent)."""
     meeting = item.meeting
     seat_members = {s.member_id: s for s in seats_on(meeting.body, _meeting_day(meeting))}
     applicants = {e.application.applicant_id: e.application.applicant for e in
@@ -108,6 +135,17 @@ def _auto_recusals(*, actor: Actor, item: AgendaItem) -> list[Recusal]:
         )
         existing.add(member_id)
         record_create(actor=actor, action="grants.board.recuse_automatic", obj=recusal,
+                      organization=_audit_org(meeting))
+        created.append(recusal)
+    for conflict in _review_conflicts(item, set(seat_members)):
+        if conflict.reviewer_id in existing:
+            continue
+        recusal = Recusal.objects.create(
+            item=item, member_id=conflict.reviewer_id, automatic=True,
+            reason=_conflict_reason(conflict)[:500],
+        )
+        existing.add(conflict.reviewer_id)
+        record_create(actor=actor, action="grants.board.recuse_review_conflict", obj=recusal,
                       organization=_audit_org(meeting))
         created.append(recusal)
     return created
@@ -343,6 +381,11 @@ def ballot_cast(*, actor: Actor, item: AgendaItem, choice: str) -> Ballot:
             raise error("vote_status", "The vote on this item is not open.")
         voting, recused, eligible = _eligible_present(current)
         member_id = member.pk
+        conflicts = _review_conflicts(current, {member_id}, declared_only=True)
+        if conflicts:
+            raise error("member", _("You declared a conflict of interest when reviewing “%(title)s”, which is on "
+                                    "this item: you cannot vote on it.")
+                        % {"title": conflicts[0].application.project_title})
         if member_id in recused:
             raise error("member", "You are recused from this item and cannot vote.")
         if member_id not in voting:

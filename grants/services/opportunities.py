@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import record, snapshot
 from money import parse_amount
@@ -93,6 +94,30 @@ def _rubric(specs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _checked(*, fund: WellnessFund, restriction: Restriction, total_budget: Decimal | str,
+             award_min: Decimal | str, award_max: Decimal | str, opens_at: dt.datetime, closes_at: dt.datetime,
+             time_zone: str, domains: Iterable[str], eligibility_questions: Sequence[Mapping[str, Any]],
+             rubric: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The checks a new or edited call passes before anything is written (``ValidationError``)."""
+    if restriction.fund_id != fund.pk:
+        raise error("restriction", f"Restriction {restriction} does not belong to fund {fund.code}.")
+    if time_zone not in zoneinfo.available_timezones():
+        raise error("time_zone", f"{time_zone!r} is not a known time zone.")
+    budget = parse_amount(total_budget, field="total_budget")
+    low = parse_amount(award_min, field="award_min")
+    high = parse_amount(award_max, field="award_max")
+    if low > high:
+        raise error("award_min", "The smallest award must not exceed the largest.")
+    if high > budget:
+        raise error("award_max", "The largest award must not exceed the total budget.")
+    _aware(opens_at, "opens_at")
+    _aware(closes_at, "closes_at")
+    if closes_at <= opens_at:
+        raise error("closes_at", "The close date-time must come after the open date-time.")
+    return {"budget": budget, "low": low, "high": high, "domains": validate_domains(domains),
+            "questions": _questions(eligibility_questions), "criteria": _rubric(rubric)}
+
+
 def opportunity_create(
     *,
     actor: Actor,
@@ -121,24 +146,11 @@ def opportunity_create(
     "metrics", "demographics"}.
     """
     require_fund_admin(actor, fund.ach)
-    if restriction.fund_id != fund.pk:
-        raise error("restriction", f"Restriction {restriction} does not belong to fund {fund.code}.")
-    if time_zone not in zoneinfo.available_timezones():
-        raise error("time_zone", f"{time_zone!r} is not a known time zone.")
-    budget = parse_amount(total_budget, field="total_budget")
-    low = parse_amount(award_min, field="award_min")
-    high = parse_amount(award_max, field="award_max")
-    if low > high:
-        raise error("award_min", "The smallest award must not exceed the largest.")
-    if high > budget:
-        raise error("award_max", "The largest award must not exceed the total budget.")
-    _aware(opens_at, "opens_at")
-    _aware(closes_at, "closes_at")
-    if closes_at <= opens_at:
-        raise error("closes_at", "The close date-time must come after the open date-time.")
-    domain_list = validate_domains(domains)
-    questions = _questions(eligibility_questions)
-    criteria = _rubric(rubric)
+    checked = _checked(fund=fund, restriction=restriction, total_budget=total_budget, award_min=award_min,
+                       award_max=award_max, opens_at=opens_at, closes_at=closes_at, time_zone=time_zone,
+                       domains=domains, eligibility_questions=eligibility_questions, rubric=rubric)
+    budget, low, high = checked["budget"], checked["low"], checked["high"]
+    domain_list, questions, criteria = checked["domains"], checked["questions"], checked["criteria"]
     reporting = dict(reporting or {})
     county_list = list(counties)
     with transaction.atomic():
@@ -175,6 +187,75 @@ def opportunity_create(
         record(actor=actor, action="grants.opportunity.create", obj=opportunity, after=after,
                organization=fund.ach)
     return opportunity
+
+
+def opportunity_update(
+    *,
+    actor: Actor,
+    opportunity: FundingOpportunity,
+    restriction: Restriction,
+    title: str,
+    total_budget: Decimal | str,
+    award_min: Decimal | str,
+    award_max: Decimal | str,
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+    rubric: Sequence[Mapping[str, Any]],
+    description: str = "",
+    counties: Iterable[County] = (),
+    domains: Iterable[str] = (),
+    eligibility_questions: Sequence[Mapping[str, Any]] = (),
+    reporting: Mapping[str, Any] | None = None,
+) -> FundingOpportunity:
+    """Change a draft call: every part given replaces what was saved (questions, rubric and
+    reporting template included). Refused once the call is open: applicants rely on it."""
+    fund = opportunity.fund
+    require_fund_admin(actor, fund.ach)
+    checked = _checked(fund=fund, restriction=restriction, total_budget=total_budget, award_min=award_min,
+                       award_max=award_max, opens_at=opens_at, closes_at=closes_at, time_zone=opportunity.time_zone,
+                       domains=domains, eligibility_questions=eligibility_questions, rubric=rubric)
+    reporting = dict(reporting or {})
+    county_list = list(counties)
+    with transaction.atomic():
+        current = locked(opportunity)
+        if current.status != OpportunityStatus.DRAFT:
+            raise error("status", _("The call is %(status)s: only a draft call can be edited.")
+                        % {"status": _(current.get_status_display()).lower()})
+        template = ReportingTemplate.objects.get(opportunity=current)
+        before = snapshot(current) | {
+            "counties": sorted(current.counties.values_list("fips", flat=True)),
+            "eligibility_questions": list(current.eligibility_questions.order_by("number").values(
+                "number", "text", "answer_choices", "disqualifying_answers")),
+            "rubric": list(current.rubric.order_by("number").values(
+                "number", "name", "description", "weight", "scale_min", "scale_max")),
+            "reporting": snapshot(template),
+        }
+        current.restriction, current.title, current.description = restriction, title, description
+        current.total_budget, current.award_min, current.award_max = (checked["budget"], checked["low"],
+                                                                      checked["high"])
+        current.opens_at, current.closes_at, current.domains = opens_at, closes_at, checked["domains"]
+        current.full_clean()
+        current.save()
+        current.counties.set(county_list)
+        current.eligibility_questions.all().delete()
+        EligibilityQuestion.objects.bulk_create(
+            [EligibilityQuestion(opportunity=current, **q) for q in checked["questions"]])
+        current.rubric.all().delete()
+        RubricCriterion.objects.bulk_create([RubricCriterion(opportunity=current, **c) for c in checked["criteria"]])
+        template.frequency_months = int(reporting.get("frequency_months", template.frequency_months))
+        template.metrics = list(reporting.get("metrics", template.metrics))
+        template.demographics = list(reporting.get("demographics", template.demographics))
+        template.full_clean(exclude=["opportunity"])
+        template.save()
+        after = snapshot(current) | {
+            "counties": sorted(c.fips for c in county_list),
+            "eligibility_questions": checked["questions"],
+            "rubric": checked["criteria"],
+            "reporting": snapshot(template),
+        }
+        record(actor=actor, action="grants.opportunity.update", obj=current, before=before, after=after,
+               organization=fund.ach)
+    return current
 
 
 def _transition(*, actor: Actor, opportunity: FundingOpportunity, target: str, action: str) -> FundingOpportunity:
@@ -226,5 +307,6 @@ __all__ = [
     "opportunity_create",
     "opportunity_mark_decided",
     "opportunity_open",
+    "opportunity_update",
     "validate_domains",
 ]

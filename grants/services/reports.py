@@ -14,10 +14,15 @@ Rules:
   across reports: the final report records what was spent since the last progress
   report, while its people served cover the whole award period (each person once). Spending above a line
   needs a budget amendment first (``grants.services.amendments``).
-* Submission validates: the narrative, the total served, every dimension of
-  ``DIMENSIONS`` present and adding up exactly to the total ("not_reported" is a
-  category of its own; a person reporting more than one race is counted once, in
-  ``multiracial``), and an actual for every metric the template asks for.
+* People served are counted by county and by every dimension of the equity taxonomy in
+  force on the report's period end (``community.EquityTaxonomy``: race, detailed ethnicity,
+  language, disability, sexual orientation, gender identity, sex, age band); a category
+  outside that taxonomy is refused and nothing is written. "not_reported" (nothing was
+  collected) and "declined" (the person chose not to answer) are categories of their own.
+* Submission validates: the narrative, the total served, every dimension present and adding
+  up to the total (exactly; at least the total where one person may be in several categories,
+  as for race under the 2024 federal standard), and an actual for every metric the template
+  asks for (``submission_errors``, by field).
 * The fund administrator accepts or returns the report with comments; a returned
   report is edited and submitted again. Every submission and review is a
   ``ReportEvent`` (submissions keep a frozen copy), so the history stays.
@@ -25,17 +30,21 @@ Rules:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from audit.services import record, snapshot
-from money import parse_amount
+from community.selectors import taxonomy_in_force
+from money import format_usd, parse_amount
 from notifications.models import InboxKind
 from notifications.services import inbox_notify, members
 from organizations.actors import Actor
@@ -43,8 +52,8 @@ from organizations.models import County, Role
 
 from .. import states
 from ..models import (
+    COUNTY_DIMENSION,
     AwardStatus,
-    Dimension,
     GranteeReport,
     PeopleServed,
     ReportEvent,
@@ -58,20 +67,6 @@ from ._common import error, locked, require_cbo_staff, require_fund_admin, user_
 
 ZERO = Decimal("0.00")
 NOT_REPORTED = "not_reported"
-
-#: Categories of each dimension (county: a 5-digit FIPS code of a known county, or not_reported).
-CATEGORIES: Mapping[str, tuple[str, ...]] = {
-    Dimension.RACE_ETHNICITY: (
-        "american_indian_alaska_native", "asian", "black_african_american", "hispanic_latino",
-        "middle_eastern_north_african", "native_hawaiian_pacific_islander", "white", "multiracial",
-        "another_race", NOT_REPORTED),
-    Dimension.LANGUAGE: (
-        "english", "spanish", "mixteco", "tagalog", "vietnamese", "chinese", "korean", "punjabi", "arabic",
-        "another_language", NOT_REPORTED),
-    Dimension.AGE_BAND: ("0-5", "6-17", "18-24", "25-44", "45-64", "65+", NOT_REPORTED),
-    Dimension.GENDER_IDENTITY: ("woman", "man", "nonbinary", "another_identity", NOT_REPORTED),
-}
-DIMENSIONS: tuple[str, ...] = tuple(d.value for d in Dimension)
 EDITABLE = (ReportStatus.DUE, ReportStatus.RETURNED)
 
 
@@ -94,26 +89,31 @@ def count_value(value: Any, *, field: str) -> int:
     return number
 
 
-def _people_rows(people: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, str, int]]:
+def _people_rows(people: Mapping[str, Mapping[str, Any]], *, on: dt.date) -> list[tuple[str, str, int]]:
+    """The cells to store, each category checked against the equity taxonomy in force ``on``
+    (``community.selectors``); counties are FIPS codes of known counties, or ``not_reported``."""
     rows: list[tuple[str, str, int]] = []
     fips_wanted: set[str] = set()
+    taxonomy = taxonomy_in_force(on)
+    dimensions = {d.code: d for d in taxonomy.dimensions.all()}
     for dimension, cells in people.items():
-        if dimension not in DIMENSIONS:
-            raise error("people", f"{dimension!r} is not a demographic dimension ({', '.join(DIMENSIONS)}).")
+        if dimension != COUNTY_DIMENSION and dimension not in dimensions:
+            raise error("people", _("“%(d)s” is not a dimension of %(t)s.") % {"d": dimension, "t": taxonomy})
         for category, raw in cells.items():
             n = count_value(raw, field="people")
-            if dimension == Dimension.COUNTY:
+            if dimension == COUNTY_DIMENSION:
                 if category != NOT_REPORTED:
                     fips_wanted.add(category)
-            elif category not in CATEGORIES[dimension]:
-                raise error("people", f"{category!r} is not a category of {dimension} "
-                                      f"({', '.join(CATEGORIES[dimension])}).")
+            elif not any(c.code == category for c in dimensions[dimension].categories.all()):
+                raise error("people", _("“%(c)s” is not a category of %(d)s in %(t)s, in force on %(day)s.")
+                            % {"c": category, "d": dimensions[dimension].name, "t": taxonomy,
+                               "day": formats.date_format(on)})
             rows.append((dimension, category, n))
     if fips_wanted:
         known = set(County.objects.filter(fips__in=fips_wanted).values_list("fips", flat=True))
         unknown = sorted(fips_wanted - known)
         if unknown:
-            raise error("people", f"County {unknown[0]!r} is not a known county FIPS code.")
+            raise error("people", _("County %(c)s is not a known county code.") % {"c": unknown[0]})
     return rows
 
 
@@ -156,7 +156,7 @@ def report_save_draft(
     _check_editable(actor, schedule)
     award = schedule.award
     total = None if total_served is None else count_value(total_served, field="total_served")
-    people_rows = _people_rows(people) if people is not None else None
+    people_rows = _people_rows(people, on=schedule.period_end) if people is not None else None
     lines = {ln.number: ln for ln in award.budget_lines.all()}
     spend: dict[int, Decimal] | None = None
     if expenditures is not None:
@@ -189,9 +189,12 @@ def report_save_draft(
                 line = lines[number]
                 to_date = earlier.get(line.pk, ZERO) + value
                 if to_date > line.amount.amount:
-                    raise error("expenditures", f"Line {number} ({line.description}): {to_date} spent to date is "
-                                                f"more than its budget of {line.amount.amount}; amend the "
-                                                "budget first.")
+                    # ``params["line"]`` lets a page show the message beside that line's field.
+                    raise ValidationError({"expenditures": ValidationError(
+                        _("Line %(line)s (%(description)s): %(to_date)s spent to date is more than its budget of "
+                          "%(budget)s; amend the budget first."), code="over_budget",
+                        params={"line": number, "description": line.description, "to_date": format_usd(to_date),
+                                "budget": format_usd(line.amount.amount)})})
         fields = ["progress", "successes", "challenges", "total_served"]
         before = snapshot(report, fields) | {"parts": _parts(report)} if not created else None
         for name, text in (("progress", progress), ("successes", successes), ("challenges", challenges)):
@@ -233,28 +236,50 @@ def _parts(report: GranteeReport) -> dict[str, Any]:
     }
 
 
-def submission_errors(report: GranteeReport) -> list[str]:
-    """Why ``report`` cannot be submitted yet (empty when it can)."""
-    problems: list[str] = []
+def submission_errors(report: GranteeReport) -> dict[str, list[str]]:
+    """Why ``report`` cannot be submitted yet, by field (empty when it can).
+
+    Keys: ``progress``, ``total_served``, ``people__<dimension>`` (``county`` and every
+    dimension of the equity taxonomy in force on the period end) and ``metric_<code>``. A
+    dimension where one person may be in several categories (``multiple``, e.g. race) adds up
+    to at least the people served; any other adds up to exactly that number.
+    """
+    problems: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        problems.setdefault(field, []).append(message)
+
     if not report.progress.strip():
-        problems.append("progress: describe progress toward the objectives.")
+        add("progress", _("Describe progress toward the objectives."))
     if report.total_served is None:
-        problems.append("total_served: give the number of people served.")
+        add("total_served", _("Give the number of people served."))
     sums: dict[str, int] = {}
     for p in report.people.all():
         sums[p.dimension] = sums.get(p.dimension, 0) + p.count
-    for dimension in DIMENSIONS:
-        label = Dimension(dimension).label
-        if dimension not in sums:
-            problems.append(f"people: give people served by {label.lower()} (use not_reported where unknown).")
-        elif report.total_served is not None and sums[dimension] != report.total_served:
-            problems.append(f"people: the {label.lower()} breakdown adds up to {sums[dimension]}, "
-                            f"not the {report.total_served} served.")
+    wanted: list[tuple[str, str, bool]] = [(COUNTY_DIMENSION, _("County"), False)]
+    try:
+        taxonomy = taxonomy_in_force(report.schedule.period_end)
+    except ValidationError as exc:
+        add("people", " ".join(exc.messages))
+    else:
+        wanted += [(d.code, _(d.name), d.multiple) for d in taxonomy.dimensions.all()]
+    total = report.total_served
+    for code, name, multiple in wanted:
+        field = f"people__{code}"
+        if code not in sums:
+            add(field, _("%(d)s: give the people served in each category (use “Not reported” where the answer "
+                         "was not collected).") % {"d": name})
+        elif total is not None and multiple and sums[code] < total:
+            add(field, _("%(d)s: the breakdown adds up to %(sum)d, fewer than the %(total)d served; count each "
+                         "person at least once.") % {"d": name, "sum": sums[code], "total": total})
+        elif total is not None and not multiple and sums[code] != total:
+            add(field, _("%(d)s: the breakdown adds up to %(sum)d, not the %(total)d served.")
+                % {"d": name, "sum": sums[code], "total": total})
     template = report.schedule.award.application.opportunity.reporting_template
     actuals = {m.code: m.actual for m in report.metrics.all()}
     for m in template.metrics:
         if actuals.get(m["code"]) is None:
-            problems.append(f"metrics: give the actual for {m.get('label', m['code'])}.")
+            add(f"metric_{m['code']}", _("Give the actual for %(m)s.") % {"m": m.get("label", m["code"])})
     return problems
 
 
@@ -269,7 +294,7 @@ def report_submit(*, actor: Actor, schedule: ReportSchedule) -> ReportSchedule:
             raise error("report", "Nothing has been written yet: save the report first.")
         problems = submission_errors(report)
         if problems:
-            raise error("report", " ".join(problems))
+            raise ValidationError(problems)
         now = timezone.now()
         before = snapshot(current, ["status"])
         current.status = ReportStatus.SUBMITTED

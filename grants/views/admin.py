@@ -228,23 +228,71 @@ def pipeline(request: AuthenticatedRequest, code: str) -> HttpResponse:
                                                     "title": _("Pipeline")})
 
 
+def _rows_edit(request: AuthenticatedRequest, fund: WellnessFund) -> OpportunityForm | None:
+    """The form again with a rubric row added or removed (nothing saved), when a row button was pressed."""
+    add = "add_row" in request.POST
+    remove = request.POST.get("remove_row")
+    if not add and remove is None:
+        return None
+    number = int(remove) if remove is not None and remove.isdigit() else None
+    data, rows = OpportunityForm.rows_after(request.POST, add=add, remove=number)
+    form = OpportunityForm(data, fund=fund, rows=rows)
+    form.hold_rows()
+    return form
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def opportunity_create(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    """A new call for proposals of one fund (a draft, opened from its page)."""
+    """A new call for proposals of one fund (a draft, opened from its page). The rubric is rows
+    of fields; "Add a criterion" and "Remove" post the form back with one row more or fewer
+    (nothing saved), so the page works without JavaScript."""
     fund = access.get_object_or_404(request.user, "change", WellnessFund.objects.select_related("ach"), code=code)
     status = 200
     if request.method == "POST":
-        form = OpportunityForm(request.POST, fund=fund)
+        rows_form = _rows_edit(request, fund)
+        if rows_form is not None:
+            return render(request, "grants/opportunity_form.html", {"fund": fund, "form": rows_form})
+        form = OpportunityForm(request.POST, fund=fund, rows=OpportunityForm.rows_in(request.POST))
         if form.is_valid():
             def action() -> str:
                 opportunity = services.opportunity_create(actor=request.user, fund=fund, **form.service_values())
                 return reverse("grants:opportunity_detail", args=[opportunity.pk])
 
-            response = submit_form(request, form, action)
+            response = submit_form(request, form, action, general=True)
             if response is not None:
                 return response
         status = 400
     else:
         form = OpportunityForm(fund=fund)
     return render(request, "grants/opportunity_form.html", {"fund": fund, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opportunity_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Change a draft call (the service refuses once it is open); another ACH's call is a 404."""
+    opportunity = access.get_object_or_404(
+        request.user, "change", FundingOpportunity.objects.select_related("fund__ach", "reporting_template"), pk=pk)
+    fund = opportunity.fund
+    context: dict[str, Any] = {"fund": fund, "opportunity": opportunity,
+                               "status_label": _(opportunity.get_status_display()).lower()}
+    status = 200
+    if request.method == "POST":
+        rows_form = _rows_edit(request, fund)
+        if rows_form is not None:
+            return render(request, "grants/opportunity_form.html", context | {"form": rows_form})
+        form = OpportunityForm(request.POST, fund=fund, rows=OpportunityForm.rows_in(request.POST))
+        if form.is_valid():
+            def action() -> str:
+                services.opportunity_update(actor=request.user, opportunity=opportunity, **form.service_values())
+                return reverse("grants:opportunity_detail", args=[opportunity.pk])
+
+            response = submit_form(request, form, action, success=_("The draft call is saved."), general=True)
+            if response is not None:
+                return response
+        status = 400
+    else:
+        initial, rows = OpportunityForm.initial_for(opportunity)
+        form = OpportunityForm(initial=initial, fund=fund, rows=rows)
+    return render(request, "grants/opportunity_form.html", context | {"form": form}, status=status)

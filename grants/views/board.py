@@ -23,6 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations import access
 from organizations.models import User
+from reporting.document_pages import document_panel
+from reporting.models import ReportKind
 from web import tables
 from web.actions import submit_form
 from web.requests import AuthenticatedRequest
@@ -30,11 +32,13 @@ from web.requests import AuthenticatedRequest
 from .. import selectors, services
 from ..models import (
     AgendaItem,
+    Application,
     AssignmentStatus,
     Ballot,
     Meeting,
     MeetingStatus,
     ReviewAssignment,
+    SocialDriverDomain,
     VoteStatus,
 )
 from ..selectors.board import seats_on
@@ -81,6 +85,7 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "grants/meeting_detail.html", {
         "meeting": meeting, "minutes": minutes, "items": items,
         "is_chair": _is_chair(request.user, meeting), "action_form": ActionForm(),
+        "minutes_panel": document_panel(request, kind=ReportKind.MINUTES, subject=meeting),
     })
 
 
@@ -291,11 +296,29 @@ def review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             initial[f"score_{s.criterion.number}"] = str(s.score)
             initial[f"comment_{s.criterion.number}"] = s.comment
         form = ReviewForm(initial=initial, criteria=criteria)
-    return render(request, "grants/review_form.html", {
-        "application": application, "detail": selectors.application_detail(user=request.user, pk=pk),
+    return render(request, "grants/review_form.html", _review_context(request, application) | {
         "assignment": assignment, "form": form, "conflict_form": ConflictForm(),
         "saved": request.GET.get("saved") == "1",
     }, status=status)
+
+
+def _review_context(request: AuthenticatedRequest, application: Application) -> dict[str, Any]:
+    """The whole application as the reviewer reads it beside the rubric: its facts, period,
+    counties and domains in words, each eligibility question with the answer given, the budget
+    lines and the attachments (each a download the download route checks again)."""
+    answers = application.eligibility_answers or {}
+    domain_labels = dict(SocialDriverDomain.choices)
+    detail = selectors.application_detail(user=request.user, pk=application.pk)
+    return {
+        "application": application, "detail": detail,
+        "domains": [domain_labels.get(d, d) for d in detail["domains"]],
+        "questions": [{"number": q.number, "text": q.text,
+                       "answer": _(str(answers[str(q.number)]).capitalize()) if answers.get(str(q.number)) else "",
+                       "disqualifying": answers.get(str(q.number)) in q.disqualifying_answers}
+                      for q in application.opportunity.eligibility_questions.order_by("number")],
+        "attachments": list(access.scoped(request.user, "view", application.attachments.all()).order_by("id")),
+        "criteria": list(application.opportunity.rubric.order_by("number")),
+    }
 
 
 @login_required
@@ -317,8 +340,7 @@ def review_conflict(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if response is not None:
             return response
     criteria = list(application.opportunity.rubric.order_by("number"))
-    return render(request, "grants/review_form.html", {
-        "application": application, "detail": selectors.application_detail(user=request.user, pk=pk),
+    return render(request, "grants/review_form.html", _review_context(request, application) | {
         "assignment": assignment, "form": ReviewForm(criteria=criteria), "conflict_form": form,
     }, status=400)
 

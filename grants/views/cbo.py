@@ -31,7 +31,7 @@ from wellness_fund.models import WellnessFund
 from .. import selectors, services
 from ..models import Application, ApplicationStatus, Award, FundingOpportunity
 from ..services.applications import application_submission_errors
-from .forms import AcceptAwardForm, ActionForm, ApplicationFilter, ApplicationForm
+from .forms import AcceptAwardForm, ActionForm, ApplicationFilter, ApplicationForm, AttachmentForm
 
 #: Checklist headings for the fields the submission rules name (translated).
 CHECKLIST_LABELS = {
@@ -167,7 +167,8 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     detail = selectors.application_detail(user=request.user, pk=pk)
     application = selectors.application_get(user=request.user, pk=pk)
     is_applicant = access.has_role(request.user, application.applicant, Role.CBO_STAFF)
-    context: dict[str, Any] = {"detail": detail, "application": application, "is_applicant": is_applicant}
+    context: dict[str, Any] = {"detail": detail, "application": application, "is_applicant": is_applicant,
+                               "attachments": _attachments(request, application)}
     context["award"] = Award.objects.filter(application=application).first()
     if not is_applicant:
         from .admin import application_admin_context
@@ -219,10 +220,49 @@ def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         form = ApplicationForm(initial=ApplicationForm.initial_for(application), opportunity=opportunity)
         status = 200
     application.refresh_from_db()
+    return _edit_page(request, application, form, status=status)
+
+
+def _attachments(request: AuthenticatedRequest, application: Application) -> list[Any]:
+    """The application's attachments the user may download (the download route checks again)."""
+    return list(access.scoped(request.user, "view", application.attachments.all()).order_by("id"))
+
+
+def _edit_page(request: AuthenticatedRequest, application: Application, form: ApplicationForm, *,
+               attachment_form: AttachmentForm | None = None, status: int = 200) -> HttpResponse:
     return render(request, "grants/application_form.html", {
-        "application": application, "opportunity": opportunity, "form": form,
+        "application": application, "opportunity": application.opportunity, "form": form,
         "checklist": missing_before_submit(application), "saved": request.GET.get("saved") == "1",
+        "attachments": _attachments(request, application),
+        "attachment_form": attachment_form or AttachmentForm(),
     }, status=status)
+
+
+@login_required
+@require_POST
+def application_attach(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Attach a file to the draft (CBO staff of the applicant): the same service as the API, which
+    checks the type from the content and the size against the call's limit. A refusal shows
+    beside the field, with nothing stored."""
+    application = _application_for_applicant(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        def attach() -> str:
+            services.application_attach(
+                actor=request.user, application=application, label=form.cleaned_data["label"],
+                filename=form.cleaned_data["file"].name,
+                content=form.content(application.opportunity.attachment_max_bytes))
+            return reverse("grants:application_edit", args=[application.pk]) + "#attachments"
+
+        response = submit_form(request, form, attach, general=True, success=_("The file was attached."))
+        if response is not None:
+            return response
+    application.refresh_from_db()
+    if application.status != ApplicationStatus.DRAFT:
+        return render(request, "grants/form_problem.html", {
+            "form": form, "back": reverse("grants:application_detail", args=[application.pk])}, status=400)
+    initial = ApplicationForm(initial=ApplicationForm.initial_for(application), opportunity=application.opportunity)
+    return _edit_page(request, application, initial, attachment_form=form, status=400)
 
 
 @login_required

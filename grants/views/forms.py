@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
+from community.selectors import category_codes
 from organizations.models import County
 from web.forms import field_of
 from web.money import MoneyAmountField
@@ -22,6 +25,8 @@ from ..models import (
 
 #: How many budget rows the application form offers (empty rows are ignored).
 BUDGET_ROWS = 6
+#: The most criteria a call's rubric holds on the page.
+RUBRIC_MAX_ROWS = 20
 
 
 class DateInput(forms.DateInput):
@@ -286,7 +291,9 @@ def _lines(text: str) -> list[list[str]]:
 
 
 class OpportunityForm(OnceOnlyFormMixin, forms.Form):
-    """A new call for proposals. Rubric, questions and metrics are typed one per line, parts split by ``|``."""
+    """A new or draft call for proposals. The rubric is rows of fields (name, weight, highest
+    score; ``rows`` of them, added and removed with the page's buttons); questions and metrics
+    are typed one per line, parts split by ``|``."""
 
     restriction = forms.ChoiceField(label=_("Restriction the awards are paid from"))
     title = forms.CharField(label=_("Title"), max_length=255)
@@ -302,9 +309,6 @@ class OpportunityForm(OnceOnlyFormMixin, forms.Form):
                                               widget=forms.CheckboxSelectMultiple, required=False)
     domains = forms.MultipleChoiceField(label=_("Social-driver domains"), choices=SocialDriverDomain.choices,
                                         widget=forms.CheckboxSelectMultiple, required=False)
-    rubric = forms.CharField(
-        label=_("Scoring rubric"), widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One criterion per line: name | weight | highest score, e.g. Community need | 40 | 5"))
     questions = forms.CharField(
         label=_("Eligibility questions"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One yes/no question per line: question | disqualifying answer (yes, no or empty)"))
@@ -314,21 +318,104 @@ class OpportunityForm(OnceOnlyFormMixin, forms.Form):
     frequency_months = forms.IntegerField(label=_("Months between progress reports"), min_value=1, max_value=12,
                                           initial=6)
 
-    def __init__(self, *args: Any, fund: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, fund: Any, rows: int = 3, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fund = fund
+        self.rows = max(1, min(rows, RUBRIC_MAX_ROWS))
+        for n in range(1, self.rows + 1):
+            self.fields[f"criterion_{n}_name"] = forms.CharField(
+                label=_("Criterion %(n)s: name") % {"n": n}, max_length=255, required=False)
+            self.fields[f"criterion_{n}_weight"] = forms.DecimalField(
+                label=_("Criterion %(n)s: weight") % {"n": n}, required=False, min_value=Decimal("0.01"),
+                max_digits=6, decimal_places=2, localize=True,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "usa-input usa-input--small"}))
+            self.fields[f"criterion_{n}_max"] = forms.IntegerField(
+                label=_("Criterion %(n)s: highest score") % {"n": n}, required=False, min_value=1, max_value=100,
+                widget=forms.NumberInput(attrs={"class": "usa-input usa-input--small"}))
         field_of(self, "restriction", forms.ChoiceField).choices = [
             (str(r.pk), f"{r.name} ({r.code})") for r in fund.restrictions.order_by("code")]
         field_of(self, "counties", forms.ModelMultipleChoiceField).queryset = fund.counties.order_by("name")
 
-    def clean_rubric(self) -> list[dict[str, Any]]:
-        rows = []
-        for n, parts in enumerate(_lines(self.cleaned_data["rubric"]), start=1):
-            if len(parts) != 3 or not parts[2].isdigit():
-                raise forms.ValidationError(
-                    _("Line %(n)s: write name | weight | highest score.") % {"n": n})
-            rows.append({"name": parts[0], "weight": parts[1], "scale_min": 0, "scale_max": int(parts[2])})
-        return rows
+    def rubric_rows(self) -> list[tuple[int, list[forms.BoundField]]]:
+        return [(n, [self[f"criterion_{n}_{part}"] for part in ("name", "weight", "max")])
+                for n in range(1, self.rows + 1)]
+
+    def main_fields(self) -> list[forms.BoundField]:
+        """Every field but the rubric rows and the token, in the order declared."""
+        return [self[name] for name in self.fields if not name.startswith("criterion_") and name != "form_token"]
+
+    def clean(self) -> dict[str, Any]:
+        """Each rubric row filled in completely or left empty; at least one criterion."""
+        cleaned = super().clean() or {}
+        rubric = []
+        for n in range(1, self.rows + 1):
+            parts = {part: cleaned.get(f"criterion_{n}_{part}") for part in ("name", "weight", "max")}
+            typed = {part for part in parts if self.data.get(self.add_prefix(f"criterion_{n}_{part}"), "").strip()}
+            if not typed:
+                continue
+            for part in ("name", "weight", "max"):
+                if part not in typed:
+                    self.add_error(f"criterion_{n}_{part}", _("Fill in the whole row, or leave it empty."))
+            if all(parts[p] not in (None, "") for p in parts):
+                rubric.append({"name": parts["name"], "weight": parts["weight"], "scale_min": 0,
+                               "scale_max": parts["max"]})
+        if not rubric and not any(f.startswith("criterion_") for f in self.errors):
+            self.add_error("criterion_1_name", _("Give at least one criterion of the scoring rubric."))
+        cleaned["rubric"] = rubric
+        return cleaned
+
+    def hold_rows(self) -> None:
+        """Show the bound values without checking them (the page only added or removed a row)."""
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+
+    @classmethod
+    def rows_after(cls, data: Any, *, add: bool, remove: int | None) -> tuple[Any, int]:
+        """The posted values with one empty row added, or row ``remove`` taken out (later rows move up)."""
+        rows = cls.rows_in(data)
+        copy = data.copy()
+        if add:
+            return copy, min(rows + 1, RUBRIC_MAX_ROWS)
+        if remove is not None and 1 <= remove <= rows and rows > 1:
+            for n in range(remove, rows):
+                for part in ("name", "weight", "max"):
+                    copy[f"criterion_{n}_{part}"] = data.get(f"criterion_{n + 1}_{part}", "")
+            for part in ("name", "weight", "max"):
+                copy.pop(f"criterion_{rows}_{part}", None)
+            return copy, rows - 1
+        return copy, rows
+
+    @staticmethod
+    def rows_in(data: Any) -> int:
+        """How many rubric rows a post carries (at least one, at most ``RUBRIC_MAX_ROWS``)."""
+        try:
+            return max(1, min(int(data.get("rubric_rows", "3")), RUBRIC_MAX_ROWS))
+        except (TypeError, ValueError):
+            return 3
+
+    @classmethod
+    def initial_for(cls, opportunity: Any) -> tuple[dict[str, Any], int]:
+        """The form's values from a saved draft call, and how many rubric rows it needs."""
+        template = opportunity.reporting_template
+        initial: dict[str, Any] = {
+            "restriction": str(opportunity.restriction_id), "title": opportunity.title,
+            "description": opportunity.description, "total_budget": opportunity.total_budget.amount,
+            "award_min": opportunity.award_min.amount, "award_max": opportunity.award_max.amount,
+            "opens_at": opportunity.opens_at, "closes_at": opportunity.closes_at,
+            "counties": list(opportunity.counties.all()), "domains": list(opportunity.domains),
+            "questions": "\n".join(
+                f"{q.text} | {q.disqualifying_answers[0] if q.disqualifying_answers else ''}".rstrip(" |")
+                for q in opportunity.eligibility_questions.order_by("number")),
+            "metrics": "\n".join(f"{m['code']} | {m.get('label', '')} | {m.get('unit', '')}"
+                                 for m in template.metrics),
+            "frequency_months": template.frequency_months,
+        }
+        criteria = list(opportunity.rubric.order_by("number"))
+        for c in criteria:
+            initial[f"criterion_{c.number}_name"] = c.name
+            initial[f"criterion_{c.number}_weight"] = c.weight
+            initial[f"criterion_{c.number}_max"] = c.scale_max
+        return initial, max(len(criteria), 1)
 
     def clean_questions(self) -> list[dict[str, Any]]:
         rows = []
@@ -356,5 +443,23 @@ class OpportunityForm(OnceOnlyFormMixin, forms.Form):
             "closes_at": d["closes_at"], "counties": list(d["counties"]), "domains": list(d["domains"]),
             "rubric": d["rubric"], "eligibility_questions": d["questions"],
             "reporting": {"frequency_months": d["frequency_months"], "metrics": d["metrics"],
-                          "demographics": ["county", "race_ethnicity", "language", "age_band", "gender_identity"]},
+                          "demographics": ["county", *category_codes()]},
         }
+
+
+class AttachmentForm(OnceOnlyFormMixin, forms.Form):
+    """A file attached to a draft application. What the file may be (type from its content, size
+    within the call's limit, not empty) is decided by ``grants.services.application_attach``, the
+    same function the API calls; ``content`` reads at most one byte more than the limit, so a
+    file too large is refused without reading all of it."""
+
+    prefix = "attachment"
+    label = forms.CharField(label=_("What the file is"), max_length=255,
+                            help_text=_("For example: budget narrative, letter of support."))
+    file = forms.FileField(label=_("File"), help_text=_("PDF, Word (DOCX), Excel (XLSX), PNG or JPEG."))
+
+    def content(self, limit: int) -> bytes:
+        upload = self.cleaned_data["file"]
+        upload.seek(0)
+        data: bytes = upload.read(limit + 1)
+        return data

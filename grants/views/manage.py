@@ -23,6 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations import access
 from organizations.models import Membership, Role, User
+from reporting.document_pages import document_panel
+from reporting.models import ReportKind
 from web.actions import submit_form
 from web.forms import field_of
 from web.money import MoneyAmountField
@@ -243,7 +245,8 @@ def award_page_context(request: AuthenticatedRequest, award: Award, **forms_: An
     reports = selectors.reports_visible(user=request.user, award=award)
     for r in reports:
         r["status_label"] = choice_label(ReportStatus.choices, r["status"])
-    return ({"award": award, "detail": detail, "form": None, "reports": reports}
+    return ({"award": award, "detail": detail, "form": None, "reports": reports,
+             "letter": document_panel(request, kind=ReportKind.AWARD_LETTER, subject=award)}
             | award_admin_context(request, award) | award_manage_context(request, award, **forms_))
 
 

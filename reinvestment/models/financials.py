@@ -8,19 +8,21 @@ superseded, from any client.
 """
 
 import uuid
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from djmoney.models.fields import MoneyField
 
 
 class FinancialYearStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    LOCKED = "locked", "Locked"
-    SUPERSEDED = "superseded", "Superseded by an amendment"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", pgettext_lazy("financial year status", "Submitted")
+    LOCKED = "locked", _("Locked")
+    SUPERSEDED = "superseded", _("Superseded by an amendment")
 
 
 def financial_document_path(instance: "PlanFinancialYear", filename: str) -> str:
@@ -149,29 +151,63 @@ class PlanFinancialYear(models.Model):
         return self.status in (FinancialYearStatus.LOCKED, FinancialYearStatus.SUPERSEDED)
 
 
-class MemberMonth(models.Model):
-    """Enrollment of a plan in a county for one calendar month (count of member months).
+class MemberMonthQuerySet(models.QuerySet["MemberMonth"]):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list["MemberMonth"]:
+        objs = list(objs)
+        defaults: dict[int, Any] = {}
+        for obj in objs:
+            obj.fill_default_line(defaults)
+        return super().bulk_create(objs, *args, **kwargs)
 
-    ``month`` is always the first day of the month.
+
+class MemberMonth(models.Model):
+    """Enrollment of a plan in a county for one calendar month and line of business (member months).
+
+    ``month`` is always the first day of the month. A row written without a line of business
+    is for the plan's default line (its state's Medicaid line: Medi-Cal in California), so
+    figures of another line (commercial, Covered California, CalPERS) never merge into it.
     """
 
     plan = models.ForeignKey(
         "organizations.Organization", on_delete=models.PROTECT, related_name="member_months"
     )
+    line_of_business = models.ForeignKey(
+        "reinvestment.LineOfBusiness", on_delete=models.PROTECT, related_name="+",
+        help_text="The line of business the members are enrolled in (default: the plan's Medicaid line).",
+    )
     county = models.ForeignKey("organizations.County", on_delete=models.PROTECT, related_name="+")
     month = models.DateField(help_text="First day of the month.")
     member_months = models.PositiveIntegerField(validators=[MinValueValidator(0)])  # members x months
 
+    objects: ClassVar[MemberMonthQuerySet] = MemberMonthQuerySet.as_manager()  # type: ignore[assignment]
+
     class Meta:
         ordering = ["plan", "month", "county"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "county", "month"], name="member_month_unique"),
+            models.UniqueConstraint(fields=["plan", "line_of_business", "county", "month"],
+                                    name="member_month_unique_per_line"),
             models.CheckConstraint(condition=Q(member_months__gte=0), name="member_month_not_negative"),
             models.CheckConstraint(condition=Q(month__day=1), name="member_month_first_of_month"),
         ]
 
     def __str__(self) -> str:
         return f"{self.plan_id} {self.county_id} {self.month:%Y-%m}: {self.member_months}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.fill_default_line()
+        super().save(*args, **kwargs)
+
+    def fill_default_line(self, defaults: dict[int, Any] | None = None) -> None:
+        """Give a row written without a line of business the plan's default line (``defaults``:
+        plan id -> line already looked up)."""
+        if self.line_of_business_id is None:
+            from ..applicability import default_line_of_business
+
+            cache = {} if defaults is None else defaults
+            if self.plan_id not in cache:
+                cache[self.plan_id] = default_line_of_business(self.plan)
+            if cache[self.plan_id] is not None:
+                self.line_of_business = cache[self.plan_id]
 
 
 class CountyFinancial(models.Model):

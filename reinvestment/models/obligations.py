@@ -27,15 +27,17 @@ from typing import ClassVar, Self
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from djmoney.models.fields import MoneyField
 
 from .policies import PolicyBasis, SocialDriverDomain
 
 
 class ObligationStatus(models.TextChoices):
-    CURRENT = "current", "Current (recomputed when inputs change)"
-    FROZEN = "frozen", "Frozen (financial year locked)"
-    SUPERSEDED = "superseded", "Superseded by an amendment"
+    CURRENT = "current", _("Current (recomputed when inputs change)")
+    FROZEN = "frozen", _("Frozen (financial year locked)")
+    SUPERSEDED = "superseded", pgettext_lazy("obligation status", "Superseded by an amendment")
 
 
 class Obligation(models.Model):
@@ -124,9 +126,9 @@ class ObligationAllocation(models.Model):
 
 
 class CreditSource(models.TextChoices):
-    FUND_CONTRIBUTION = "fund_contribution", "Wellness fund contribution received"
-    DIRECT_INVESTMENT = "direct_investment", "Direct investment by the plan"
-    PURCHASER_PAYMENT = "purchaser_payment", "Premium-at-risk payment to the purchaser"
+    FUND_CONTRIBUTION = "fund_contribution", _("Wellness fund contribution received")
+    DIRECT_INVESTMENT = "direct_investment", _("Direct investment by the plan")
+    PURCHASER_PAYMENT = "purchaser_payment", _("Premium-at-risk payment to the purchaser")
 
 
 class ObligationCredit(models.Model):

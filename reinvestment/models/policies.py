@@ -39,38 +39,39 @@ from typing import ClassVar, Self
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
 
 class PolicyBasis(models.TextChoices):
-    NET_INCOME = "net_income", "Net income"
-    PRETAX_INCOME = "pretax_income", "Pre-tax profit"
-    MLR_SHORTFALL = "mlr_shortfall", "MLR shortfall"
-    PREMIUM_AT_RISK = "premium_at_risk", "Gross premium at risk for missed quality benchmarks"
+    NET_INCOME = "net_income", _("Net income")
+    PRETAX_INCOME = "pretax_income", _("Pre-tax profit")
+    MLR_SHORTFALL = "mlr_shortfall", _("MLR shortfall")
+    PREMIUM_AT_RISK = "premium_at_risk", _("Gross premium at risk for missed quality benchmarks")
 
 
 class AllocationBasis(models.TextChoices):
-    MEMBER_MONTHS = "member_months", "Member months"
-    REVENUE = "revenue", "Revenue share"
-    NET_INCOME = "net_income", "Net income share"
+    MEMBER_MONTHS = "member_months", _("Member months")
+    REVENUE = "revenue", _("Revenue share")
+    NET_INCOME = "net_income", _("Net income share")
 
 
 class ThresholdKind(models.TextChoices):
-    REVENUE_SHARE = "revenue_share", "Share of revenue"
-    AMOUNT = "amount", "Amount of money"
+    REVENUE_SHARE = "revenue_share", _("Share of revenue")
+    AMOUNT = "amount", _("Amount of money")
 
 
 class SocialDriverDomain(models.TextChoices):
     """Social-driver domains every investment is tagged with."""
 
-    ECONOMIC_STABILITY = "economic_stability", "Economic stability"
-    HOUSING = "housing", "Neighborhood and built environment: housing"
-    TRANSPORTATION = "transportation", "Neighborhood and built environment: transportation"
-    NEIGHBORHOOD = "neighborhood", "Neighborhood and built environment"
-    EDUCATION = "education", "Education"
-    FOOD = "food", "Food"
-    SOCIAL_COMMUNITY = "social_community", "Social and community context"
-    HEALTH_CARE = "health_care", "Health care access and quality"
+    ECONOMIC_STABILITY = "economic_stability", _("Economic stability")
+    HOUSING = "housing", _("Neighborhood and built environment: housing")
+    TRANSPORTATION = "transportation", _("Neighborhood and built environment: transportation")
+    NEIGHBORHOOD = "neighborhood", _("Neighborhood and built environment")
+    EDUCATION = "education", _("Education")
+    FOOD = "food", _("Food")
+    SOCIAL_COMMUNITY = "social_community", _("Social and community context")
+    HEALTH_CARE = "health_care", _("Health care access and quality")
 
 
 class ReinvestmentPolicy(models.Model):
@@ -300,13 +301,13 @@ class PolicyApplicability(models.Model):
 
 
 class PolicyTerm(models.TextChoices):
-    INCOME_YEARS = "income_years", "Income (or measurement) years covered"
-    RATES = "rates", "Basis, brackets and rates"
-    QUALITY_ADDON = "quality_addon", "Quality add-on rate"
-    QUALITY_MEASURES = "quality_measures", "Core quality measures"
-    MLR = "mlr", "MLR minimum, remittance and rebate"
-    WINDOW = "window", "Investment window"
-    EARMARKS = "earmarks", "Earmarks"
+    INCOME_YEARS = "income_years", _("Income (or measurement) years covered")
+    RATES = "rates", _("Basis, brackets and rates")
+    QUALITY_ADDON = "quality_addon", _("Quality add-on rate")
+    QUALITY_MEASURES = "quality_measures", _("Core quality measures")
+    MLR = "mlr", _("MLR minimum, remittance and rebate")
+    WINDOW = "window", _("Investment window")
+    EARMARKS = "earmarks", _("Earmarks")
 
 
 class PolicyTermSource(models.Model):

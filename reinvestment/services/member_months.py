@@ -1,11 +1,16 @@
 """Member months by county and month, imported from CSV: all rows or none.
 
-CSV columns (header required): ``plan, county, month, member_months``.
+CSV columns (header required): ``plan, county, month, member_months`` and, optionally,
+``line_of_business`` last.
 
 * ``plan``: the plan's code; must be the plan being imported for;
 * ``county``: a 5-digit FIPS code or a county name (in the plan's state);
 * ``month``: ``YYYY-MM`` or ``YYYY-MM-DD`` (the first of the month), within the income year;
-* ``member_months``: a whole number, zero or more.
+* ``member_months``: a whole number, zero or more;
+* ``line_of_business``: the code of a line of business the plan may keep figures for
+  (``medi-cal``, ``covered-california``...); empty or left out = the import's line of business
+  (by default the plan's Medicaid line). Each line's counts are kept apart, so a line's county
+  allocation weighs only its own members.
 
 Every row is checked and reported (line number, OK or the problem). If any row is bad
 nothing is written. Otherwise the rows replace the plan's counts for those county-months
@@ -28,11 +33,14 @@ from audit.services import record
 from organizations.actors import Actor
 from organizations.models import County, Organization, OrganizationKind
 
-from ..models import FinancialYearStatus, MemberMonth, PlanFinancialYear
+from ..applicability import lines_of_business_for
+from ..models import FinancialYearStatus, LineOfBusiness, MemberMonth, PlanFinancialYear
 from ._access import require_plan_finance
+from .financials import line_of_business_for
 from .obligations import obligations_recompute_for_plan_year
 
 COLUMNS = ("plan", "county", "month", "member_months")
+OPTIONAL_COLUMNS = ("line_of_business",)
 
 
 @dataclass
@@ -97,27 +105,34 @@ def read_csv(data: str | bytes) -> list[dict[str, str]]:
         data = data.decode("utf-8-sig")
     reader = csv.DictReader(io.StringIO(data))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    if header != list(COLUMNS):
-        raise ValidationError({"file": f"The header must be {','.join(COLUMNS)}; found {','.join(header) or 'nothing'}."})
+    if header not in (list(COLUMNS), [*COLUMNS, *OPTIONAL_COLUMNS]):
+        raise ValidationError({"file": (
+            f"The header must be {','.join(COLUMNS)} (optionally followed by {','.join(OPTIONAL_COLUMNS)}); "
+            f"found {','.join(header) or 'nothing'}.")})
     return [{k.strip().lower(): (v or "") for k, v in row.items() if k} for row in reader]
 
 
 def member_months_import(
-    *, actor: Actor, plan: Organization, year: int, rows: Iterable[dict[str, str]]
+    *, actor: Actor, plan: Organization, year: int, rows: Iterable[dict[str, str]],
+    line_of_business: LineOfBusiness | str | None = None,
 ) -> ImportReport:
     """Check every row, then write all of them or none (see the module docstring).
 
-    Raises ``MemberMonthImportError`` (a ValidationError carrying the report) when a row is bad.
+    ``line_of_business`` (an object or its code) is the line of rows that name none; by default
+    the plan's Medicaid line. Raises ``MemberMonthImportError`` (a ValidationError carrying the
+    report) when a row is bad.
     """
     require_plan_finance(actor, plan)
     if plan.kind != OrganizationKind.PLAN:
         raise ValidationError({"plan": f"{plan.code} is not a health plan."})
+    default_line = line_of_business_for(plan, line_of_business)
+    plan_lines = {line.code: line for line in lines_of_business_for(plan)}
     counties = list(County.objects.all())
     by_fips = {c.fips: c for c in counties}
     state = plan.jurisdiction or "CA"
     by_name = {c.name.lower(): c for c in counties if c.state == state}
     report = ImportReport()
-    parsed: dict[tuple[int, datetime.date], tuple[County, int]] = {}
+    parsed: dict[tuple[int, int, datetime.date], tuple[LineOfBusiness, County, int]] = {}
     for line, row in enumerate(rows, start=2):  # line 1 is the header
         try:
             if (row.get("plan") or "").strip() != plan.code:
@@ -128,33 +143,43 @@ def member_months_import(
                 raise ValueError(f"unknown county {key!r}")
             month = _parse_month(row.get("month") or "", year)
             count = _parse_count(row.get("member_months") or "")
-            if (county.pk, month) in parsed:
-                raise ValueError(f"duplicate row for {county.name} {month:%Y-%m}")
+            code = (row.get("line_of_business") or "").strip()
+            lob = plan_lines.get(code) if code else default_line
+            if lob is None:
+                raise ValueError(f"line of business {code!r} is not one {plan.code} keeps figures for")
+            if (lob.pk, county.pk, month) in parsed:
+                raise ValueError(f"duplicate row for {county.name} {month:%Y-%m} ({lob.name})")
         except ValueError as exc:
             report.rows.append(RowReport(line, False, str(exc)))
             continue
-        parsed[(county.pk, month)] = (county, count)
-        report.rows.append(RowReport(line, True, f"{county.name} {month:%Y-%m}: {count}"))
+        parsed[(lob.pk, county.pk, month)] = (lob, county, count)
+        named = "" if lob.pk == default_line.pk else f" ({lob.name})"
+        report.rows.append(RowReport(line, True, f"{county.name} {month:%Y-%m}{named}: {count}"))
     if not report.ok:
         raise MemberMonthImportError(report)
     with transaction.atomic():
-        locked = PlanFinancialYear.objects.filter(
-            plan=plan, income_year=year, status=FinancialYearStatus.LOCKED
-        ).exists()
+        lines = {lob.pk: lob for lob, _, _ in parsed.values()}
+        locked = (PlanFinancialYear.objects.filter(
+            plan=plan, income_year=year, status=FinancialYearStatus.LOCKED, line_of_business__in=list(lines))
+            .select_related("line_of_business").order_by("line_of_business__position").first())
         if locked:
-            raise ValidationError({"year": f"Income year {year} is locked: amend it before changing member months."})
+            raise ValidationError({"year": (f"Income year {year} ({locked.line_of_business}) is locked: amend it "
+                                            "before changing its member months.")})
         existing = {
-            (m.county_id, m.month): m
+            (m.line_of_business_id, m.county_id, m.month): m
             for m in MemberMonth.objects.select_for_update().filter(plan=plan, month__year=year)
         }
         before: dict[str, int] = {}
         after: dict[str, int] = {}
         to_create = []
-        for (county_id, month), (county, count) in sorted(parsed.items(), key=lambda kv: (kv[0][1], kv[1][0].name)):
-            label = f"{county.fips} {month:%Y-%m}"
-            current = existing.get((county_id, month))
+        for where, (lob, county, count) in sorted(parsed.items(),
+                                                  key=lambda kv: (kv[1][0].position, kv[0][2], kv[1][1].name)):
+            month = where[2]
+            label = f"{county.fips} {month:%Y-%m}" + ("" if lob.pk == default_line.pk else f" {lob.code}")
+            current = existing.get(where)
             if current is None:
-                to_create.append(MemberMonth(plan=plan, county=county, month=month, member_months=count))
+                to_create.append(MemberMonth(plan=plan, line_of_business=lob, county=county, month=month,
+                                             member_months=count))
             elif current.member_months != count:
                 before[label] = current.member_months
                 current.member_months = count

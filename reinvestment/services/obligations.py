@@ -8,9 +8,9 @@
 * Amending a locked year supersedes its obligations and computes new ones.
 
 County allocation: the policy's ``allocation_basis`` gives each county a weight
-(member months of the income year, or the county's revenue / net income share; negative
-net income weighs nothing) and ``split_largest_remainder`` splits the total so the county
-amounts add up to it exactly. With no weights there is no allocation (shown as such).
+(member months of the income year in the year's line of business, or the county's revenue /
+net income share; negative net income weighs nothing) and ``split_largest_remainder`` splits
+the total so the county amounts add up to it exactly. With no weights there is no allocation (shown as such).
 """
 
 from __future__ import annotations
@@ -79,7 +79,10 @@ def inputs_for(year: PlanFinancialYear, terms: PolicyTerms) -> FinancialInputs:
 def allocation_weights(year: PlanFinancialYear, basis: str) -> dict[int, Decimal]:
     """County id -> weight for the policy's allocation basis (one query)."""
     if basis == AllocationBasis.MEMBER_MONTHS:
-        weights = {cid: Decimal(n) for cid, n in member_months_by_county(plan=year.plan, year=year.income_year).items()}
+        # The members of the year's own line of business (a Medi-Cal obligation never weighs
+        # commercial enrollment, nor the reverse).
+        weights = {cid: Decimal(n) for cid, n in member_months_by_county(
+            plan=year.plan, year=year.income_year, line_of_business=year.line_of_business_id).items()}
     else:
         field = "revenue" if basis == AllocationBasis.REVENUE else "net_income"
         weights = {

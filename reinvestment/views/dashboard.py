@@ -32,6 +32,7 @@ OBLIGATION_COLUMNS = [
     Column("income_year", _("Income year"), sort="income_year", kind="number",
            value=lambda r: str(r["income_year"])),
     Column("policy", _("Policy"), sort="policy"),
+    Column("line_of_business", _("Line of business"), sort="line_of_business"),
     Column("total", _("Required"), sort="total", kind="money"),
     Column("fulfilled", _("Allocated"), sort="fulfilled", kind="money"),
     Column("remaining", _("Remaining"), sort="remaining", kind="money"),
@@ -66,23 +67,33 @@ def dashboard(request: AuthenticatedRequest, plan: str) -> HttpResponseBase:
     years = sorted({r["income_year"] for r in rows}, reverse=True)
     chosen = request.GET.get("year", "")
     year = int(chosen) if chosen.isdigit() and int(chosen) in years else (years[0] if years else None)
-    summary = chart = None
+    # Every obligation of the chosen year by county (one per policy and line of business), each
+    # named, so a year with several never shows only the first.
+    summaries: list[dict[str, Any]] = []
     if year is not None:
-        obligation = selectors.obligations_for_plan(org).filter(income_year=year).first()
-        if obligation is not None:
-            summary = selectors.obligation_summary(obligation, today)
+        of_year = [r for r in rows if r["income_year"] == year]  # in the selector's order
+        for n, (row, summary) in enumerate(zip(of_year, selectors.obligation_progress(of_year, today),
+                                               strict=True)):
             summary["status_label"] = status_label(summary["status"])
+            summary["line_of_business"] = row["line_of_business"]
+            summary["allocations_link"] = row["allocations_link"]
             chart_rows: list[tuple[str, Any]] = []
             for c in summary["counties"]:
                 chart_rows.append((f"{c['county']}: {_('required')}", c["allocated"]))
                 chart_rows.append((f"{c['county']}: {_('fulfilled')}", c["fulfilled"]))
-            chart = charts.bar_chart(str(_("Obligation and fulfilment by county, income year %(year)s")
-                                         % {"year": year}), chart_rows, chart_id="county-chart")
+            summary["chart"] = charts.bar_chart(
+                str(_("Obligation and fulfilment by county: %(policy)s, %(line)s, income year %(year)s")
+                    % {"policy": summary["policy"], "line": summary["line_of_business"], "year": year}),
+                chart_rows, chart_id="county-chart" if n == 0 else f"county-chart-{n + 1}")
+            summaries.append(summary)
+    first = summaries[0] if summaries else None
+    chart = first["chart"] if first else None
     # The plan's money no obligation counts yet (each payment's part left by the allocations).
     unallocated = selectors.unallocated_credits_for_plan(org)
     words = describe_rows(unallocated)
     return render(request, "reinvestment/dashboard.html", {
-        "plan": org, "table": table, "summary": summary, "chart": chart, "year": year, "years": years,
+        "plan": org, "table": table, "summary": first, "summaries": summaries, "chart": chart, "year": year,
+        "years": years,
         "unallocated": [{**u, "words": words[u["id"]]} for u in unallocated],
         "unallocated_total": sum((u["unallocated"] for u in unallocated), selectors.ZERO),
         "can_change": access.has_role(request.user, org, *FINANCE),

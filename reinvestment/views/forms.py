@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -66,8 +68,16 @@ class YearForm(once.OnceOnlyFormMixin, FiguresForm):
         cast(forms.ChoiceField, self.fields["policy"]).choices = policy_choices()
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(once.OnceOnlyFormMixin, forms.Form):
+    """The audited statement; what it may be (a PDF by its content, within the size limit) is
+    decided by ``reinvestment.documents.statement_clean`` through the service, as for the API."""
+
     source_document = forms.FileField(label=_("Audited financial statement"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source_document"].help_text = gettext("A PDF file, up to %(limit)s.") % {
+            "limit": filesizeformat(settings.STATEMENT_MAX_BYTES)}
 
 
 class ComputeForm(forms.Form):

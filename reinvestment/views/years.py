@@ -37,6 +37,9 @@ from .roles import FINANCE, PLAN_STAFF
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
 
+#: The states in which the year's page offers the upload of the statement (the service refuses later).
+OPEN_STATUSES = ("draft", "submitted")
+
 YEAR_COLUMNS = [
     Column("income_year", _("Income year"), sort="income_year", value=lambda y: str(y.income_year)),
     Column("get_status_display", _("Status"), sort="status"),
@@ -120,13 +123,14 @@ def year_detail(request: AuthenticatedRequest, plan: str, pk: int) -> HttpRespon
 
 
 @login_required
-def year_statement(request: AuthenticatedRequest, plan: str, pk: int) -> HttpResponseBase:
-    """The year's audited statement, to whoever may view the year (404 otherwise)."""
+def year_statement(request: AuthenticatedRequest, plan: str, pk: int, inline: bool = False) -> HttpResponseBase:
+    """The year's audited statement, to whoever may view the year (404 otherwise); ``inline``:
+    shown in the browser (Preview) rather than saved (Download)."""
     org = Organization.objects.filter(code=plan, kind=OrganizationKind.PLAN).first()
     if org is None:
         raise Http404("Not found")
     year = _year(request, org, pk)
-    return protected_file(year.source_document, content_type="application/pdf",
+    return protected_file(year.source_document, content_type="application/pdf", inline=inline,
                           filename=f"audited-statement-{org.code}-{year.income_year}.pdf")
 
 
@@ -171,11 +175,15 @@ def year_document(request: AuthenticatedRequest, plan: str, pk: int) -> HttpResp
                                            source_document=form.cleaned_data["source_document"])
             return _year_url(org, year)
 
-        response = submit_form(request, form, upload, success=_("The audited statement was uploaded."))
+        response = submit_form(request, form, upload, success=_("The audited statement was uploaded."),
+                               general=True)
         if response is not None:
             return response
     year.refresh_from_db()
-    return _year_page(request, org, year, document_form=form, status=400)
+    # A locked year shows no upload form: the page says why instead.
+    error = "" if year.status in OPEN_STATUSES else str(
+        _("This year is locked: its audited statement can be changed only by amending the year."))
+    return _year_page(request, org, year, document_form=form, action_error=error, status=400)
 
 
 @login_required

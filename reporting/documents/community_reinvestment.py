@@ -22,6 +22,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import attrgetter
+from typing import Any
 
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
@@ -32,6 +34,8 @@ from ..pdf import flowables as f
 from ..pdf.charts import bar_chart
 from ..tables import Column, Table, twin_tables
 from ..twin import Tables, TwinFile
+from . import community_voice
+from .community_voice import CommunityVoice
 
 TITLE = "Community Reinvestment Report"
 Reference = SourceRef | str  # a known record, or the text a credit was recorded with
@@ -223,6 +227,7 @@ class CommunityReinvestmentReport:
     policy_code: str = ""  # the obligation's policy (one report per obligation)
     line_of_business: str = ""  # the name of the obligation's line of business
     mlr: Mlr | None = None  # None: the policy sets no MLR minimum
+    voice: CommunityVoice | None = None  # reinvestment plan, advisory meetings, stratified outcomes
 
     @property
     def contributions(self) -> tuple[Investment, ...]:
@@ -350,18 +355,26 @@ TWIN_FILES: Table[TwinFileRow] = Table("twin_files", (
     Column("sha256", "SHA-256", lambda r: r.sha256, width=0.62)))
 
 
+#: An investment's appendix row: (record, reference, county, date, amount, description).
+_INVESTMENT_RECORD = attrgetter("source", "reference", "county", "date", "amount", "payee")
+
+
+def appendix_rows(data: CommunityReinvestmentReport) -> list[tuple[Any, ...]]:
+    """Every record behind the totals (obligation lines, county allocations, credits and grants) as
+    rows of ``AppendixRecord``'s fields, the twin's ``appendix.csv``. The credits are read straight
+    from ``data.investments``, the rows the twin also writes as investments.csv and JSON."""
+    return (
+        [("obligation line", data.obligation, "", data.computed_on, ln.amount, ln.label) for ln in data.computation]
+        + [("county allocation", data.obligation, c.county, None, c.allocated, f"weight {c.basis}")
+           for c in data.counties]
+        + list(map(_INVESTMENT_RECORD, data.investments))
+        + [("grant award", g.award, g.county, g.date, g.attributed,
+            f"{g.grantee} ({g.fund}), attributed share {g.share}") for g in data.grants])
+
+
 def appendix(data: CommunityReinvestmentReport) -> list[AppendixRecord]:
     """Every record behind the totals: obligation lines, county allocations, credits and grants."""
-    return (
-        [AppendixRecord(record="obligation line", reference=data.obligation, county="", date=data.computed_on,
-                        amount=ln.amount, description=ln.label) for ln in data.computation]
-        + [AppendixRecord(record="county allocation", reference=data.obligation, county=c.county, date=None,
-                          amount=c.allocated, description=f"weight {c.basis}") for c in data.counties]
-        + [AppendixRecord(record=i.source, reference=i.reference, county=i.county, date=i.date,
-                          amount=i.amount, description=i.payee) for i in data.investments]
-        + [AppendixRecord(record="grant award", reference=g.award, county=g.county, date=g.date,
-                          amount=g.attributed, description=f"{g.grantee} ({g.fund}), attributed share {g.share}")
-           for g in data.grants])
+    return [AppendixRecord(*row) for row in appendix_rows(data)]
 
 
 def meta_labels(data: CommunityReinvestmentReport) -> dict[str, str]:
@@ -467,10 +480,14 @@ def story(data: CommunityReinvestmentReport, report_id: str, version: int,
         out.append(bar_chart("People served by race/ethnicity", [r.label for r in shown],
                              [("People", [r.count or 0 for r in shown])]))
     out += [
+        *community_voice.equity_section(data.voice, sections[community_voice.EQUITY_SECTION]),
         sections["Earmark compliance"],
         *EARMARKS.pdf(data.earmarks),
+        *community_voice.chip_section(data.voice),
+        *community_voice.plan_section(data.voice, sections[community_voice.PLAN_SECTION]),
         sections["Community input"],
         *COMMUNITY_INPUT.pdf(data.community_input),
+        *community_voice.meetings_section(data.voice),
         PageBreak(),
         *attestation_section(data, sections["Attestation"]),
         *twin_section(data, sections[RECORDS], twin),
@@ -480,7 +497,8 @@ def story(data: CommunityReinvestmentReport, report_id: str, version: int,
 
 RECORDS = "Records behind the totals (data twin)"
 SECTIONS = ("Summary", "County allocation", "Investments", "Grants funded through wellness funds",
-            "Outcomes and people served", "Earmark compliance", "Community input", "Attestation", RECORDS)
+            "Outcomes and people served", community_voice.EQUITY_SECTION, "Earmark compliance",
+            community_voice.PLAN_SECTION, "Community input", "Attestation", RECORDS)
 
 
 def investments_section(data: CommunityReinvestmentReport, heading: Flowable) -> list[Flowable]:
@@ -585,9 +603,11 @@ def tables(data: CommunityReinvestmentReport) -> Tables:
         ("policy_version", policy.version), ("total_obligation", data.total_obligation),
         ("fulfilled", data.fulfilled), ("remaining", data.remaining), ("mlr_remittance", data.mlr_remittance),
         ("deadline", data.deadline), ("status", data.status))]
-    return twin_tables(
+    return {**twin_tables(
         (SUMMARY, summary), (COMPUTATION, data.computation), (COUNTIES, data.counties),
         (CONTRIBUTIONS, data.contribution_summary), (INVESTMENTS, data.investments), (GRANTS, data.grants),
         (OUTCOMES, data.outcomes),
         (PEOPLE, [r for dimension, _ in PEOPLE_DIMENSIONS for r in people_rows(data, dimension)]),
-        (EARMARKS, data.earmarks), (COMMUNITY_INPUT, data.community_input), (APPENDIX, appendix(data)))
+        (EARMARKS, data.earmarks), (COMMUNITY_INPUT, data.community_input)),
+        APPENDIX.name: ([c.name for c in APPENDIX.twin_columns], appendix_rows(data)),
+        **community_voice.tables(data.voice)}

@@ -23,7 +23,7 @@ class Meeting:
     title: str
     date: dt.date
     location: str
-    certified_at: dt.date
+    certified_at: dt.date | None  # None: a draft read before certification
     certified_by: str
 
 
@@ -116,7 +116,8 @@ def story(data: Minutes, report_id: str, version: int) -> list[Flowable]:
             ("Location", meeting.location),
             ("Quorum", f"{quorum.present} present, {quorum.required} required: "
                        f"{'met' if quorum.met else 'not met'}"),
-            ("Certified", f"{meeting.certified_by} on {f.date(meeting.certified_at)}"),
+            ("Certified", f"{meeting.certified_by} on {f.date(meeting.certified_at)}" if meeting.certified_at
+             else "Not yet certified: a draft"),
             ("Version", f.version_label(version)),
             ("Report id", report_id),
         ]),

@@ -116,6 +116,48 @@ def _fits(text: str, width: float) -> bool:
     return fonts.covered(text) and stringWidth(text, fonts.BODY, CELL_SIZE) <= width - 2 * CELL_PAD
 
 
+def _lines(text: str, width: float) -> str | None:
+    """``text`` as the plain-text lines of a cell ``width`` points wide (None when the body font
+    lacks one of its characters: a Paragraph then sets those in the fallback font).
+
+    Text that fits stays as it is; longer text breaks between words as a Paragraph would (a word
+    wider than the cell breaks between characters). A table draws plain lines directly, several
+    times faster than it lays out and draws a Paragraph, and text and height are the same.
+    """
+    if not fonts.covered(text):
+        return None
+    avail = width - 2 * CELL_PAD
+    if stringWidth(text, fonts.BODY, CELL_SIZE) <= avail:
+        return text
+    space = stringWidth(" ", fonts.BODY, CELL_SIZE)
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0.0
+    for word in text.split():
+        w = stringWidth(word, fonts.BODY, CELL_SIZE)
+        if line and used + space + w <= avail:
+            line.append(word)
+            used += space + w
+            continue
+        if line:
+            lines.append(" ".join(line))
+        while w > avail and len(word) > 1:  # a word wider than the cell: as many characters as fit
+            head, head_width = word[0], stringWidth(word[0], fonts.BODY, CELL_SIZE)
+            for c in word[1:]:
+                c_width = stringWidth(c, fonts.BODY, CELL_SIZE)
+                if head_width + c_width > avail:
+                    break
+                head += c
+                head_width += c_width
+            lines.append(head)
+            word = word[len(head):]
+            w = stringWidth(word, fonts.BODY, CELL_SIZE)
+        line, used = [word], w
+    if line:
+        lines.append(" ".join(line))
+    return "\n".join(lines)
+
+
 class _CellStyle(CellStyle):
     """The style of every cell of a chunked table (one object a column, shared by its cells, so
     ReportLab does not restyle each cell of each chunk command by command)."""
@@ -140,16 +182,20 @@ def chunked_table(header: Sequence[str], rows: Iterable[Sequence[Any]], widths: 
     """
     col_widths = [w * FRAME_WIDTH for w in widths]
     numeric_cols = set(numeric)
-    fits: dict[tuple[str, int], bool] = {}  # columns repeat their values (funds, counties, dates)
+    # the cell text of a value in a column, "" standing for a Paragraph (columns repeat their
+    # values: funds, counties, dates)
+    texts: dict[tuple[str, int], str] = {}
 
     def cell(value: Any, i: int) -> Any:
         if isinstance(value, Flowable):
             return value
         text = "" if value is None else str(value)
-        fit = fits.get((text, i))
-        if fit is None:
-            fit = fits[(text, i)] = _fits(text, col_widths[i])
-        return text if fit else Paragraph(fonts.markup(text), SMALL_RIGHT if i in numeric_cols else SMALL)
+        lines = texts.get((text, i))
+        if lines is None:
+            lines = texts[(text, i)] = (text if _fits(text, col_widths[i]) else _lines(text, col_widths[i]) or "")
+        if lines or not text:
+            return lines
+        return Paragraph(fonts.markup(text), SMALL_RIGHT if i in numeric_cols else SMALL)
 
     head = [cell(h, i) for i, h in enumerate(header)]
     body = [[cell(v, i) for i, v in enumerate(r)] for r in rows]
@@ -222,5 +268,6 @@ class Contents(Flowable):
 
 
 def version_label(version: int) -> str:
-    """Archive version number; 0 means a copy made on the command line, not archived."""
-    return str(version) if version else "Not archived (command-line copy)"
+    """Archive version number; 0 means a copy not archived (made on the command line, or a draft
+    read in the browser)."""
+    return str(version) if version else "Not archived (a copy for reading)"

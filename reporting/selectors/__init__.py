@@ -50,12 +50,16 @@ class Download:
 def artifact_download(*, user: Any, artifact_id: int, part: str = "pdf") -> Download:
     """The bytes of one artifact part (``pdf``, ``json`` or ``zip``) after the permission check.
 
-    Raises Http404 for an artifact outside the user's scope; ValidationError when
+    Raises Http404 for an artifact the user may not read (``subjects.artifact_readable``: an award
+    letter is also its grantee's, minutes also every board member's); ValidationError when
     the stored PDF no longer matches its recorded SHA-256.
     """
     if part not in PARTS:
         raise ValidationError({"part": f"Unknown part {part!r}; use pdf, json or zip."})
-    artifact = access.get_object_or_404(user, "view", ReportArtifact.objects.all(), pk=artifact_id)
+    # Imported here: the subjects know the kinds, which import these selectors.
+    from ..subjects import artifact_readable
+
+    artifact = artifact_readable(user=user, artifact_id=artifact_id)
     field, content_type, ext = PARTS[part]
     with getattr(artifact, field).open("rb") as fh:
         content = fh.read()

@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Min, OuterRef, QuerySet
 
 from organizations import access
 from organizations.models import Organization
 
 from ..kinds import KINDS
-from ..models import ReportArtifact, ReportAttestation
+from ..models import ReportArtifact, ReportAttestation, ReportDataChange
 
 ATTESTABLE = [k for k, dk in KINDS.items() if dk.attestable]
 
@@ -25,28 +25,35 @@ def artifact_history(*, user: Any, organization: Organization | None = None) -> 
     """Artifacts (every version, drafts and finals) the user may see, with filing and
     attestation joined, newest first (one query)."""
     qs = access.scoped(user, "view", ReportArtifact.objects.select_related(
-        "organization", "filing", "attestation", "attestation_of"))
+        "organization", "filing", "filing__amended_by", "attestation", "attestation_of").annotate(
+        data_changed_at=Min("filing__data_changes__detected_at")))
     if organization is not None:
         qs = qs.filter(organization=organization)
     return qs.order_by("-generated_at", "-pk")
 
 
 def awaiting_attestation(*, user: Any, organization: Organization) -> QuerySet[ReportArtifact]:
-    """Draft versions of attestable documents whose document (kind + parameters) has no
-    attestation yet (one query)."""
-    attested = ReportAttestation.objects.filter(kind=OuterRef("kind"), params_key=OuterRef("params_key"))
+    """Draft versions of attestable documents whose data (kind + parameters + inputs) have no
+    attestation yet, newest version of each document only (one query)."""
+    attested = ReportAttestation.objects.filter(kind=OuterRef("kind"), params_key=OuterRef("params_key"),
+                                                inputs_hash=OuterRef("inputs_hash"))
+    newer = ReportArtifact.objects.filter(kind=OuterRef("kind"), params_key=OuterRef("params_key"),
+                                          is_final=False, version__gt=OuterRef("version"))
     return (
         artifact_history(user=user, organization=organization)
         .filter(kind__in=ATTESTABLE, is_final=False)
         .exclude(Exists(attested))
+        .exclude(Exists(newer))
     )
 
 
 def artifact_get(*, user: Any, artifact_id: int) -> ReportArtifact:
     """One artifact, or Http404 outside the user's scope."""
     return access.get_object_or_404(
-        user, "view", ReportArtifact.objects.select_related("organization", "filing", "attestation",
-                                                            "attestation_of"), pk=artifact_id)
+        user, "view", ReportArtifact.objects.select_related(
+            "organization", "filing", "filing__amends__artifact", "filing__amended_by__artifact", "attestation",
+            "attestation_of").annotate(data_changed_at=Min("filing__data_changes__detected_at")),
+        pk=artifact_id)
 
 
 def artifact_match(*, user: Any, content: bytes) -> ReportArtifact | None:
@@ -57,3 +64,10 @@ def artifact_match(*, user: Any, content: bytes) -> ReportArtifact | None:
         access.scoped(user, "view", ReportArtifact.objects.select_related("organization", "filing"))
         .filter(sha256=digest).order_by("-is_final", "-version", "-pk").first()
     )
+
+
+def superseded_filings(*, user: Any, organization: Organization | None = None) -> QuerySet[ReportArtifact]:
+    """Filed reports in force (not amended) whose data changed since filing (one query)."""
+    changed = ReportDataChange.objects.filter(filing=OuterRef("filing"))
+    return artifact_history(user=user, organization=organization).filter(
+        Exists(changed), filing__isnull=False, filing__amended_by__isnull=True)

@@ -30,25 +30,25 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
     CharField,
-    Count,
     Func,
-    OuterRef,
     Q,
-    Subquery,
+    QuerySet,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Length, Substr, TruncQuarter
+from django.db.models.functions import Cast, Length, Substr
 from django.db.models.lookups import Exact, Range
 from django.utils import timezone
 
 from money import round_cents
 from organizations.models import Membership, Organization, OrganizationKind, Role
+from reinvestment import earmarks as earmark_rules
 from reinvestment.models import (
     CreditSource,
     DirectInvestment,
@@ -82,11 +82,23 @@ from ..documents.community_reinvestment import (
     Policy,
 )
 from . import disclosure_threshold
+from .community_voice import community_voice_data
 from .mlr import mlr_data
 from .obligation_choice import choose, year_obligations
 
 ZERO = Decimal("0.00")
-DOMAIN_LABELS = dict(SocialDriverDomain.choices)
+
+
+def _domain_labels() -> dict[str, str]:
+    """The social-driver domains' labels as text (the choices' labels are translatable, so they
+    are read once per report, not once per credit)."""
+    return {code: str(label) for code, label in SocialDriverDomain.choices}
+
+
+#: How the PDF names where a credit's money went (one word or two, for a narrow column).
+SOURCE_LABELS = {CreditSource.FUND_CONTRIBUTION.value: "Wellness fund",
+                 CreditSource.DIRECT_INVESTMENT.value: "Direct",
+                 CreditSource.PURCHASER_PAYMENT.value: "Purchaser"}
 
 
 def _plan(code: str) -> Organization:
@@ -153,12 +165,35 @@ def _payment_id() -> Case:
         default=None, output_field=BigIntegerField())
 
 
-def _paid_into() -> Subquery:
-    """SQL: the wellness fund the credit's contribution payment went to (NULL for other credits)."""
-    from wellness_fund.models import ContributionPayment
+#: The columns of a credit row (the part allocated to the obligation), in this order.
+CREDIT_COLUMNS = ("credit__source", "credit__reference", "county__name", "county_id", "credit__payee__legal_name",
+                  "credit__payee__display_name", "domain", "chip_tagged", "amount", "credited_on", "payment_id",
+                  "equity_partner")
 
-    return Subquery(ContributionPayment.objects.filter(pk=OuterRef("payment_id")).order_by()
-                    .values("agreement__fund_id")[:1], output_field=BigIntegerField())
+
+def _with_payments(credits: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
+    """The credit rows (``credits``: ``CREDIT_COLUMNS`` of allocations annotated with ``payment_id``),
+    ordered by date, each followed by the fund and amount of the contribution payment it names
+    (None, None for other credits): one query.
+
+    The payment is joined on the ``payment_id`` the query parses from the credit's reference.
+    The ORM joins on relations only, so the ORM's query is wrapped in a join written here;
+    reading the payments in a second query would parse every reference again and send every
+    payment back (that second pass cost more than the credits themselves at 20,000 credits).
+    """
+    from wellness_fund.models import ContributionAgreement, ContributionPayment
+
+    sql, params = credits.order_by().values_list(*CREDIT_COLUMNS, "id").query.sql_with_params()
+    q = connection.ops.quote_name
+    payment, agreement = q(ContributionPayment._meta.db_table), q(ContributionAgreement._meta.db_table)
+    columns = ", ".join(f"credit.{q(c)}" for c in CREDIT_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns}, agreement.{q('fund_id')}, payment.{q('amount')} FROM ({sql}) credit "  # noqa: S608 - names, not input
+            f"LEFT JOIN {payment} payment ON payment.{q('id')} = credit.{q('payment_id')} "
+            f"LEFT JOIN {agreement} agreement ON agreement.{q('id')} = payment.{q('agreement_id')} "
+            f"ORDER BY credit.{q('credited_on')}, credit.{q('id')}", params)
+        return cursor.fetchall()
 
 
 @dataclass(frozen=True)
@@ -194,6 +229,7 @@ def _grants(paid: Mapping[int, Decimal]) -> _Grants:
         counties[application_id].append(name)
     rows: list[Grant] = []
     meetings: dict[int, CommunityInput] = {}
+    domain_labels = _domain_labels()
     for (reference, display_name, legal_name, fund_id, fund_name, application_id, domains, amount, committed_on,
          meeting_id, scheduled_at, meeting_title, body) in (
             awards.order_by("committed_on", "id").values_list(
@@ -204,7 +240,7 @@ def _grants(paid: Mapping[int, Decimal]) -> _Grants:
         rows.append(Grant(
             fund=fund_name, award=_reference(reference), grantee=display_name or legal_name,
             county=", ".join(sorted(counties.get(application_id, ()))) or "—",
-            domain=", ".join(DOMAIN_LABELS.get(d, d) for d in domains or []) or "—",
+            domain=", ".join(domain_labels.get(d, d) for d in domains or []) or "—",
             amount=amount, attributed=round_cents(amount * share[fund_id]),
             share=share[fund_id].quantize(Decimal("0.000001")), date=committed_on,
         ))
@@ -253,11 +289,13 @@ def community_reinvestment_data(params: Mapping[str, Any],
 
     Queries (constant, whatever the number of credits, counties or grants): plan, financial
     year, obligation with policy, allocations, the credits allocated to the obligation (every
-    one, for the twin), contributions summed by fund, county and quarter (in SQL), fund names,
-    the plan's payments by fund, direct investments, compliance officer, disclosure rule, and
-    the grants and outcomes queries of ``_grants`` and ``_outcomes``.
+    one, for the twin) with the plan's payments behind them (``_with_payments``), fund names, direct
+    investments, compliance officer, disclosure rule, and the grants and outcomes queries of
+    ``_grants`` and ``_outcomes``. Contributions by fund, county and quarter are summed in the
+    same pass over the credits that builds the twin's rows (a second pass in SQL would look up
+    each credit's payment again, which costs more than the sum).
     """
-    from wellness_fund.models import ContributionPayment, WellnessFund
+    from wellness_fund.models import WellnessFund
 
     plan = _plan(params["plan"])
     year = int(params["year"])
@@ -270,22 +308,16 @@ def community_reinvestment_data(params: Mapping[str, Any],
     # The parts of credits allocated to this obligation (each dollar counts toward one obligation).
     parts = (FulfilmentAllocation.objects.filter(obligation=obligation, credited_on__lte=as_of)
              .annotate(payment_id=_payment_id()))
-    credits = list(parts.order_by("credited_on", "id").values_list(
-        "credit__source", "credit__reference", "county__name", "county_id", "credit__payee__legal_name",
-        "credit__payee__display_name", "domain", "cha_chip_aligned", "amount", "credited_on", "payment_id"))
-    summary = list(
-        parts.filter(credit__source=CreditSource.FUND_CONTRIBUTION).annotate(paid_into=_paid_into())
-        .values("paid_into", "county__name", quarter=TruncQuarter("credited_on")).order_by()
-        .annotate(n=Count("id"), total=Sum("amount"))
-        .values_list("paid_into", "county__name", "quarter", "n", "total"))
+    rows = _with_payments(earmark_rules.annotate(parts).values_list(*CREDIT_COLUMNS))
+    credits = [row[:-2] for row in rows]
     # The plan's payments behind the credits: the fund each went to, and what it paid in.
     fund_of: dict[int, int] = {}
     paid: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for payment_id, fund_id, amount in (
-            ContributionPayment.objects.filter(pk__in=parts.values("payment_id")).order_by()
-            .values_list("pk", "agreement__fund_id", "amount")):
-        fund_of[payment_id] = fund_id
-        paid[fund_id] += amount
+    for row in rows:
+        payment_id, fund_id, payment_amount = row[10], row[-2], row[-1]
+        if fund_id is not None and payment_id not in fund_of:
+            fund_of[payment_id] = fund_id
+            paid[fund_id] += payment_amount
     fund_names = dict(WellnessFund.objects.filter(pk__in=list(paid)).values_list("pk", "name")) if paid else {}
     refs = [_reference(c[1]) for c in credits]
     direct_ids = [r.pk for r in refs if isinstance(r, SourceRef) and r.kind == SourceKind.DIRECT_INVESTMENT]
@@ -296,15 +328,31 @@ def community_reinvestment_data(params: Mapping[str, Any],
     by_county: dict[int, Decimal] = defaultdict(lambda: ZERO)
     investments: list[Investment] = []
     by_domain: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    # wellness fund contributions by (fund id, county, quarter): [count, amount]
+    summary: dict[tuple[int | None, str, str], list[Any]] = {}
+    quarters: dict[dt.date, str] = {}
+    contribution = CreditSource.FUND_CONTRIBUTION.value
+    domain_labels = _domain_labels()
     for (source, _, county, county_id, legal_name, display_name, domain_code, aligned, amount, credited_on,
-         payment_id), ref in zip(credits, refs, strict=True):
+         payment_id, _partner), ref in zip(credits, refs, strict=True):
         paid_into = fund_of.get(payment_id) if payment_id is not None else None
         by_county[county_id] += amount
+        if source == contribution:
+            quarter = quarters.get(credited_on)
+            if quarter is None:
+                quarter = quarters[credited_on] = quarter_label(credited_on)
+            cell = summary.get((paid_into, county, quarter))
+            if cell is None:
+                summary[(paid_into, county, quarter)] = [1, amount]
+            else:
+                cell[0] += 1
+                cell[1] += amount
         direct = isinstance(ref, SourceRef) and ref.kind == SourceKind.DIRECT_INVESTMENT
-        domain = DOMAIN_LABELS.get(domain_code, domain_code) or "Not tagged"
+        domain = domain_labels.get(domain_code, domain_code) or "Not tagged"
         by_domain[domain] += amount
         investments.append(Investment(
-            source=source, source_label="Direct" if direct else "Wellness fund", reference=ref,
+            source=source, source_label=SOURCE_LABELS.get(source, "Direct" if direct else "Wellness fund"),
+            reference=ref,
             fund=fund_names.get(paid_into, "") if paid_into is not None else "",
             payee=display_name or legal_name or "—",
             county=county, domain=domain, cha_chip_aligned=aligned,
@@ -313,8 +361,8 @@ def community_reinvestment_data(params: Mapping[str, Any],
         ))
     contribution_summary = tuple(sorted(
         (ContributionSummary(fund=fund_names.get(fund_id, "—") if fund_id is not None else "—", county=county,
-                             quarter=quarter_label(quarter), contributions=n, amount=amount)
-         for fund_id, county, quarter, n, amount in summary),
+                             quarter=quarter, contributions=n, amount=amount)
+         for (fund_id, county, quarter), (n, amount) in summary.items()),
         key=lambda r: (r.fund, r.county, r.quarter)))
     weight_total = sum((a.weight for a in allocations), Decimal(0))
     counties = []
@@ -330,8 +378,7 @@ def community_reinvestment_data(params: Mapping[str, Any],
     for e in snapshot.get("earmarks", []):
         required = round_cents(total * Decimal(e["minimum_share"]))
         got = sum((c[8] for c in credits
-                   if (not e.get("domains") or c[6] in e["domains"])
-                   and (not e.get("requires_cha_chip_alignment") or c[7])), ZERO)
+                   if earmark_rules.matches(e, domain=c[6], chip_tagged=c[7], equity_partner=c[11])), ZERO)
         earmarks.append(Earmark(name=e["label"], required_share=Decimal(e["minimum_share"]),
                                 required_amount=required, actual=got, met=got >= required))
     status = obligation_status(total=total, fulfilled=fulfilled, as_of=as_of,
@@ -342,9 +389,12 @@ def community_reinvestment_data(params: Mapping[str, Any],
     grants = _grants(dict(paid))
     threshold = disclosure_threshold(on=dt.date(year, 12, 31))
     outcomes, people_served = _outcomes(plan, set(paid), threshold)
+    # Measures missed by name (the policy version's own list), never by code.
+    measure_names = {m["code"]: m.get("name") or m["code"] for m in snapshot.get("quality_measures", [])
+                     if isinstance(m, dict) and "code" in m}
+    missed = [measure_names.get(code, code) for code in fy.quality_measures_missed]
     quality = ("Met minimum quality performance levels" if fy.quality_standards_met else
-               "Missed minimum quality performance levels"
-               + (f" ({', '.join(fy.quality_measures_missed)})" if fy.quality_measures_missed else ""))
+               "Missed minimum quality performance levels" + (f" ({'; '.join(missed)})" if missed else ""))
     return CommunityReinvestmentReport(
         plan=Plan(code=plan.code, name=str(plan), legal_name=plan.legal_name, jurisdiction=plan.jurisdiction),
         income_year=year,
@@ -362,8 +412,8 @@ def community_reinvestment_data(params: Mapping[str, Any],
         mlr_remittance=obligation.mlr_remittance.amount,
         obligation=SourceRef(SourceKind.OBLIGATION, obligation.pk),
         computed_on=obligation.computed_at.date(),
-        allocation_basis=dict(AllocationBasis.choices).get(snapshot.get("allocation_basis", ""),
-                                                           snapshot.get("allocation_basis", "")),
+        allocation_basis=str(dict(AllocationBasis.choices).get(snapshot.get("allocation_basis", ""),
+                                                               snapshot.get("allocation_basis", ""))),
         counties=tuple(counties),
         investments=tuple(investments),
         contribution_summary=contribution_summary,
@@ -381,9 +431,11 @@ def community_reinvestment_data(params: Mapping[str, Any],
         policy_code=obligation.policy_code,
         line_of_business=fy.line_of_business.name,
         mlr=mlr_data(obligation),
+        voice=community_voice_data(plan=plan, year=year, obligation=obligation, credits=credits, refs=refs,
+                                   fund_of=fund_of, fund_ids=set(paid), threshold=threshold),
     )
 
 
 def quarter_label(start: dt.date | dt.datetime) -> str:
-    """``2026 Q1`` for the first day of a quarter (as ``TruncQuarter`` gives it)."""
+    """``2026 Q1``: the calendar quarter of a date."""
     return f"{start.year} Q{(start.month - 1) // 3 + 1}"

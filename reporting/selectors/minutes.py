@@ -14,13 +14,13 @@ from organizations.models import Organization
 from ..documents.minutes import Attendee, Conflict, Item, Meeting, Minutes, Quorum
 
 
-def _meeting(meeting_id: int) -> Any:
+def _meeting(meeting_id: int, *, draft: bool = False) -> Any:
     from grants.models import Meeting
 
     meeting = Meeting.objects.select_related("body__ach").filter(pk=meeting_id).first()
     if meeting is None:
         raise ValidationError({"meeting": f"No meeting with id {meeting_id}."})
-    if meeting.certified_at is None:
+    if meeting.certified_at is None and not draft:
         raise ValidationError({"meeting": f"Meeting {meeting_id} is not certified: minutes are issued "
                                           "for certified meetings only."})
     return meeting
@@ -30,10 +30,12 @@ def resolve(params: Mapping[str, Any]) -> Organization:
     return _meeting(params["meeting"]).body.ach
 
 
-def minutes_data(params: Mapping[str, Any]) -> Minutes:
+def minutes_data(params: Mapping[str, Any], *, draft: bool = False) -> Minutes:
+    """The minutes of a certified meeting; ``draft=True``: of any meeting, as they stand (read as a
+    draft before certification, never archived)."""
     from grants.selectors import meeting_minutes
 
-    m = meeting_minutes(meeting=_meeting(params["meeting"]))
+    m = meeting_minutes(meeting=_meeting(params["meeting"], draft=draft))
     present = sum(1 for member in m["members"] if member["present"] and member["voting"])
     items = []
     conflicts = []
@@ -60,7 +62,7 @@ def minutes_data(params: Mapping[str, Any]) -> Minutes:
         ach=m["ach"],
         meeting=Meeting(id=m["meeting_id"], title=f"{m['body']}: {m['title']}",
                         date=timezone.localdate(m["scheduled_at"]), location=m["location"],
-                        certified_at=timezone.localdate(m["certified_at"]),
+                        certified_at=timezone.localdate(m["certified_at"]) if m["certified_at"] else None,
                         certified_by=m["certified_by"] or "—"),
         quorum=Quorum(required=quorum_required, present=present, met=present >= quorum_required,
                       rule=m["quorum_rule"], passing_rule=m["passing_rule"]),

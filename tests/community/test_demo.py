@@ -30,3 +30,18 @@ def test_demo_loads_twice_and_every_page_shows_it(client):
     assert client.get(reverse("community:manage_bodies", args=["demo-plan"])).status_code == 200
     client.force_login(User.objects.get(username="regulator"))
     assert client.get(reverse("community:review_detail", args=[rp.pk])).status_code == 200
+
+
+def test_demo_fund_page_shows_awards_with_priorities_rates_and_a_disparity_target(client):
+    from community.models import DisparityTarget
+    from grants.models import GrantPriorityTag
+
+    load_demo(through="grants.demo_priorities")
+    assert DisparityTarget.objects.count() == 1 and GrantPriorityTag.objects.exists()
+    load_demo(through="grants.demo_priorities")  # twice: nothing added
+    assert DisparityTarget.objects.count() == 1
+    page = client.get(reverse("community:public_fund", args=["demo-fund-1"])).content.decode()
+    assert "Well-child visits completed (demo)" in page and "fewer than 11" in page
+    assert "Hispanic or Latino" in page and "White" in page and "Totals by county" in page
+    tag = GrantPriorityTag.objects.filter(award__isnull=False).select_related("priority").first()
+    assert tag is not None and tag.priority.title in page

@@ -54,12 +54,14 @@ def test_a_dimension_is_recorded_once_per_period(world, measure):
 
 def test_the_public_fund_page_suppresses_small_cells(world, measure, client):
     services.outcomes_record(actor=world.fund_admin, fund=world.fund, measure=measure, dimension="race",
-                             counts={"hispanic_latino": 120, "middle_eastern_north_african": 4, "white": 0}, **PERIOD)
+                             counts={"hispanic_latino": 120, "middle_eastern_north_african": 4, "white": 40,
+                                     "asian": 0}, **PERIOD)
     services.priority_tag_fund(actor=world.fund_admin, priority=world.asthma, fund=world.fund)
     html = client.get(reverse("community:public_fund", args=[world.fund.code])).content.decode()
     assert "Hispanic or Latino" in html and "120" in html and "Asthma" in html
     assert "Middle Eastern or North African" in html and "fewer than 11" in html
     assert ">4<" not in html
+    assert ">40<" not in html  # suppressed too: the total would reveal the small cell
     assert client.get(reverse("community:public_fund", args=["no-such-fund"])).status_code == 404
 
 

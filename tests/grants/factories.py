@@ -50,7 +50,20 @@ class World:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def equity_taxonomy() -> None:
+    """The seeded equity taxonomy (seeded again after a transactional test's flush emptied it)."""
+    from community.models import EquityTaxonomy
+
+    if not EquityTaxonomy.objects.exists():
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("community.migrations.0002_reference_data").seed(apps, None)
+
+
 def world(*, cbos: int = 3, board: int = 3) -> World:
+    equity_taxonomy()
     n = next(_seq)
     ach = OrganizationFactory.create(code=f"gach-{n}", kind=OrganizationKind.ACH)
     fund = wf.fund(owner=ach, code=f"gfund-{n}")
@@ -240,15 +253,20 @@ def award(w: World, *, i: int = 0, amount: str = "20000.00", receive: str | None
 
 
 def people(total: int, county_fips: str = "06025") -> dict[str, dict[str, int]]:
-    """A consistent people-served breakdown of ``total`` people (every dimension adds up)."""
+    """A consistent people-served breakdown of ``total`` people: county and every dimension of the
+    equity taxonomy in force (each adds up to ``total``)."""
     half = total // 2
     return {
         "county": {county_fips: total - 1, "not_reported": 1} if total else {"not_reported": 0},
-        "race_ethnicity": {"hispanic_latino": half, "multiracial": total - half - 1, "not_reported": 1}
+        "race": {"hispanic_latino": half, "white": total - half - 1, "not_reported": 1}
         if total > 1 else {"not_reported": total},
+        "ethnicity": {"mexican": half, "not_reported": total - half},
         "language": {"spanish": half, "english": total - half},
-        "age_band": {"25-44": half, "45-64": total - half},
+        "disability": {"no_disability": half, "declined": total - half},
+        "sexual_orientation": {"not_reported": total},
         "gender_identity": {"woman": half, "man": total - half},
+        "sex": {"female": half, "male": total - half},
+        "age_band": {"25-44": half, "45-64": total - half},
     }
 
 

@@ -243,3 +243,34 @@ def test_postgresql_refuses_changes_to_certified_minutes_from_any_client():
     assert list(Ballot.objects.filter(item=item).values_list("choice", flat=True)) == ["yes", "yes", "yes"]
     assert AgendaItem.objects.get(pk=item.pk).outcome == "passed"
     assert Application.objects.get(pk=apps[0].pk).status == "approved"
+
+
+def test_a_conflict_declared_at_review_recuses_the_member_from_the_board_vote(w, opp):
+    app = gf.under_review(w, opp, 0, reviewers=[w.board[2]])
+    assignment = app.assignments.get(reviewer=w.board[2])
+    services.review_declare_conflict(actor=w.board[2], assignment=assignment, reason="My sister chairs its board")
+    meeting, (item,) = gf.session(w, [app])
+    recusal = Recusal.objects.get(item=item, member=w.board[2])
+    assert recusal.automatic
+    assert recusal.reason == f"Conflict of interest declared at review of “{app.project_title}”: My sister chairs its board"
+    services.vote_open(actor=w.chair, item=item, mover=w.chair, seconder=w.board[0])
+    before = _snapshot()
+    with pytest.raises(ValidationError, match="You declared a conflict of interest when reviewing"):
+        services.ballot_cast(actor=w.board[2], item=item, choice="yes")
+    assert _snapshot() == before
+
+
+def test_a_conflict_declared_after_the_vote_opened_still_refuses_the_vote(w, opp):
+    app = gf.under_review(w, opp, 0, reviewers=[w.board[2]])
+    meeting, (item,) = gf.session(w, [app])
+    services.vote_open(actor=w.chair, item=item, mover=w.chair, seconder=w.board[0])
+    assignment = app.assignments.get(reviewer=w.board[2])
+    assert not Recusal.objects.filter(item=item, member=w.board[2]).exists()
+    services.review_declare_conflict(actor=w.board[2], assignment=assignment, reason="Former employee")
+    before = _snapshot()
+    with pytest.raises(ValidationError) as exc:
+        services.ballot_cast(actor=w.board[2], item=item, choice="no")
+    assert "cannot vote on it" in exc.value.message_dict["member"][0]
+    assert _snapshot() == before
+    # The other members vote as before.
+    services.ballot_cast(actor=w.board[1], item=item, choice="yes")

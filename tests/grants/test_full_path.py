@@ -84,9 +84,14 @@ def test_call_to_awards_with_conflicts_recusal_and_a_refusal_for_lack_of_funds()
     with pytest.raises(ValidationError, match="recused"):
         services.ballot_cast(actor=b1, item=slate, choice="yes")
     services.vote_close(actor=chair, item=slate)
-    services.vote_open(actor=chair, item=single, mover=b1, seconder=b2)
-    for voter in (chair, b0, b1, b2):
+    # b2 declared a conflict on c at review: recused from its vote, neither seconding nor voting
+    with pytest.raises(ValidationError, match="not recused"):
+        services.vote_open(actor=chair, item=single, mover=b1, seconder=b2)
+    services.vote_open(actor=chair, item=single, mover=b1, seconder=b0)
+    for voter in (chair, b0, b1):
         services.ballot_cast(actor=voter, item=single, choice="yes")
+    with pytest.raises(ValidationError, match="You declared a conflict of interest when reviewing"):
+        services.ballot_cast(actor=b2, item=single, choice="yes")
     services.vote_close(actor=chair, item=single)
     services.meeting_adjourn(actor=chair, meeting=meeting)
     services.minutes_certify(actor=chair, meeting=meeting)

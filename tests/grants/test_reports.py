@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from audit.models import AuditEvent
+from community.models import EquityCategory, EquityDimension, EquityTaxonomy
 from grants import selectors, services
 from grants.models import (
     GranteeReport,
@@ -48,7 +49,7 @@ def test_draft_saves_incomplete_and_submission_validates(w, award):
     assert submitted.status == "submitted"
     event = ReportEvent.objects.get(report__schedule=schedule)
     assert event.content["total_served"] == 120
-    assert ["race_ethnicity", "multiracial", 59] in event.content["people"]
+    assert ["race", "white", 59] in event.content["people"]
 
 
 def test_breakdown_that_does_not_add_up_is_refused_and_nothing_changes(w, award):
@@ -57,7 +58,7 @@ def test_breakdown_that_does_not_add_up_is_refused_and_nothing_changes(w, award)
     content["people"]["language"] = {"spanish": 60, "english": 59}
     services.report_save_draft(actor=w.staff[0], schedule=schedule, **content)
     before = _state()
-    with pytest.raises(ValidationError, match="preferred language breakdown adds up to 119, not the 120"):
+    with pytest.raises(ValidationError, match="Preferred language: the breakdown adds up to 119, not the 120"):
         services.report_submit(actor=w.staff[0], schedule=schedule)
     assert _state() == before
 
@@ -68,7 +69,7 @@ def test_missing_dimension_is_refused(w, award):
     del content["people"]["gender_identity"]
     services.report_save_draft(actor=w.staff[0], schedule=schedule, **content)
     before = _state()
-    with pytest.raises(ValidationError, match="gender identity"):
+    with pytest.raises(ValidationError, match="Gender identity: give the people served"):
         services.report_submit(actor=w.staff[0], schedule=schedule)
     assert _state() == before
 
@@ -96,10 +97,55 @@ def test_unknown_category_or_county_is_refused(w, award):
     assert _state() == before
 
 
+def test_a_category_outside_the_taxonomy_in_force_is_refused_and_nothing_is_written(w, award):
+    schedule = award.reports.get(number=1)
+    services.report_save_draft(actor=w.staff[0], schedule=schedule, **gf.report_content(120))
+    before = _state()
+    # The fixed categories of earlier versions ("multiracial") are not in the taxonomy in force.
+    with pytest.raises(ValidationError, match="“multiracial” is not a category of Race and ethnicity"):
+        services.report_save_draft(actor=w.staff[0], schedule=schedule,
+                                   people={"race": {"multiracial": 3}, "sex": {"female": 3}})
+    with pytest.raises(ValidationError, match="“race_ethnicity” is not a dimension"):
+        services.report_save_draft(actor=w.staff[0], schedule=schedule, people={"race_ethnicity": {"white": 3}})
+    # A category of a later version is refused for a period the later version does not cover.
+    later = EquityTaxonomy.objects.create(version=99, name="Later dimensions",
+                                          effective_from=schedule.period_end + dt.timedelta(days=1),
+                                          source_citation="A later standard.")
+    sex = EquityDimension.objects.create(taxonomy=later, code="sex", name="Sex", source_citation="A later standard.")
+    EquityCategory.objects.create(dimension=sex, code="intersex", name="Intersex")
+    with pytest.raises(ValidationError, match="“intersex” is not a category of Sex"):
+        services.report_save_draft(actor=w.staff[0], schedule=schedule, people={"sex": {"intersex": 3}})
+    assert _state() == before
+
+
+def test_declined_and_not_reported_are_kept_apart(w, award):
+    schedule = award.reports.get(number=1)
+    content = gf.report_content(10)
+    content["people"]["sexual_orientation"] = {"declined": 4, "not_reported": 6}
+    report = services.report_save_draft(actor=w.staff[0], schedule=schedule, **content)
+    cells = dict(report.people.filter(dimension="sexual_orientation").values_list("category", "count"))
+    assert cells == {"declined": 4, "not_reported": 6}
+    assert services.report_submit(actor=w.staff[0], schedule=schedule).status == "submitted"
+
+
+def test_several_races_per_person_add_up_to_at_least_the_total(w, award):
+    schedule = award.reports.get(number=1)
+    content = gf.report_content(10)
+    content["people"]["race"] = {"hispanic_latino": 5, "white": 4}
+    services.report_save_draft(actor=w.staff[0], schedule=schedule, **content)
+    before = _state()
+    with pytest.raises(ValidationError, match="fewer than the 10 served"):
+        services.report_submit(actor=w.staff[0], schedule=schedule)
+    assert _state() == before
+    content["people"]["race"] = {"hispanic_latino": 7, "white": 6}  # three people gave both
+    services.report_save_draft(actor=w.staff[0], schedule=schedule, **content)
+    assert services.report_submit(actor=w.staff[0], schedule=schedule).status == "submitted"
+
+
 def test_expenditure_above_a_budget_line_is_refused(w, award):
     schedule = award.reports.get(number=1)  # line 1 (personnel) has 10,000.00
     before = _state()
-    with pytest.raises(ValidationError, match="10000.01 spent to date is more than its budget of 10000.00"):
+    with pytest.raises(ValidationError, match=r"\$10,000.01 spent to date is more than its budget of \$10,000.00"):
         services.report_save_draft(actor=w.staff[0], schedule=schedule, expenditures={1: "10000.01"})
     assert _state() == before
 
@@ -210,3 +256,24 @@ def test_award_history_of_another_cbo_is_not_found(w, award):
     with pytest.raises(Http404):
         report_selectors.award_history(user=w.staff[1], pk=award.pk)
     assert report_selectors.award_history(user=w.staff[0], pk=award.pk)[0]["kind"] == "award"
+
+
+def test_stored_race_breakdowns_move_to_the_taxonomy_codes(w, award):
+    """Migration 0008: ``race_ethnicity`` becomes ``race``; "multiracial" and "another_race",
+    which taxonomy version 1 does not have, join "not reported" of the same report."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("grants.migrations.0008_people_served_equity_taxonomy")
+    schedule = award.reports.get(number=1)
+    report = services.report_save_draft(actor=w.staff[0], schedule=schedule, progress="Old report")
+    PeopleServed.objects.bulk_create([
+        PeopleServed(report=report, dimension="race_ethnicity", category=c, count=n)
+        for c, n in (("hispanic_latino", 50), ("multiracial", 7), ("another_race", 2), ("not_reported", 1))])
+    PeopleServed.objects.create(report=report, dimension="language", category="spanish", count=60)
+    migration.forward(apps, None)
+    assert sorted(report.people.values_list("dimension", "category", "count")) == [
+        ("language", "spanish", 60), ("race", "hispanic_latino", 50), ("race", "not_reported", 10)]
+    migration.forward(apps, None)  # running again changes nothing
+    assert report.people.filter(dimension="race").count() == 2

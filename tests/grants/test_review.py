@@ -120,3 +120,25 @@ def test_recommendation_follows_the_state_table(w, opp):
     with pytest.raises(ValidationError, match="'draft' cannot become 'recommended'"):
         services.application_recommend(actor=w.admin, application=draft, recommended=True)
     assert Application.objects.get(pk=draft.pk).status == "draft" and AuditEvent.objects.count() == events
+
+
+def test_a_draft_call_is_updated_and_an_open_one_refused(w):
+    from grants.models import FundingOpportunity, RubricCriterion
+
+    call = gf.opportunity(w, open_=False)
+    values = {"restriction": call.restriction, "title": "Revised call", "total_budget": "90000.00",
+              "award_min": "5000.00", "award_max": "40000.00", "opens_at": call.opens_at, "closes_at": call.closes_at,
+              "rubric": [{"name": "Need", "weight": "70", "scale_max": 5}, {"name": "Reach", "weight": "30"}]}
+    services.opportunity_update(actor=w.admin, opportunity=call, **values)
+    call.refresh_from_db()
+    assert call.title == "Revised call" and call.total_budget.amount == 90000
+    assert list(call.rubric.order_by("number").values_list("name", flat=True)) == ["Need", "Reach"]
+    services.opportunity_open(actor=w.admin, opportunity=call)
+    before = (list(FundingOpportunity.objects.values_list("title", "status")), RubricCriterion.objects.count(),
+              AuditEvent.objects.count())
+    with pytest.raises(ValidationError, match="only a draft call can be edited"):
+        services.opportunity_update(actor=w.admin, opportunity=call, **values | {"title": "Too late"})
+    with pytest.raises(AccessDenied):
+        services.opportunity_update(actor=w.board[0], opportunity=call, **values)
+    assert (list(FundingOpportunity.objects.values_list("title", "status")), RubricCriterion.objects.count(),
+            AuditEvent.objects.count()) == before

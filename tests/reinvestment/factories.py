@@ -56,12 +56,15 @@ def final_year(plan, income_year: int = 2024, **figures) -> PlanFinancialYear:
     return lock_year(financial_year(plan, income_year, source_document=audited_statement(), **figures))
 
 
-def member_months(plan, year: int, counts: dict[str, int], months: int = 12) -> None:
-    """Give each named CA county ``counts[name]`` member months in each of the first ``months`` months."""
+def member_months(plan, year: int, counts: dict[str, int], months: int = 12, line_code: str = "") -> None:
+    """Give each named CA county ``counts[name]`` member months in each of the first ``months`` months,
+    in the line of business ``line_code`` (default: the plan's Medicaid line)."""
+    lob = line(line_code) if line_code else None
     for name, n in counts.items():
         c = county(name)
         for m in range(1, months + 1):
-            MemberMonth.objects.create(plan=plan, county=c, month=datetime.date(year, m, 1), member_months=n)
+            MemberMonth.objects.create(plan=plan, county=c, month=datetime.date(year, m, 1), member_months=n,
+                                       line_of_business=lob)  # type: ignore[misc]  # None: the plan's Medicaid line
 
 
 def line(code: str = "medi-cal") -> LineOfBusiness:

@@ -60,6 +60,7 @@ def qtf(plan, obligations):
     """Covered California QTF 2024: 2% x 400,000 x 1 of 4 measures = 2,000.00 (window 2025)."""
     kw = {"gross_premium": D("400000.00"), "quality_standards_met": False, "quality_measures_missed": ["col"]}
     if _line("x"):
+        member_months(plan, 2024, {"Imperial": 100, "Riverside": 300}, line_code="covered-california")
         fy = financial_year(plan, 2024, revenue="1000000.00", net_income="10000.00",
                             **(_line("covered-california") | kw))
     else:  # pragma: no cover - figures kept per plan-year only

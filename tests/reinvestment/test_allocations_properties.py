@@ -37,6 +37,9 @@ operations = st.lists(st.one_of(
               amounts),
     st.tuples(st.just("move"), st.integers(min_value=0, max_value=60), st.integers(min_value=0, max_value=5),
               amounts),
+    # a second line of business: Covered California's premium at risk, paid only to the purchaser
+    st.tuples(st.just("compute_qtf")),
+    st.tuples(st.just("purchaser"), amounts, days),
 ), min_size=1, max_size=14)
 
 
@@ -68,6 +71,18 @@ def run(plan, ops):
                     actor=SETUP, plan=plan, payee=cbo, purpose="Food boxes", county=county("Imperial"),
                     domain="food", paid_on=op[2], amount=op[1], cha_chip_aligned=False, cac_consulted=True,
                     income_year=op[3])
+            elif kind == "compute_qtf":
+                if "qtf" not in years_:
+                    years_["qtf"] = financial_year(plan, 2024, revenue="1000000.00", net_income="10000.00",
+                                                   gross_premium=D("200000.00"), quality_standards_met=False,
+                                                   quality_measures_missed=["col", "cbp"],
+                                                   **_line("covered-california"))
+                services.obligation_compute(actor=SETUP, financial_year=years_["qtf"], policy_code="CC-QTF")
+            elif kind == "purchaser":
+                qtf = Obligation.objects.filter(plan=plan, policy_code="CC-QTF", status="current").first()
+                if qtf is not None:
+                    services.purchaser_payment_record(actor=SETUP, obligation=qtf, amount=op[1], paid_on=op[2],
+                                                      reference=f"invoice-{n}", county=county("Imperial"))
             elif kind == "reverse" and payments:
                 services.credits_reverse(actor=SETUP, source="fund_contribution",
                                          references=[payments[op[1] % len(payments)]], on=dt.date(2031, 1, 1))
@@ -112,3 +127,7 @@ def test_money_credited_never_exceeds_money_paid(ops):
         assert (o.got or D("0")) <= o.total.amount
         assert o.got is None or o.status != "superseded"
     assert not FulfilmentAllocation.objects.exclude(plan=plan).filter(credit__plan=plan).exists()
+    # premium at risk is settled only by payments to the purchaser, and those count toward nothing else
+    for a in FulfilmentAllocation.objects.filter(plan=plan).select_related("credit", "obligation__policy"):
+        purchaser = a.credit.source == "purchaser_payment"
+        assert purchaser == (a.obligation.policy.basis == "premium_at_risk"), (a.credit.source, a.obligation)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from audit.models import AuditEvent
 from organizations.actors import SETUP
 from reinvestment import services as reinvestment_services
+from reinvestment.applicability import attestation_problems
 from reporting.models import ReportArtifact, ReportAttestation, ReportFiling, ReportRun
 from reporting.services import report_attest, report_file, report_request
 from tests.reinvestment.factories import audited_statement, final_year, financial_year, lock_year
@@ -45,7 +46,8 @@ def test_attesting_a_year_only_submitted_is_refused_and_writes_nothing(
         report_attest(actor=staff["compliance"], artifact=draft, **_typed(staff["compliance"]))
     # then it is refused, saying why, and nothing is written
     text = " ".join(err.value.messages)
-    assert "is submitted, not locked" in text and "no audited financial statement" in text
+    assert "is not locked (its status is Submitted)" in text and "no audited financial statement" in text
+    assert "submitted" not in text.replace("Submitted", "")  # the status in words, not its code
     assert _written() == before
 
 
@@ -122,16 +124,21 @@ def test_attestation_of_a_final_year_states_what_was_attested(
     assert "Carlos Ramírez, Chief Compliance Officer, attests " + draft.report_id in attested["statement"]
 
 
-def test_every_line_of_business_of_the_year_must_be_final(
+def test_the_line_of_business_of_the_report_must_be_final_not_the_others(
         fake_cr, plan, staff, media, django_capture_on_commit_callbacks):
+    # A report of the Medi-Cal obligation rests on the Medi-Cal year only (both ways:
+    # tests/reporting/test_golden_lines_of_business.py).
     final_year(plan, 2024)  # Medi-Cal: locked, with its statement
     financial_year(plan, 2024, line_of_business="covered-california", gross_premium=D("1000000.00"),
                    source_document=audited_statement())  # still a draft
-    draft = _draft(staff, django_capture_on_commit_callbacks)
-    before = _written()
-    with pytest.raises(ValidationError, match=r"Income year 2024 \(Covered California\) is draft, not locked"):
-        attest(staff["compliance"], draft)
-    assert _written() == before
+    with django_capture_on_commit_callbacks(execute=True):
+        run = report_request(actor=staff["finance"], kind="community-reinvestment",
+                             params={"plan": "test-plan", "year": 2024, "line_of_business": "medi-cal"})
+    run.refresh_from_db()
+    attest(staff["compliance"], run.artifact)
+    problems = attestation_problems(plan=plan, income_year=2024)  # every line of the income year
+    assert "Income year 2024 (Covered California) is not locked (its status is Draft): lock it before attesting." \
+        in problems
 
 
 def test_filing_is_refused_once_the_year_was_amended_after_attestation(

@@ -112,7 +112,7 @@ def test_compliance_report_prints_every_grant_domain_in_words():
     # when the compliance report is read and rendered
     data = community_reinvestment_data({"plan": gw.plan.code, "year": 2024})
     # then each domain is its label, never its code
-    labels = [SocialDriverDomain(code).label for code in codes]
+    labels = [str(SocialDriverDomain(code).label) for code in codes]
     assert [g.domain for g in data.grants] == [", ".join(labels)]
     text = _pdf("community-reinvestment", data)
     for label in labels:

@@ -14,6 +14,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from reporting.documents.community_reinvestment import SECTIONS
 from reporting.kinds import KINDS
 from reporting.pdf import flowables
 from reporting.selectors.community_reinvestment import community_reinvestment_data
@@ -161,7 +162,7 @@ def test_cover_has_the_key_figures_and_the_contents_its_page_numbers():
               "Attestation", "Records behind the totals (data twin)"]
     lines = pages[0].splitlines()
     numbers = [int(x) for x in lines[lines.index("Records behind the totals (data twin)") + 1:] if x.isdigit()]
-    contents = dict(zip([ln for ln in lines[lines.index("Contents") + 1:] if not ln.isdigit()][:9],
+    contents = dict(zip([ln for ln in lines[lines.index("Contents") + 1:] if not ln.isdigit()][:len(SECTIONS)],
                         numbers, strict=False))
     for title in titles:
         page = next(i for i, p in enumerate(pages, start=1) if i > 1 and title in p.splitlines())

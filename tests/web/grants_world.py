@@ -51,10 +51,32 @@ def accepted(w: gf.World, opp: Any, i: int = 0, amount: str = "20000.00") -> Any
 
 
 def people(total: int) -> dict[str, str]:
-    """Report form fields putting all ``total`` people in one category of each breakdown."""
+    """People-served step fields putting all ``total`` people in one category of each breakdown
+    (county and every dimension of the equity taxonomy in force)."""
     from tests.wellness_fund import factories as wf_
 
     fips = wf_.county("Imperial").fips
-    return {f"people__county__{fips}": str(total), "people__race_ethnicity__hispanic_latino": str(total),
-            "people__language__spanish": str(total), "people__age_band__25-44": str(total),
-            "people__gender_identity__woman": str(total)}
+    return {"total_served": str(total), f"people__county__{fips}": str(total),
+            "people__race__hispanic_latino": str(total), "people__ethnicity__mexican": str(total),
+            "people__language__spanish": str(total), "people__disability__not_reported": str(total),
+            "people__sexual_orientation__declined": str(total), "people__gender_identity__woman": str(total),
+            "people__sex__female": str(total), "people__age_band__25-44": str(total)}
+
+
+def write_report(client: Any, schedule: Any, total: int = 40, *, submit: bool = True) -> Any:
+    """The grantee writes every step of a report through the pages (and submits it): the last answer."""
+    from django.urls import reverse
+
+    steps = {"narrative": {"progress": "Sessions held in Calexico.", "successes": "", "challenges": ""},
+             "spending": {"spent_1": "1,000.00", "spent_2": "0"},
+             "results": {"metric_participants": str(total)},
+             "people": people(total)}
+    response = None
+    for n, (step, data) in enumerate(steps.items()):
+        response = client.post(reverse("grants:report_step", args=[schedule.pk, step]),
+                               {"form_token": f"{step[:4]}{n}" + "s" * 28, **data})
+        assert response.status_code == 302, response.content.decode()[:2000]
+    if submit:
+        response = client.post(reverse("grants:report_step", args=[schedule.pk, "review"]),
+                               {"send-form_token": "submit" + "s" * 26})
+    return response

@@ -72,9 +72,9 @@ def test_fund_list_queries_do_not_grow(client, w, django_assert_num_queries, siz
         wf.fund(owner=w.ach)
     client.force_login(w.admin)
     client.get(reverse("wellness_fund:fund_list"))
-    # session, user, memberships, count, the menu's two permission lookups, page rows (with ACH),
-    # the codes of the user's organizations (header links to one organization's pages)
-    with django_assert_num_queries(8):
+    # session, user, memberships (with the organizations the menu links to), count, the audit
+    # link's permission, page rows (with ACH)
+    with django_assert_num_queries(6):
         response = client.get(reverse("wellness_fund:fund_list"))
     assert response.content.decode().count("/funds/gfund-") + response.content.decode().count("/funds/f") >= size
 
@@ -296,9 +296,7 @@ def test_admin_returns_a_report_with_a_comment(client, w, opp):
     award = gw.accepted(w, opp, 0)
     schedule = award.reports.order_by("number").first()
     client.force_login(w.staff[0])
-    data = {"form_token": "y" * 32, "progress": "Done", "total_served": "5", "spent_1": "0",
-            "metric_participants": "5", "submit": "1", **gw.people(5)}
-    assert client.post(reverse("grants:report", args=[schedule.pk]), data).status_code == 302
+    assert gw.write_report(client, schedule, 5).status_code == 302
     client.force_login(w.admin)
     refused = client.post(reverse("grants:report", args=[schedule.pk]),
                           {"decide-form_token": "z" * 32, "decide-decision": "return", "decide-comment": ""})
@@ -316,7 +314,9 @@ def test_admin_returns_a_report_with_a_comment(client, w, opp):
 
 CALL = {"form_token": "n" * 32, "title": "Food security 2027", "description": "", "total_budget": "100,000.00",
         "award_min": "5,000.00", "award_max": "25,000.00", "opens_at": "2027-01-05T09:00",
-        "closes_at": "2027-02-05T17:00", "domains": ["food"], "rubric": "Community need | 60 | 5\nFeasibility | 40 | 5",
+        "closes_at": "2027-02-05T17:00", "domains": ["food"], "rubric_rows": "2",
+        "criterion_1_name": "Community need", "criterion_1_weight": "60", "criterion_1_max": "5",
+        "criterion_2_name": "Feasibility", "criterion_2_weight": "40", "criterion_2_max": "5",
         "questions": "Is the organization a nonprofit? | no", "metrics": "participants | Participants | people",
         "frequency_months": "6"}
 
@@ -336,7 +336,14 @@ def test_admin_creates_a_call_once(client, w):
 
 @pytest.mark.parametrize(("changes", "field", "message"), [
     ({"award_max": "200,000.00"}, "award_max", "must not exceed the total budget"),
-    ({"rubric": "Community need | 60"}, "rubric", "Line 1: write name | weight | highest score."),
+    ({"criterion_1_max": ""}, "criterion_1_max", "Fill in the whole row, or leave it empty."),
+    ({"criterion_2_weight": "heavy"}, "criterion_2_weight", "Enter a number."),
+    ({"criterion_2_weight": "0"}, "criterion_2_weight", "greater than or equal to 0.01"),
+    ({"criterion_1_name": "x" * 256}, "criterion_1_name", "at most 255 characters"),
+    ({"criterion_1_max": "1000"}, "criterion_1_max", "less than or equal to 100"),
+    ({"criterion_1_name": "", "criterion_1_weight": "", "criterion_1_max": "", "criterion_2_name": "",
+      "criterion_2_weight": "", "criterion_2_max": ""}, "criterion_1_name", "Give at least one criterion"),
+    ({"title": ""}, "title", "This field is required."),
     ({"closes_at": "2027-01-01T09:00"}, "closes_at", "must come after the open date-time"),
     ({"total_budget": "100000.001"}, "total_budget", "at most two decimal places"),
 ])

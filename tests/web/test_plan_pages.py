@@ -114,11 +114,10 @@ def test_dashboard_query_count_does_not_grow_with_years(client, plan, finance, d
     client.force_login(finance)
     url = reverse("reinvestment:dashboard", args=[plan.code])
     client.get(url)  # warm the session
-    # session, user, plan, memberships, the menu's two permission reads; obligations with
-    # fulfilment (1); the chosen year's obligation (1), its allocations (1) and credits (1);
-    # the plan's unallocated money (1)
-    # + the codes of the user's organizations (header links to one organization's pages)
-    with django_assert_num_queries(12):
+    # session, user, plan, memberships (with the organizations the menu links to), the audit
+    # link's permission; obligations with fulfilment (1); the chosen year's county allocations
+    # (1) and fulfilment by county (1); the plan's unallocated money (1)
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
 
 
@@ -254,8 +253,9 @@ def test_upload_audited_statement_to_a_locked_year_is_refused(client, plan, fina
     client.force_login(finance)
     document = SimpleUploadedFile("audit.pdf", b"%PDF-1.4", content_type="application/pdf")
     response = client.post(reverse("reinvestment:year_document", args=[plan.code, year.pk]),
-                           {"source_document": document})
+                           {"source_document": document, "form_token": "t" * 32})
     assert response.status_code == 400
+    assert "only by amending the year" in response.content.decode()
     year.refresh_from_db()
     assert not year.source_document
 
@@ -277,9 +277,9 @@ def test_year_list_query_count(client, plan, finance, django_assert_num_queries,
     client.force_login(finance)
     url = reverse("reinvestment:year_list", args=[plan.code])
     client.get(url)
-    # session, user, plan, memberships, two permission reads (menu), count, page rows
-    # + the codes of the user's organizations (header links to one organization's pages)
-    with django_assert_num_queries(9):
+    # session, user, plan, memberships (with the organizations the menu links to), the audit
+    # link's permission, count, page rows
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert response.context["table"].page.paginator.count == years
 
@@ -391,10 +391,9 @@ def test_investment_list_query_count(client, plan, finance, django_assert_num_qu
     client.force_login(finance)
     url = reverse("reinvestment:investment_list", args=[plan.code])
     client.get(url)
-    # session, user, plan, memberships, two permission reads (menu), count, page rows
-    # (payee and county joined)
-    # + the codes of the user's organizations (header links to one organization's pages)
-    with django_assert_num_queries(9):
+    # session, user, plan, memberships (with the organizations the menu links to), the audit
+    # link's permission, count, page rows (payee and county joined)
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert response.context["table"].page.paginator.count == count
 
@@ -444,9 +443,9 @@ def test_statement_list_query_count(client, plan, finance, django_assert_num_que
     client.force_login(finance)
     url = reverse("wellness_fund:plan_statements", args=[plan.code])
     client.get(url)
-    # session, user, plan, memberships, two permission reads (menu), the codes of the user's
-    # organizations (header links to the plan's pages); statements with payments summed (1)
-    with django_assert_num_queries(8):
+    # session, user, plan, memberships (with the organizations the menu links to), the audit
+    # link's permission; statements with payments summed (1)
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.context["table"].page.paginator.count == months
 
@@ -509,7 +508,7 @@ def test_upload_audited_statement_to_an_open_year(client, plan, finance):
     client.force_login(finance)
     document = SimpleUploadedFile("audit-2024.pdf", b"%PDF-1.4 audited", content_type="application/pdf")
     response = client.post(reverse("reinvestment:year_document", args=[plan.code, year.pk]),
-                           {"source_document": document})
+                           {"source_document": document, "form_token": "t" * 32})
     assert response.status_code == 302
     year.refresh_from_db()
     assert year.source_document.name.endswith(".pdf")

@@ -50,7 +50,7 @@ def test_a_statement_that_is_not_a_pdf_or_too_large_is_refused_and_nothing_is_wr
 def test_size_limit_is_settings_data(settings):
     settings.STATEMENT_MAX_BYTES = 100
     year = financial_year(PlanFactory())
-    with pytest.raises(ValidationError, match="limit is 100 bytes"):
+    with pytest.raises(ValidationError, match="limit is 100"):
         _upload(year, "s.pdf", PDF + b"x" * 100)
 
 

@@ -11,21 +11,23 @@ LOCALE = Path(__file__).resolve().parent.parent.parent / "locale" / "es" / "LC_M
 
 
 def _po_entries() -> dict[str, str]:
-    """msgid -> msgstr of the singular entries of django.po (continuation lines joined)."""
+    """msgid -> msgstr of the singular entries of django.po (continuation lines joined); an entry
+    with a context (pgettext) is keyed as the compiled catalogue keys it, ``context\\x04msgid``."""
     text = (LOCALE / "django.po").read_text(encoding="utf-8")
     entries = {}
     for block in text.split("\n\n"):
         fields: dict[str, str] = {}
         current = None
         for line in block.splitlines():
-            match = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$', line)
+            match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$', line)
             if match:
                 current = match.group(1)
                 fields[current] = match.group(2)
             elif line.startswith('"') and current:
                 fields[current] += line[1:-1]
         if fields.get("msgid") and "msgid_plural" not in fields:
-            entries[fields["msgid"]] = fields.get("msgstr", "")
+            key = f"{fields['msgctxt']}\x04{fields['msgid']}" if "msgctxt" in fields else fields["msgid"]
+            entries[key] = fields.get("msgstr", "")
     return entries
 
 

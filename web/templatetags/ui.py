@@ -34,6 +34,12 @@ def plain_amount(value: Any) -> str:
     return money.plain_amount(value)
 
 
+@register.filter
+def shows_audit_trail(user: Any) -> bool:
+    """``{% if user|shows_audit_trail %}``: the header links the audit trail (``nav.shows_audit_trail``)."""
+    return nav.shows_audit_trail(user)
+
+
 @register.inclusion_tag("includes/form_field.html")
 def form_field(field: forms.BoundField) -> dict[str, Any]:
     """A labelled field with its help text and errors, tied to the input by aria-describedby."""

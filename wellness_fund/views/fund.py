@@ -29,6 +29,8 @@ from django.views.decorators.http import require_GET
 
 from organizations import access
 from organizations.models import Role
+from reporting.document_pages import document_panel
+from reporting.models import ReportKind
 from web import charts, nav, tables
 from web.requests import AuthenticatedRequest
 
@@ -112,7 +114,9 @@ def fund_statement(request: AuthenticatedRequest, code: str) -> HttpResponse:
     else:
         status = 400
     return render(request, "wellness_fund/fund/fund_statement.html",
-                  {"fund": fund, "form": form, "statement": statement}, status=status)
+                  {"fund": fund, "form": form, "statement": statement,
+                   "statement_panel": document_panel(request, kind=ReportKind.FUND_STATEMENT, subject=fund)},
+                  status=status)
 
 
 urlpatterns = [

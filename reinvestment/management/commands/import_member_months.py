@@ -23,9 +23,11 @@ class Command(BaseCommand):
     help = "Import member months by county and month from CSV: all rows or none."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="CSV with header plan,county,month,member_months.")
+        parser.add_argument("file", help="CSV with header plan,county,month,member_months[,line_of_business].")
         parser.add_argument("--plan", required=True, help="Plan organization code.")
         parser.add_argument("--year", required=True, type=int, help="Income year of the months.")
+        parser.add_argument("--line-of-business", default="",
+                            help="Code of the line of business of rows naming none (default: the plan's Medicaid line).")
         parser.add_argument("--user", help="Username acting (must hold plan finance); default: the operator's command (system:command).")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -35,7 +37,8 @@ class Command(BaseCommand):
         actor = acting_user(opts["user"])
         data = read_input_file(opts["file"])
         try:
-            report = member_months_import(actor=actor, plan=plan, year=opts["year"], rows=read_csv(data))
+            report = member_months_import(actor=actor, plan=plan, year=opts["year"], rows=read_csv(data),
+                                          line_of_business=opts["line_of_business"] or None)
         except MemberMonthImportError as exc:
             for line in exc.report.lines():
                 self.stderr.write(line)

@@ -1,0 +1,89 @@
+"""The twin and table writers take shortcuts for speed; each writes what the plain way writes."""
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from reinvestment.references import SourceKind, SourceRef
+from reporting.data import jsonable
+from reporting.documents import community_reinvestment as crr
+from reporting.pdf import flowables, fonts
+from reporting.twin import csv_text, json_bytes
+from tests.reporting.factories import community_reinvestment_data
+
+
+@dataclass(frozen=True)
+class Row:
+    text: str
+    amount: Decimal
+    day: dt.date
+    moment: dt.datetime
+    flag: bool | None
+    reference: SourceRef | str
+    number: int
+    nested: tuple[SourceRef, ...]
+
+
+def _plain_json(data):
+    """The JSON twin written record by record through the encoder (the layout ``json_bytes`` keeps)."""
+    def compact(value):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
+
+    lines = []
+    plain = jsonable(data)
+    for key in sorted(plain):
+        value = plain[key]
+        if isinstance(value, list) and value:
+            body = ",\n".join(f"    {compact(v)}" for v in value)
+            lines.append(f"  {json.dumps(key)}: [\n{body}\n  ]")
+        else:
+            lines.append(f"  {json.dumps(key)}: {compact(value)}")
+    return ("{\n" + ",\n".join(lines) + "\n}\n").encode()
+
+
+def test_json_twin_of_a_report_is_the_plain_encoders_json():
+    data = community_reinvestment_data(counties=6, investments=40)
+    assert json_bytes(data) == _plain_json(data)
+
+
+def test_json_twin_writes_every_kind_of_value_as_the_plain_encoder_does():
+    moment = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
+    rows = [Row("Niños \"Sanos\", 漢字\n", Decimal("1.10"), dt.date(2026, 1, 2), moment, None,
+                SourceRef(SourceKind.AWARD, 1), 3, (SourceRef(SourceKind.OBLIGATION, 2),)),
+            Row("b", Decimal("1.1"), dt.date(2026, 1, 2), moment, True, "free text", -4, ()),
+            Row("b", Decimal("-0.00"), dt.date(2025, 12, 31), moment, False, "free text", 0, ())]
+    data = {"rows": rows, "empty": [], "one": Decimal("2.50"), "mixed": [1, "a", None]}
+    assert json_bytes(data) == _plain_json(data)
+    assert b'"amount": "1.10"' in json_bytes(data) and b'"amount": "1.1"' in json_bytes(data)
+
+
+def test_csv_writes_moments_in_iso_form_and_keys_as_text():
+    moment = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
+    text = csv_text(["a", "b", "c"], [(SourceRef(SourceKind.AWARD, 7), Decimal("1.10"), None),
+                                      ("x", None, moment)])
+    assert list(csv.reader(io.StringIO(text))) == [
+        ["a", "b", "c"], ["grants.award:7", "1.10", ""], ["x", "", "2026-03-01T09:30:00+00:00"]]
+
+
+def test_appendix_rows_are_the_appendix_records():
+    data = community_reinvestment_data(counties=3, investments=12)
+    header, rows = crr.APPENDIX.twin(crr.appendix(data))
+    assert crr.tables(data)["appendix"] == (header, crr.appendix_rows(data))
+    assert [tuple(r) for r in rows] == crr.appendix_rows(data)
+
+
+def test_long_cell_text_wraps_into_lines_that_fit_and_keep_every_word():
+    width = 0.11 * flowables.FRAME_WIDTH
+    text = "Asociación de Promotores Comunitarios del Valle Imperial — Niños Sanos " + "x" * 60
+    lines = flowables._lines(text, width)
+    assert lines is not None and "\n" in lines
+    assert "".join(lines.split()) == "".join(text.split())
+    for line in lines.split("\n"):
+        assert stringWidth(line, fonts.BODY, flowables.CELL_SIZE) <= width - 2 * flowables.CELL_PAD
+    assert flowables._lines("short", width) == "short"
+    assert flowables._lines("漢字 " * 10, width) is None  # set in the fallback font by a Paragraph
