@@ -33,10 +33,11 @@ from .views import ReadOnlyViewSet
 
 class MemberMonthSerializer(serializers.ModelSerializer):
     county = serializers.SlugRelatedField(slug_field="fips", read_only=True)
+    line_of_business = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = MemberMonth
-        fields = ["id", "plan", "county", "month", "member_months"]
+        fields = ["id", "plan", "county", "month", "member_months", "line_of_business"]
         read_only_fields = fields
 
 
@@ -44,6 +45,10 @@ class MemberMonthRowSerializer(StrictSerializer):
     county = serializers.CharField(max_length=80, help_text="FIPS code or county name.")
     month = serializers.RegexField(r"^\d{4}-\d{2}(-01)?$", help_text="YYYY-MM (or the 1st: YYYY-MM-01).")
     member_months = serializers.IntegerField(min_value=0, max_value=2_000_000_000)
+    line_of_business = serializers.CharField(
+        max_length=40, required=False, allow_blank=True,
+        help_text="Code of the line of business (e.g. medi-cal, covered-california); the plan's Medicaid "
+                  "line when left out.")
 
 
 class MemberMonthImportSerializer(StrictSerializer):
@@ -141,7 +146,8 @@ class MemberMonthViewSet(ReadOnlyViewSet):
 def _import_rows(*, actor: Actor, plan: Organization, year: int, rows: list[dict[str, Any]]) -> ImportReport:
     """Rows given as JSON; a bad row is reported under ``rows.<index in the request>``."""
     lines = [{"plan": plan.code, "county": r["county"], "month": r["month"][:7],
-              "member_months": str(r["member_months"])} for r in rows]
+              "member_months": str(r["member_months"]), "line_of_business": r.get("line_of_business", "")}
+             for r in rows]
     try:
         return services.member_months_import(actor=actor, plan=plan, year=year, rows=lines)
     except services.MemberMonthImportError as exc:

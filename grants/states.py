@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 #: Funding opportunity: a call for proposals.
 OPPORTUNITY: Mapping[str, frozenset[str]] = {
@@ -95,14 +96,42 @@ def can_transition(machine: Mapping[str, frozenset[str]], current: str, target: 
     return target in machine.get(current, frozenset())
 
 
+def _labels(machine: Mapping[str, frozenset[str]]) -> Mapping[str, str]:
+    """Code -> words (in the active language) of the states of ``machine``."""
+    from .models import (
+        ApplicationStatus,
+        AssignmentStatus,
+        AwardStatus,
+        MeetingStatus,
+        OpportunityStatus,
+        ReportStatus,
+        TrancheStatus,
+        VoteStatus,
+    )
+
+    choices = {id(OPPORTUNITY): OpportunityStatus, id(APPLICATION): ApplicationStatus,
+               id(REVIEW_ASSIGNMENT): AssignmentStatus, id(MEETING): MeetingStatus, id(VOTE): VoteStatus,
+               id(AWARD): AwardStatus, id(TRANCHE): TrancheStatus, id(REPORT): ReportStatus}.get(id(machine))
+    return {value: str(label) for value, label in choices.choices} if choices is not None else {}
+
+
 def require_transition(
     machine: Mapping[str, frozenset[str]], current: str, target: str, *, field: str = "status",
-    what: str = "",
 ) -> None:
-    """Raise ``ValidationError`` unless ``current -> target`` is in ``machine``."""
+    """Raise ``ValidationError`` unless ``current -> target`` is in ``machine``; the message names
+    the states in words, in the reader's language."""
     if not can_transition(machine, current, target):
-        allowed = ", ".join(sorted(machine.get(current, frozenset()))) or "none"
-        label = f"{what} " if what else ""
-        raise ValidationError(
-            {field: f"A {label}in state '{current}' cannot become '{target}' (allowed: {allowed})."}
-        )
+        labels = _labels(machine)
+
+        def words(code: str) -> str:
+            return f"“{labels.get(code, code)}”"
+
+        allowed = ", ".join(words(c) for c in sorted(machine.get(current, frozenset())))
+        params = {"current": words(current), "target": words(target), "allowed": allowed}
+        if allowed:
+            message = gettext("Its status is %(current)s, so it cannot become %(target)s "
+                              "(it can become %(allowed)s).") % params
+        else:
+            message = gettext("Its status is %(current)s, so it cannot become %(target)s "
+                              "(no further change is possible).") % params
+        raise ValidationError({field: message})

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from audit.services import record, snapshot
 
@@ -54,7 +55,8 @@ def membership_grant(*, actor: Actor, user: User, organization: Organization, ro
     require_site_admin(actor)
     if role not in ROLES_BY_KIND.get(organization.kind, set()):
         raise ValidationError(
-            {"role": f"Role {role!r} does not exist in a {organization.get_kind_display()}."}
+            {"role": _("Role %(role)s does not exist in a %(kind)s.")
+                     % {"role": repr(role), "kind": organization.get_kind_display()}}
         )
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(

@@ -3,7 +3,9 @@
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from audit.admin import AuditedModelAdmin
@@ -24,6 +26,7 @@ from .models import (
     PolicyTermSource,
     ReinvestmentPolicy,
 )
+from .services.policies import policy_version_copy, policy_version_publish
 
 
 class BracketInline(admin.TabularInline):
@@ -54,10 +57,30 @@ class TermSourceInline(admin.TabularInline):
 class ReinvestmentPolicyAdmin(AuditedModelAdmin):
     """Add a new version rather than editing one: a version used by a frozen obligation is read-only."""
 
-    list_display = ("code", "version", "jurisdiction", "basis", "effective_from_year", "effective_to_year")
-    list_filter = ("jurisdiction", "basis")
+    list_display = ("code", "version", "is_draft", "jurisdiction", "basis", "effective_from_year",
+                    "effective_to_year")
+    list_filter = ("jurisdiction", "basis", "is_draft")
     search_fields = ("code", "name")
     inlines = [ApplicabilityInline, BracketInline, EarmarkInline, TermSourceInline]
+    actions = ["copy_to_new_draft", "publish_drafts"]
+
+    @admin.action(description="Copy to a new draft version")
+    def copy_to_new_draft(self, request: HttpRequest, queryset: QuerySet[ReinvestmentPolicy]) -> None:
+        for policy in queryset.order_by("code", "version"):
+            copy = policy_version_copy(actor=request.user, policy=policy)  # type: ignore[arg-type]
+            self.message_user(request, f"{copy.code} version {copy.version} is a draft copy of version "
+                                       f"{policy.version}: edit it, then publish it.", messages.SUCCESS)
+
+    @admin.action(description="Publish the selected drafts")
+    def publish_drafts(self, request: HttpRequest, queryset: QuerySet[ReinvestmentPolicy]) -> None:
+        for policy in queryset.order_by("code", "version"):
+            try:
+                published = policy_version_publish(actor=request.user, policy=policy)  # type: ignore[arg-type]
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            else:
+                self.message_user(request, f"{published.code} version {published.version} is published.",
+                                  messages.SUCCESS)
 
     def _used(self, obj: Any) -> bool:
         return obj is not None and obj.obligations.exclude(status="current").exists()

@@ -14,6 +14,7 @@ nothing about a state or a purchaser is written in code.
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from organizations.models import Organization
 
@@ -48,7 +49,7 @@ def _versions_in_effect(year: int) -> list[ReinvestmentPolicy]:
     """For each policy code, the version in effect in ``year`` (one query)."""
     in_effect: dict[str, ReinvestmentPolicy] = {}
     for policy in (
-        ReinvestmentPolicy.objects.filter(effective_from_year__lte=year)
+        ReinvestmentPolicy.objects.filter(effective_from_year__lte=year, is_draft=False)
         .filter(Q(effective_to_year__isnull=True) | Q(effective_to_year__gte=year))
         .order_by("code", "-version")
     ):
@@ -125,16 +126,18 @@ def attestation_problems(*, plan: Organization, income_year: int,
         if line_of_business:
             line = (line_of_business if isinstance(line_of_business, LineOfBusiness)
                     else LineOfBusiness.objects.filter(code=line_of_business).first())
-            return [f"{plan.code} has no {line or line_of_business} financials for income year {income_year}."]
-        return [f"{plan.code} has no financials for income year {income_year}."]
+            return [_("%(plan)s has no %(line)s financials for income year %(year)s.")
+                    % {"plan": plan.code, "line": line or line_of_business, "year": income_year}]
+        return [_("%(plan)s has no financials for income year %(year)s.") % {"plan": plan.code, "year": income_year}]
     problems = []
     for year in years:
-        label = f"Income year {income_year} ({year.line_of_business})"
+        named = {"year": income_year, "line": year.line_of_business}
         if year.status != FinancialYearStatus.LOCKED:
-            problems.append(f"{label} is not locked (its status is {status_label(year.status)}): "
-                            "lock it before attesting.")
+            problems.append(_("Income year %(year)s (%(line)s) is not locked (its status is %(status)s): "
+                              "lock it before attesting.") % (named | {"status": status_label(year.status)}))
         if not year.source_document:
-            problems.append(f"{label} has no audited financial statement uploaded.")
+            problems.append(_("Income year %(year)s (%(line)s) has no audited financial statement uploaded.")
+                            % named)
     return problems
 
 

@@ -59,8 +59,9 @@ LIVE = [ObligationStatus.CURRENT, ObligationStatus.FROZEN]
 
 
 def policy_for(*, code: str, version: int | None = None, year: int | None = None) -> ReinvestmentPolicy:
-    """The policy version asked for; by ``year``, the highest version in effect that year;
-    with neither, the newest version. ValidationError when there is none."""
+    """The policy version asked for; by ``year``, the highest published version in effect that
+    year; with neither, the newest published version. ValidationError when there is none. A draft
+    version is returned only when asked for by its number."""
     versions = ReinvestmentPolicy.objects.filter(code=code).prefetch_related("brackets", "earmarks")
     if not ReinvestmentPolicy.objects.filter(code=code).exists():
         known = ", ".join(ReinvestmentPolicy.objects.order_by("code").values_list("code", flat=True).distinct())
@@ -74,7 +75,7 @@ def policy_for(*, code: str, version: int | None = None, year: int | None = None
         return found
     if year is not None:
         found = (
-            versions.filter(effective_from_year__lte=year)
+            versions.filter(effective_from_year__lte=year, is_draft=False)
             .filter(Q(effective_to_year__isnull=True) | Q(effective_to_year__gte=year))
             .order_by("-version")
             .first()
@@ -82,12 +83,12 @@ def policy_for(*, code: str, version: int | None = None, year: int | None = None
         if found is None:
             raise ValidationError({"year": f"No version of {code} covers the year {year}."})
         return found
-    return versions.order_by("-version").first()  # type: ignore[return-value]
+    return versions.filter(is_draft=False).order_by("-version").first()  # type: ignore[return-value]
 
 
 def policies_list() -> QuerySet[ReinvestmentPolicy]:
-    """Every policy version, by code then version (one query)."""
-    return ReinvestmentPolicy.objects.order_by("code", "version")
+    """Every published policy version, by code then version (one query); drafts stay in the admin."""
+    return ReinvestmentPolicy.objects.filter(is_draft=False).order_by("code", "version")
 
 
 def policy_terms(policy: ReinvestmentPolicy) -> PolicyTerms:

@@ -44,6 +44,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import record, record_create, snapshot
 from notifications.models import InboxKind
@@ -271,7 +272,7 @@ def report_attest(*, actor: Actor, artifact: ReportArtifact, typed_name: str = "
         raise access.AccessDenied("Only a signed-in compliance officer may attest a report.")
     access.require_role(actor, artifact.organization, *ATTEST_ROLES)
     if not dk.attestable:
-        raise ValidationError({"kind": f"A {artifact.get_kind_display()} is not attested."})
+        raise ValidationError({"kind": _("A %(kind)s is not attested.") % {"kind": artifact.get_kind_display()}})
     if artifact.is_final:
         raise ValidationError({"artifact": f"{artifact.report_id} is already the attested final report."})
     name = actor.get_full_name().strip()

@@ -59,6 +59,40 @@ def is_transactional(item: pytest.Item) -> bool:
     return bool((marker and marker.kwargs.get("transaction")) or uses_fixture)
 
 
+#: The rows of the freshly migrated test database (migrations' seeds), taken once per session
+#: before any test runs (``_pristine_rows``).
+PRISTINE: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pristine_rows(django_db_setup, django_db_blocker) -> None:  # noqa: ARG001
+    """Keep a copy of the seeded rows as the session starts.
+
+    Serialized rollback relies on the copy the test runner keeps on the connection; that copy
+    is not always there when a transactional test starts, and a test then finds the tables a
+    previous transactional test emptied. ``_seeded_after_flush`` restores them from this copy.
+    """
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for conn in connections.all():
+            PRISTINE[conn.alias] = conn.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def _seeded_after_flush(request: pytest.FixtureRequest, django_db_blocker) -> None:  # type: ignore[no-untyped-def]
+    """Before a transactional test: when an earlier one left the seeded tables empty, load the
+    seeded rows again (as a serialized rollback does)."""
+    if not is_transactional(request.node):
+        return
+    request.getfixturevalue("transactional_db")
+    from organizations.models import County
+
+    with django_db_blocker.unblock():
+        if not County.objects.exists() and PRISTINE.get("default"):
+            reseed_database()
+
+
 def reseed_database() -> None:
     """Put back the rows the test database held before the first test (migrations' seeds:
     counties, policies, lines of business, voting rules...).
@@ -73,7 +107,7 @@ def reseed_database() -> None:
     from django.db import connections
 
     for conn in connections.all():
-        contents = getattr(conn, "_test_serialized_contents", None)
+        contents = PRISTINE.get(conn.alias) or getattr(conn, "_test_serialized_contents", None)
         if contents:
             call_command("flush", verbosity=0, interactive=False, database=conn.alias,
                          reset_sequences=False, allow_cascade=False, inhibit_post_migrate=True)

@@ -33,6 +33,9 @@ CACHES = {
         "LOCATION": env("CACHE_URL", default=CELERY_BROKER_URL),
     }
 }
+# Sessions are read from the shared cache and written through to the database: a signed-in
+# page no longer spends a query on its session (the database copy survives a cache restart).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CELERY_TASK_ACKS_LATE = True
 # One JSON object a log line (LOG_FORMAT=text for plain lines).
 LOGGING = logging_config(env("LOG_FORMAT", default="json"))  # noqa: F405

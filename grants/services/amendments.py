@@ -27,6 +27,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import record_create
 from money import parse_amount
@@ -77,7 +78,8 @@ def _begin(actor: Actor, award: Award, reason: str) -> Award:
         raise error("reason", "Give the reason for the amendment.")
     current = locked(award)
     if current.status != AwardStatus.ACCEPTED:
-        raise error("award", f"The award is {current.get_status_display().lower()}: only an accepted award is amended.")
+        raise error("award", _("The award is %(status)s: only an accepted award is amended.")
+                    % {"status": current.get_status_display().lower()})
     return current
 
 

@@ -149,7 +149,8 @@ def application_save_draft(
     with transaction.atomic():
         current = locked(application)
         if current.status != ApplicationStatus.DRAFT:
-            raise error("status", f"A {current.get_status_display().lower()} application can no longer be edited.")
+            raise error("status", gettext("A %(status)s application can no longer be edited.")
+                        % {"status": current.get_status_display().lower()})
         names = list(values) + ["requested_amount"]
         before = snapshot(current, names) | {
             "counties": sorted(current.counties.values_list("fips", flat=True)),
@@ -222,8 +223,7 @@ def application_submit(*, actor: Actor, application: Application) -> Application
     require_cbo_staff(actor, application.applicant)
     with transaction.atomic():
         current = locked(application)
-        states.require_transition(states.APPLICATION, current.status, ApplicationStatus.SUBMITTED,
-                                  what="application")
+        states.require_transition(states.APPLICATION, current.status, ApplicationStatus.SUBMITTED)
         errors = application_submission_errors(current)
         if errors:
             raise ValidationError(errors)
@@ -249,8 +249,7 @@ def application_withdraw(*, actor: Actor, application: Application, reason: str 
     require_cbo_staff(actor, application.applicant)
     with transaction.atomic():
         current = locked(application)
-        states.require_transition(states.APPLICATION, current.status, ApplicationStatus.WITHDRAWN,
-                                  what="application")
+        states.require_transition(states.APPLICATION, current.status, ApplicationStatus.WITHDRAWN)
         before = snapshot(current, ["status", "withdrawn_at"])
         current.status = ApplicationStatus.WITHDRAWN
         current.withdrawn_at = timezone.now()

@@ -181,8 +181,7 @@ def award_create(
     on = committed_on or timezone.localdate()
     with transaction.atomic():
         current_app = locked(application)
-        states.require_transition(states.APPLICATION, current_app.status, ApplicationStatus.AWARDED,
-                                  what="application")
+        states.require_transition(states.APPLICATION, current_app.status, ApplicationStatus.AWARDED)
         award = Award.objects.create(
             application=current_app, decision=decision, grantee=current_app.applicant, fund=fund,
             restriction=restriction, amount=value, period_start=period_start, period_end=period_end,
@@ -238,7 +237,7 @@ def award_accept(*, actor: Actor, award: Award, name: str, title: str) -> Award:
         raise error("accepted_title", "Give your title.")
     with transaction.atomic():
         current = locked(award)
-        states.require_transition(states.AWARD, current.status, AwardStatus.ACCEPTED, what="award")
+        states.require_transition(states.AWARD, current.status, AwardStatus.ACCEPTED)
         fields = ["status", "accepted_by", "accepted_name", "accepted_title", "accepted_at"]
         before = snapshot(current, fields)
         current.status = AwardStatus.ACCEPTED

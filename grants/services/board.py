@@ -231,7 +231,8 @@ def agenda_item_add(
         if application.opportunity.fund.ach_id != meeting.body.ach_id:
             raise error("entries", f"{application} is not for a fund of {meeting.body.ach.code}.")
         if application.status != ApplicationStatus.RECOMMENDED:
-            raise error("entries", f"{application} is {application.get_status_display().lower()}, not recommended.")
+            raise error("entries", _("%(application)s is %(status)s, not recommended.")
+                        % {"application": application, "status": application.get_status_display().lower()})
         if AgendaEntry.objects.filter(application=application,
                                       item__vote_status__in=[VoteStatus.PENDING, VoteStatus.OPEN]).exists():
             raise error("entries", f"{application} is already on an agenda item awaiting its vote.")
@@ -262,7 +263,7 @@ def meeting_start(*, actor: Actor, meeting: Meeting) -> Meeting:
     _require_chair(actor, meeting)
     with transaction.atomic():
         current = locked(meeting)
-        states.require_transition(states.MEETING, current.status, MeetingStatus.IN_SESSION, what="meeting")
+        states.require_transition(states.MEETING, current.status, MeetingStatus.IN_SESSION)
         before = snapshot(current, ["status", "started_at"])
         current.status, current.started_at = MeetingStatus.IN_SESSION, timezone.now()
         current.save(update_fields=["status", "started_at"])
@@ -341,8 +342,7 @@ def vote_open(*, actor: Actor, item: AgendaItem, mover: User, seconder: User) ->
         _require_not_certified(meeting)
         if meeting.status != MeetingStatus.IN_SESSION:
             raise error("meeting", "Votes are held while the meeting is in session.")
-        states.require_transition(states.VOTE, current.vote_status, VoteStatus.OPEN, field="vote_status",
-                                  what="vote")
+        states.require_transition(states.VOTE, current.vote_status, VoteStatus.OPEN, field="vote_status")
         if meeting.items.filter(vote_status=VoteStatus.OPEN).exists():
             raise error("vote_status", "Another vote is open; close it first.")
         _auto_recusals(actor=actor, item=current)
@@ -421,8 +421,7 @@ def vote_close(*, actor: Actor, item: AgendaItem) -> AgendaItem:
         meeting = locked(item.meeting)
         current = locked(item)
         _require_not_certified(meeting)
-        states.require_transition(states.VOTE, current.vote_status, VoteStatus.CLOSED, field="vote_status",
-                                  what="vote")
+        states.require_transition(states.VOTE, current.vote_status, VoteStatus.CLOSED, field="vote_status")
         voting, recused, eligible = _eligible_present(current)
         choices = list(current.ballots.filter(member_id__in=eligible).values_list("choice", flat=True))
         yes, no, abstain = (choices.count(c) for c in ("yes", "no", "abstain"))
@@ -445,7 +444,7 @@ def vote_close(*, actor: Actor, item: AgendaItem) -> AgendaItem:
         for entry in current.entries.select_related("application"):
             application = Application.objects.select_for_update().get(pk=entry.application_id)
             target = ApplicationStatus.APPROVED if passed else ApplicationStatus.DECLINED
-            states.require_transition(states.APPLICATION, application.status, target, what="application")
+            states.require_transition(states.APPLICATION, application.status, target)
             decision = Decision.objects.create(
                 application=application, item=current, decided_at=now,
                 outcome=DecisionOutcome.APPROVED if passed else DecisionOutcome.DECLINED,
@@ -466,7 +465,7 @@ def meeting_adjourn(*, actor: Actor, meeting: Meeting, notes: str | None = None)
     _require_chair(actor, meeting)
     with transaction.atomic():
         current = locked(meeting)
-        states.require_transition(states.MEETING, current.status, MeetingStatus.ADJOURNED, what="meeting")
+        states.require_transition(states.MEETING, current.status, MeetingStatus.ADJOURNED)
         if current.items.filter(vote_status=VoteStatus.OPEN).exists():
             raise error("meeting", "Close the open vote before adjourning.")
         before = snapshot(current, ["status", "adjourned_at", "minutes_notes"])
@@ -486,7 +485,7 @@ def minutes_certify(*, actor: Actor, meeting: Meeting, notes: str | None = None)
     _require_chair(actor, meeting)
     with transaction.atomic():
         current = locked(meeting)
-        states.require_transition(states.MEETING, current.status, MeetingStatus.CERTIFIED, what="meeting")
+        states.require_transition(states.MEETING, current.status, MeetingStatus.CERTIFIED)
         before = snapshot(current, ["status", "certified_at", "certified_by", "minutes_notes"])
         if notes is not None:
             current.minutes_notes = notes

@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import record, snapshot
 from organizations.actors import Actor
@@ -47,11 +48,13 @@ def award_closeout(*, actor: Actor, award: Award, on: dt.date | None = None) -> 
     on = on or timezone.localdate()
     with transaction.atomic():
         current = locked(award)
-        states.require_transition(states.AWARD, current.status, AwardStatus.CLOSED, what="award")
+        states.require_transition(states.AWARD, current.status, AwardStatus.CLOSED)
         final = current.reports.filter(kind=ReportKind.FINAL).first()
         if final is None or final.status != ReportStatus.ACCEPTED:
-            state = final.get_status_display().lower() if final else "missing"
-            raise error("award", f"The final report is {state}: an award closes once it is accepted.")
+            if final is None:
+                raise error("award", _("The final report is missing: an award closes once it is accepted."))
+            raise error("award", _("The final report is %(status)s: an award closes once it is accepted.")
+                        % {"status": final.get_status_display().lower()})
         paid = paid_to_date(current)
         spent = award_spent(current)
         if spent > paid:

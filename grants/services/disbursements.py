@@ -23,6 +23,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import record, record_create, snapshot
 from money import parse_amount
@@ -50,13 +51,16 @@ def tranche_release(*, actor: Actor, tranche: Tranche) -> Tranche:
         current = locked(tranche)
         award = locked(award)
         if award.status != AwardStatus.ACCEPTED:
-            raise error("award", f"The award is {award.get_status_display().lower()}: only an accepted award is paid.")
-        states.require_transition(states.TRANCHE, current.status, TrancheStatus.RELEASED, what="tranche")
+            raise error("award", _("The award is %(status)s: only an accepted award is paid.")
+                        % {"status": award.get_status_display().lower()})
+        states.require_transition(states.TRANCHE, current.status, TrancheStatus.RELEASED)
         if current.requires_report_id is not None:
             report = current.requires_report
             if report.status != ReportStatus.ACCEPTED:
-                raise error("requires_report", f"Tranche {current.number} waits for {report} to be accepted "
-                                               f"(it is {report.get_status_display().lower()}).")
+                raise error("requires_report", _("Tranche %(number)s waits for %(kind)s %(report)s due %(due)s "
+                                                 "to be accepted (it is %(status)s).")
+                            % {"number": current.number, "kind": report.get_kind_display(), "report": report.number,
+                               "due": report.due_on, "status": report.get_status_display().lower()})
         fields = ["status", "released_at", "released_by"]
         before = snapshot(current, fields)
         current.status = TrancheStatus.RELEASED
@@ -88,10 +92,11 @@ def disbursement_record(
         if value > remaining:
             raise error("amount", f"{value} is more than the {remaining} that remains of the award.")
         if award.status != AwardStatus.ACCEPTED:
-            raise error("award", f"The award is {award.get_status_display().lower()}: only an accepted award is paid.")
+            raise error("award", _("The award is %(status)s: only an accepted award is paid.")
+                        % {"status": award.get_status_display().lower()})
         if current.status != TrancheStatus.RELEASED:
-            raise error("tranche", f"Tranche {current.number} is {current.get_status_display().lower()}: "
-                                   "release it before recording its payment.")
+            raise error("tranche", _("Tranche %(number)s is %(status)s: release it before recording its payment.")
+                        % {"number": current.number, "status": current.get_status_display().lower()})
         if value != current.amount.amount:
             raise error("amount", f"Tranche {current.number} pays {current.amount.amount}, not {value}.")
         if paid_on < award.committed_on:
@@ -106,7 +111,7 @@ def disbursement_record(
             transaction=posted, recorded_by=user_or_none(actor),
         )
         before = snapshot(current, ["status"])
-        states.require_transition(states.TRANCHE, current.status, TrancheStatus.PAID, what="tranche")
+        states.require_transition(states.TRANCHE, current.status, TrancheStatus.PAID)
         current.status = TrancheStatus.PAID
         current.save(update_fields=["status"])
         record_create(actor=actor, action="grants.disbursement.record", obj=payment, organization=award.fund.ach)

@@ -260,7 +260,7 @@ def opportunity_update(
 
 def _transition(*, actor: Actor, opportunity: FundingOpportunity, target: str, action: str) -> FundingOpportunity:
     current = locked(opportunity)
-    states.require_transition(states.OPPORTUNITY, current.status, target, what="opportunity")
+    states.require_transition(states.OPPORTUNITY, current.status, target)
     before = snapshot(current, ["status"])
     current.status = target
     current.save(update_fields=["status"])

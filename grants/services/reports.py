@@ -131,8 +131,8 @@ def spent_before(report: GranteeReport | None, schedule: ReportSchedule) -> dict
 def _check_editable(actor: Actor, schedule: ReportSchedule) -> None:
     require_cbo_staff(actor, schedule.award.grantee)
     if schedule.award.status != AwardStatus.ACCEPTED:
-        raise error("award", f"The award is {schedule.award.get_status_display().lower()}: "
-                             "reports are written for accepted awards.")
+        raise error("award", _("The award is %(status)s: reports are written for accepted awards.")
+                    % {"status": schedule.award.get_status_display().lower()})
 
 
 def report_save_draft(
@@ -180,8 +180,8 @@ def report_save_draft(
     with transaction.atomic():
         schedule = locked(schedule)
         if schedule.status not in EDITABLE:
-            raise error("status", f"The report is {schedule.get_status_display().lower()}: "
-                                  "a submitted or accepted report cannot be edited.")
+            raise error("status", _("The report is %(status)s: a submitted or accepted report cannot be edited.")
+                        % {"status": schedule.get_status_display().lower()})
         report, created = GranteeReport.objects.get_or_create(schedule=schedule)
         if spend is not None:
             earlier = spent_before(report, schedule)
@@ -288,7 +288,7 @@ def report_submit(*, actor: Actor, schedule: ReportSchedule) -> ReportSchedule:
     _check_editable(actor, schedule)
     with transaction.atomic():
         current = locked(schedule)
-        states.require_transition(states.REPORT, current.status, ReportStatus.SUBMITTED, what="report")
+        states.require_transition(states.REPORT, current.status, ReportStatus.SUBMITTED)
         report = GranteeReport.objects.filter(schedule=current).first()
         if report is None:
             raise error("report", "Nothing has been written yet: save the report first.")
@@ -322,7 +322,7 @@ def _review(*, actor: Actor, schedule: ReportSchedule, target: str, comment: str
         raise error("comment", "Say what needs to be revised.")
     with transaction.atomic():
         current = locked(schedule)
-        states.require_transition(states.REPORT, current.status, target, what="report")
+        states.require_transition(states.REPORT, current.status, target)
         report = GranteeReport.objects.get(schedule=current)
         now = timezone.now()
         before = snapshot(current, ["status"])

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import record, snapshot
 from notifications.models import InboxKind
@@ -47,7 +48,8 @@ def reviewer_assign(*, actor: Actor, application: Application, reviewer: User) -
     ach = application.opportunity.fund.ach
     require_fund_admin(actor, ach)
     if application.status not in UNDER_REVIEW:
-        raise error("application", f"A {application.get_status_display().lower()} application is not under review.")
+        raise error("application", _("A %(status)s application is not under review.")
+                    % {"status": application.get_status_display().lower()})
     if not Membership.objects.filter(user=reviewer, organization=ach, is_active=True).exists():
         raise error("reviewer", "The reviewer is not a member of the fund's ACH.")
     if ReviewAssignment.objects.filter(application=application, reviewer=reviewer).exists():
@@ -81,8 +83,7 @@ def review_declare_conflict(*, actor: Actor, assignment: ReviewAssignment, reaso
         raise error("reason", "Say what the conflict is.")
     with transaction.atomic():
         current = locked(assignment)
-        states.require_transition(states.REVIEW_ASSIGNMENT, current.status, AssignmentStatus.CONFLICTED,
-                                  what="review assignment")
+        states.require_transition(states.REVIEW_ASSIGNMENT, current.status, AssignmentStatus.CONFLICTED)
         before = snapshot(current, ["status", "conflict_source", "conflict_reason"])
         current.status = AssignmentStatus.CONFLICTED
         current.conflict_source = ConflictSource.DECLARED
@@ -112,8 +113,7 @@ def review_submit(
             raise error("reviewer", "A reviewer with a conflict of interest cannot score this application.")
         if application.status not in UNDER_REVIEW:
             raise error("application", "This application is no longer under review.")
-        states.require_transition(states.REVIEW_ASSIGNMENT, current.status, AssignmentStatus.SUBMITTED,
-                                  what="review assignment")
+        states.require_transition(states.REVIEW_ASSIGNMENT, current.status, AssignmentStatus.SUBMITTED)
         criteria = {c.number: c for c in application.opportunity.rubric.all()}
         missing = sorted(set(criteria) - {int(k) for k in scores})
         extra = sorted({int(k) for k in scores} - set(criteria))
@@ -155,7 +155,7 @@ def application_recommend(
     target = ApplicationStatus.RECOMMENDED if recommended else ApplicationStatus.NOT_RECOMMENDED
     with transaction.atomic():
         current = locked(application)
-        states.require_transition(states.APPLICATION, current.status, target, what="application")
+        states.require_transition(states.APPLICATION, current.status, target)
         before = snapshot(current, ["status", "recommendation_note"])
         current.status = target
         current.recommendation_note = note

@@ -123,6 +123,10 @@ class ReinvestmentPolicy(models.Model):
     )
     source_citation = models.TextField(help_text="Shown in reports next to the computation.")
     notes = models.TextField(blank=True)
+    is_draft = models.BooleanField(
+        default=False,
+        help_text="A draft version is being prepared: no obligation, page or report uses it until it is "
+                  "published.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     # djmoney swaps the default manager's class at runtime; declared so it stays typed.

@@ -18,6 +18,7 @@ from .obligations import (
     obligations_compute_applicable,
     obligations_recompute,
 )
+from .policies import policy_version_copy, policy_version_publish
 from .year_entry import financial_year_enter
 
 __all__ = [
@@ -42,6 +43,8 @@ __all__ = [
     "obligation_mlr_recipient_set",
     "obligations_compute_applicable",
     "obligations_recompute",
+    "policy_version_copy",
+    "policy_version_publish",
     "purchaser_payment_record",
     "read_csv",
 ]

@@ -122,7 +122,8 @@ def _obligation(plan: Organization, year: int, params: Mapping[str, Any]) -> Obl
     if live:
         return choose(plan, year, live, policy=str(params.get("policy") or ""),
                       line_of_business=str(params.get("line_of_business") or ""))
-    policies = ReinvestmentPolicy.objects.filter(jurisdiction=plan.jurisdiction, effective_from_year__lte=year).filter(
+    policies = ReinvestmentPolicy.objects.filter(jurisdiction=plan.jurisdiction, effective_from_year__lte=year,
+                                                 is_draft=False).filter(
         Q(effective_to_year__isnull=True) | Q(effective_to_year__gte=year))
     if not policies.exists():
         raise ValidationError({"policy": (

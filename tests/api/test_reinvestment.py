@@ -233,6 +233,24 @@ def test_import_with_a_bad_row_writes_nothing(plan, finance):
     assert MemberMonth.objects.count() == 0
 
 
+def test_import_names_the_line_of_business_of_each_row(plan, finance):
+    rows = [{"county": "06025", "month": "2024-01", "member_months": 1200},
+            {"county": "06025", "month": "2024-01", "member_months": 300, "line_of_business": "covered-california"}]
+    response = finance.post("/api/member-months/import/", {"plan": plan.pk, "year": 2024, "rows": rows},
+                            format="json")
+    assert response.status_code == 200, response.content
+    listed = finance.get("/api/member-months/?county=06025").json()["results"]
+    assert sorted((r["line_of_business"], r["member_months"]) for r in listed) == [
+        ("covered-california", 300), ("medi-cal", 1200)]
+    # a line of business that does not exist is refused, nothing written
+    before = MemberMonth.objects.count()
+    bad = finance.post("/api/member-months/import/", {"plan": plan.pk, "year": 2024, "rows": [
+        {"county": "06025", "month": "2024-02", "member_months": 5, "line_of_business": "no-such-line"}]},
+        format="json")
+    assert bad.status_code == 400 and "rows.0" in bad.json()["error"]["fields"]
+    assert MemberMonth.objects.count() == before
+
+
 def test_import_for_another_plan_is_refused(plan, other_plan, finance):
     response = finance.post("/api/member-months/import/",
                             {"plan": other_plan.pk, "year": 2024, "rows": _rows()}, format="json")

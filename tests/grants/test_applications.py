@@ -87,7 +87,7 @@ def test_submitted_application_is_locked(w, opp):
     with pytest.raises(ValidationError, match="only be added to a draft"):
         services.application_attach(actor=w.staff[0], application=app, label="Budget", filename="b.pdf",
                                     content=gf.PDF)
-    with pytest.raises(ValidationError, match="cannot become 'submitted'"):
+    with pytest.raises(ValidationError, match="cannot become “Submitted”"):
         services.application_submit(actor=w.staff[0], application=app)
     assert _state(app) == before
     assert Application.objects.get(pk=app.pk).project_title == "Promotores de salud"
@@ -135,7 +135,7 @@ def test_withdraw_before_decision_but_not_after(w, opp, recommended):
     Application.objects.filter(pk=recommended[1].pk).update(status="approved")
     app = Application.objects.get(pk=recommended[1].pk)
     before = _state(app)
-    with pytest.raises(ValidationError, match="cannot become 'withdrawn'"):
+    with pytest.raises(ValidationError, match="cannot become “Withdrawn”"):
         services.application_withdraw(actor=w.staff[1], application=app)
     assert _state(app) == before
 

@@ -124,14 +124,14 @@ def test_only_the_fund_admin_creates_and_only_the_grantee_accepts(w, decided):
     accepted = Award.objects.get(pk=award.pk)
     assert (accepted.status, accepted.accepted_by, accepted.accepted_title) == ("accepted", w.staff[0], "Director")
     assert accepted.accepted_at is not None
-    with pytest.raises(ValidationError, match="'accepted' cannot become 'accepted'"):
+    with pytest.raises(ValidationError, match="“Accepted”, so it cannot become “Accepted”"):
         services.award_accept(actor=w.staff[0], award=award, name="Ana Ruiz", title="Director")
 
 
 def test_an_application_is_awarded_once(w, decided):
     services.award_create(actor=w.admin, decision=decided[0], amount="10000.00", tranches=HALVES, **PERIOD)
     before = _state(w)
-    with pytest.raises(ValidationError, match="'awarded' cannot become 'awarded'"):
+    with pytest.raises(ValidationError, match="“Awarded”, so it cannot become “Awarded”"):
         services.award_create(actor=w.admin, decision=decided[0], amount="1000.00", tranches=HALVES, **PERIOD)
     assert _state(w) == before
 

@@ -182,11 +182,11 @@ def test_agenda_refuses_unrecommended_applications_and_amounts_above_request(w, 
 def test_meeting_and_vote_state_tables_are_enforced(w, session):
     meeting, (item, other) = session
     before = _snapshot()
-    with pytest.raises(ValidationError, match="cannot become 'closed'"):
+    with pytest.raises(ValidationError, match="cannot become “Vote closed”"):
         services.vote_close(actor=w.chair, item=item)
-    with pytest.raises(ValidationError, match="cannot become 'certified'"):
+    with pytest.raises(ValidationError, match="cannot become “Minutes certified”"):
         services.minutes_certify(actor=w.chair, meeting=meeting)
-    with pytest.raises(ValidationError, match="cannot become 'in_session'"):
+    with pytest.raises(ValidationError, match="cannot become “In session”"):
         services.meeting_start(actor=w.chair, meeting=meeting)
     assert _snapshot() == before
     services.vote_open(actor=w.chair, item=item, mover=w.chair, seconder=w.board[0])

@@ -77,6 +77,6 @@ def test_closed_award_cannot_close_again_and_cbo_cannot_close(w):
     assert _state(w, a) == before
     services.award_closeout(actor=w.admin, award=a)
     before = _state(w, a)
-    with pytest.raises(ValidationError, match="cannot become 'closed'"):
+    with pytest.raises(ValidationError, match="cannot become “Closed out”"):
         services.award_closeout(actor=w.admin, award=a)
     assert _state(w, a) == before

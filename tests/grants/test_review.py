@@ -117,7 +117,7 @@ def test_recommendation_follows_the_state_table(w, opp):
     assert Application.objects.get(pk=app.pk).status == "recommended"
     draft = gf.draft(w, opp, 1)
     events = AuditEvent.objects.count()
-    with pytest.raises(ValidationError, match="'draft' cannot become 'recommended'"):
+    with pytest.raises(ValidationError, match="“Draft”, so it cannot become “Recommended”"):
         services.application_recommend(actor=w.admin, application=draft, recommended=True)
     assert Application.objects.get(pk=draft.pk).status == "draft" and AuditEvent.objects.count() == events
 

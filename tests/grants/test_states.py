@@ -1,6 +1,7 @@
 """Each state machine's table of allowed transitions, spelled out, and the opportunity's services."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -44,7 +45,9 @@ def test_transition_table(machine):
             allowed = target in EXPECTED[machine][current]
             assert states.can_transition(table, current, target) is allowed
             if not allowed:
-                with pytest.raises(ValidationError, match=f"'{current}' cannot become '{target}'"):
+                labels = states._labels(table)
+                refused = re.escape(f"“{labels[current]}”, so it cannot become “{labels[target]}”")
+                with pytest.raises(ValidationError, match=refused):
                     states.require_transition(table, current, target)
 
 
@@ -65,16 +68,16 @@ def test_state_choices_match_the_tables():
 def test_opportunity_services_follow_the_table_and_change_nothing_when_refused(w):
     opp = gf.opportunity(w, open_=False)
     events = AuditEvent.objects.count()
-    with pytest.raises(ValidationError, match="'draft' cannot become 'closed'"):
+    with pytest.raises(ValidationError, match="“Draft”, so it cannot become “Closed”"):
         FundingOpportunity.objects.filter(pk=opp.pk).update(closes_at=timezone.now() - dt.timedelta(seconds=1),
                                                             opens_at=timezone.now() - dt.timedelta(days=2))
         opp.refresh_from_db()
         services.opportunity_close(actor=w.admin, opportunity=opp)
-    with pytest.raises(ValidationError, match="'draft' cannot become 'decided'"):
+    with pytest.raises(ValidationError, match="“Draft”, so it cannot become “Decided”"):
         services.opportunity_mark_decided(actor=w.admin, opportunity=opp)
     assert FundingOpportunity.objects.get(pk=opp.pk).status == "draft" and AuditEvent.objects.count() == events
     services.opportunity_open(actor=w.admin, opportunity=opp)
-    with pytest.raises(ValidationError, match="'open' cannot become 'open'"):
+    with pytest.raises(ValidationError, match="“Open”, so it cannot become “Open”"):
         services.opportunity_open(actor=w.admin, opportunity=opp)
     services.opportunity_close(actor=w.admin, opportunity=opp)
     services.opportunity_mark_decided(actor=w.admin, opportunity=opp)

@@ -1,7 +1,8 @@
-"""The refusal message of a state change names what, the state, the target and what is allowed."""
+"""The refusal message of a state change names the state, the target and what is possible, in words."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from grants import states
 
@@ -13,10 +14,18 @@ def _message(*args, **kw):
 
 
 def test_a_terminal_state_allows_none():
-    assert _message(states.VOTE, "closed", "open", field="vote_status", what="vote") == {
-        "vote_status": ["A vote in state 'closed' cannot become 'open' (allowed: none)."]}
+    assert _message(states.VOTE, "closed", "open", field="vote_status") == {
+        "vote_status": ["Its status is “Vote closed”, so it cannot become “Vote open” (no further change is possible)."]}
 
 
-def test_the_message_lists_what_is_allowed_in_order():
-    [message] = _message(states.AWARD, "offered", "closed", what="award")["status"]
-    assert message == "A award in state 'offered' cannot become 'closed' (allowed: accepted, cancelled)."
+def test_the_message_lists_what_is_allowed_in_order_in_words():
+    [message] = _message(states.AWARD, "offered", "closed")["status"]
+    assert message == ("Its status is “Offered (awaiting acceptance)”, so it cannot become “Closed out” "
+                       "(it can become “Accepted”, “Cancelled”).")
+
+
+def test_the_message_is_in_the_readers_language():
+    with translation.override("es"):
+        [message] = _message(states.AWARD, "offered", "closed")["status"]
+    assert message.startswith("Su estado es “Ofrecida (pendiente de aceptación)”")
+    assert "offered" not in message and "closed" not in message

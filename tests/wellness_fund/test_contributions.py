@@ -62,6 +62,23 @@ def test_imperial_style_quarterly_statement_matches_a_hand_calculation():
     assert {line.county.name: line.member_months for line in st.lines.all()} == {"Imperial": 30_038}
 
 
+def test_only_the_plans_medicaid_member_months_raise_the_contribution():
+    # given Imperial members on Medi-Cal and on a Covered California product of the same plan
+    from reinvestment.models import LineOfBusiness, MemberMonth
+
+    plan = f.plan()
+    fund = f.fund(counties=("Imperial",))
+    f.member_months(plan, "Imperial", JAN, 10_000)
+    MemberMonth.objects.create(plan=plan, county=f.county("Imperial"), month=JAN, member_months=4_000,
+                               line_of_business=LineOfBusiness.objects.get(code="covered-california"))
+    agr = f.agreement(fund, plan, pmpm_rate="1.0000")
+    # when January's statement is issued
+    st = services.statement_issue(actor=SETUP, agreement=agr, period_start=JAN)
+    # then only the Medi-Cal member months count
+    assert st.member_months == 10_000
+    assert st.pmpm_amount == Money("10000.00", "USD")
+
+
 def test_misaligned_or_repeated_period_is_refused():
     plan = f.plan()
     fund = f.fund()

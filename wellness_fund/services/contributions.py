@@ -136,7 +136,11 @@ def statement_issue(
     *, actor: Actor, agreement: ContributionAgreement, period_start: dt.date,
     shareable_revenue: Decimal = Decimal(0),
 ) -> ContributionStatement:
-    """The expected contribution of one period, from member months (reinvestment.MemberMonth)."""
+    """The expected contribution of one period, from member months (reinvestment.MemberMonth).
+
+    A contribution agreement is the plan's Medicaid commitment to the ACH: only member months
+    of the plan's Medicaid lines of business count (a commercial or Covered California member
+    in the fund's counties does not raise the contribution)."""
     fund = agreement.fund
     if not isinstance(actor, SystemActor) and not (
         access.has_role(actor, fund.ach, Role.FUND_ADMIN) or access.has_role(actor, agreement.plan, Role.PLAN_FINANCE)
@@ -151,7 +155,8 @@ def statement_issue(
             raise ValidationError({"period_start": f"The statement for {start} is already issued."})
         counties = list(fund.counties.all())
         by_county = dict(
-            MemberMonth.objects.filter(plan=agreement.plan, county__in=counties, month__gte=start, month__lte=end)
+            MemberMonth.objects.filter(plan=agreement.plan, county__in=counties, month__gte=start, month__lte=end,
+                                       line_of_business__medicaid=True)
             .values_list("county_id").annotate(total=Sum("member_months")).order_by()
         )
         member_months = sum(by_county.values(), 0)
