@@ -247,7 +247,9 @@ def _filing_gate(artifact: ReportArtifact, *, doing: str) -> dict[str, Any]:
     line = artifact.params.get("line_of_business") or None
     problems = attestation_problems(plan=plan, income_year=year, line_of_business=line)
     if problems:
-        raise ValidationError({"artifact": [f"{artifact.report_id} cannot be {doing} yet.", *problems]})
+        heading = (_("%(report)s cannot be attested yet.") if doing == "attested"
+                   else _("%(report)s cannot be filed yet.")) % {"report": artifact.report_id}
+        raise ValidationError({"artifact": [heading, *problems]})
     return {"plan": plan.code, "income_year": year,
             "financial_years": attested_years(plan=plan, income_year=year, line_of_business=line)}
 

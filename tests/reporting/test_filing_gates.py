@@ -151,3 +151,16 @@ def test_filing_is_refused_once_the_year_was_amended_after_attestation(
     with pytest.raises(ValidationError, match="cannot be filed yet"):
         report_file(actor=staff["compliance"], artifact=final)
     assert _written() == before
+
+
+def test_the_refusal_reads_in_the_readers_language(fake_cr, plan, staff, media, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    financial_year(plan, 2024)  # a draft year without its audited statement
+    draft = _draft(staff, django_capture_on_commit_callbacks)
+    before = _written()
+    with translation.override("es"), pytest.raises(ValidationError) as err:
+        attest(staff["compliance"], draft)
+    assert err.value.messages[0] == f"Aún no se puede dar fe de {draft.report_id}."
+    assert "cannot" not in " ".join(err.value.messages)
+    assert _written() == before
