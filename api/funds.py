@@ -204,7 +204,8 @@ class FundViewSet(FundRollupActions, ListCreateRetrieveViewSet):
                                                                                code="invalid")]})
         data = selectors.fund_statement(fund=fund, start=start, end=end)
         cur = data["currency"]
-        out = dict(data)
+        # The balances per restriction are the fund's balances endpoint's (``as_of``), not repeated here.
+        out = {k: v for k, v in data.items() if k not in ("opening_balances", "closing_balances")}
         for key in ("opening_balance", "inflows_total", "awards_committed", "awards_deobligated", "disbursed",
                     "returned", "closing_balance", "opening_available", "closing_available"):
             out[key] = _m(data[key], cur)

@@ -36,7 +36,9 @@ class SourceRef:
     pk: int
 
     def __str__(self) -> str:
-        return f"{self.kind.value}:{self.pk}"
+        # ``_value_``, not ``value``: the same text without the enum's property lookup (twins
+        # write tens of thousands of references).
+        return f"{self.kind._value_}:{self.pk}"
 
     @property
     def label(self) -> str:

@@ -1,12 +1,10 @@
 """Test settings: PostgreSQL and Redis, as deployed (DATABASE_URL, CELERY_BROKER_URL)."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import database, env
 
 SECRET_KEY = "test-only-not-secret"
-DATABASES = {
-    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/reinvestment")
-}
+DATABASES = {"default": database("postgres://postgres@127.0.0.1:5432/reinvestment")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "test-mail"))  # noqa: F405

@@ -29,7 +29,7 @@ from wellness_fund.models import (
     TransactionKind,
     WellnessFund,
 )
-from wellness_fund.selectors import contributions_by_source, fund_balances, fund_statement
+from wellness_fund.selectors import fund_statement
 
 from ..documents.fund_statement import (
     AwardPosting,
@@ -83,8 +83,8 @@ def fund_statement_data(params: Mapping[str, Any]) -> FundStatement:
     year = int(params["year"])
     start, end = fiscal_year_bounds(fund, year)
     statement = fund_statement(fund=fund, start=start, end=end)
-    opening = {b["restriction"]: b for b in _balances(fund, start - dt.timedelta(days=1))}
-    closing = _balances(fund, end)
+    opening = {b["restriction"]: b for b in _balances(statement["opening_balances"])}
+    closing = _balances(statement["closing_balances"])
     txs = list(
         LedgerTransaction.objects.filter(fund=fund, posted_on__gte=start, posted_on__lte=end,
                                          kind__in=[TransactionKind.AWARD_COMMIT, TransactionKind.TRANCHE_DISBURSE,
@@ -103,8 +103,9 @@ def fund_statement_data(params: Mapping[str, Any]) -> FundStatement:
     uses = [Line(label="Disbursed to grantees", amount=statement["disbursed"])]
     if statement["returned"]:
         uses.append(Line(label="Unspent money returned by grantees (reduces uses)", amount=-statement["returned"]))
+    # Money received in the year per funding source: the statement's inflows that moved.
     contributions = tuple(Contribution(contributor=r["contributor"] or "—", source=f"{r['name']}", amount=r["amount"])
-                          for r in contributions_by_source(fund=fund, start=start, end=end))
+                          for r in statement["inflows"] if r["amount"])
     return FundStatement(
         fund=Fund(code=fund.code, name=fund.name, ach=str(fund.ach)),
         fiscal_year=year,
@@ -126,9 +127,9 @@ def fund_statement_data(params: Mapping[str, Any]) -> FundStatement:
     )
 
 
-def _balances(fund: WellnessFund, as_of: dt.date) -> list[dict[str, Any]]:
+def _balances(balances: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
-    for b in fund_balances(fund=fund, as_of=as_of):
+    for b in balances:
         out.append({"restriction": f"{b['name']} ({b['restriction']})", "kind": b["kind"], "cash": b["cash"]})
     return out
 

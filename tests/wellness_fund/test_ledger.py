@@ -179,6 +179,11 @@ def test_fund_statement_adds_up():
     balances = {row["restriction"]: row for row in fund_balances(fund=fund, as_of=dt.date(2026, 2, 28))}
     assert balances["general"]["available"] == D("850.00")
     assert balances["general"]["awards_payable"] == D("600.00")
+    # The statement's balances per restriction, derived from the opening and the period's
+    # activity, are those the ledger gives at both ends (closed periods and open days alike).
+    assert st["closing_balances"] == fund_balances(fund=fund, as_of=dt.date(2026, 2, 28))
+    assert st["opening_balances"] == fund_balances(fund=fund, as_of=dt.date(2025, 12, 31))
+    assert st["closing_balances"] != st["opening_balances"]
 
 
 @pytest.mark.django_db
@@ -186,12 +191,12 @@ def test_fund_statement_query_count_does_not_grow(django_assert_num_queries):
     fund = f.fund()
     f.receive(fund, "10.00", on=dt.date(2026, 1, 10))
     services.fiscal_period_close(actor=SETUP, fund=fund, start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
-    # snapshots, tail (opening); covered span, snapshot sums, tail (activity); accounts
-    with django_assert_num_queries(6):
+    # snapshots, tail (opening); covered span, snapshot sums, tail (activity); accounts; restrictions
+    with django_assert_num_queries(7):
         fund_statement(fund=fund, start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
     for i in range(5):
         f.receive(fund, "10.00", on=dt.date(2026, 2, 1 + i))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         fund_statement(fund=fund, start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
 
 

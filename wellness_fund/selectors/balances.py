@@ -20,6 +20,7 @@ from moneyed import Money
 from ..models import (
     AVAILABLE_ROLES,
     Account,
+    AccountDayTotal,
     AccountPeriodBalance,
     AccountRole,
     FiscalPeriod,
@@ -58,6 +59,22 @@ def snapshot_and_tail(*, fund_id: int, as_of: dt.date | None):  # type: ignore[n
     # An explicit upper bound (even the largest date) keeps the planner on the date indexes.
     legs = legs.filter(posted_on__lte=as_of or dt.date.max)
     return snapshots, legs
+
+
+def day_totals_kept() -> bool:
+    """Whether the database keeps ``AccountDayTotal`` (PostgreSQL's trigger; the embedded
+    SQLite of local runs keeps none, and its sums are read from the legs)."""
+    return connection.vendor == "postgresql"
+
+
+def tail_days(*, fund_id: int, as_of: dt.date | None):  # type: ignore[no-untyped-def]
+    """The day totals of ``fund_id``'s accounts after the last closed period up to ``as_of``:
+    ``snapshot_and_tail``'s legs, summed per account and day by the database (PostgreSQL)."""
+    cut = _cut_qs(fund_id=fund_id, as_of=as_of)
+    return AccountDayTotal.objects.filter(
+        account__fund_id=fund_id, day__gt=Coalesce(Subquery(cut.values("end")[:1]), Value(dt.date.min)),
+        day__lte=as_of or dt.date.max,
+    ).order_by()
 
 
 def signed_total(*, fund_id: int, accounts: Q, as_of: dt.date | None = None) -> Decimal:

@@ -2,7 +2,8 @@
 
 * ``fund_balances``: per restriction, cash, awards payable and available to award (5 queries).
 * ``fund_statement``: opening balance, inflows by source, awards committed / de-obligated,
-  disbursed, returned, closing balance, for any period (8 queries). Closed periods are read
+  disbursed, returned, closing balance, and balances per restriction at both ends, for any
+  period (7 queries). Closed periods are read
   from their snapshots; only the open days are aggregated from the legs.
 * ``contributions_by_source``: money received per funding source and paying organization (1 query).
 * ``statements_due``: statements with paid, variance and overdue flag (1 query, +1 to scope).
@@ -12,10 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, Min, Q, QuerySet, Sum
+from django.db.models import F, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from organizations import access
@@ -23,6 +25,7 @@ from organizations import access
 from ..models import (
     AVAILABLE_ROLES,
     Account,
+    AccountDayTotal,
     AccountPeriodBalance,
     AccountRole,
     ContributionStatement,
@@ -32,7 +35,7 @@ from ..models import (
     Restriction,
     WellnessFund,
 )
-from .balances import _DEC, SIGNED, ZERO, snapshot_and_tail
+from .balances import _DEC, SIGNED, ZERO, day_totals_kept, snapshot_and_tail, tail_days
 
 
 def balances_by_account(*, fund: WellnessFund, as_of: dt.date | None) -> dict[int, Decimal]:
@@ -41,7 +44,9 @@ def balances_by_account(*, fund: WellnessFund, as_of: dt.date | None) -> dict[in
     result: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for account_id, closing in snapshots.values_list("account_id", "closing_balance"):
         result[account_id] += closing
-    for row in legs.values("account_id").annotate(s=Sum(SIGNED)).order_by():
+    tail = (tail_days(fund_id=fund.pk, as_of=as_of).values("account_id").annotate(s=Sum(F("debits") - F("credits")))
+            if day_totals_kept() else legs.values("account_id").annotate(s=Sum(SIGNED)).order_by())
+    for row in tail:
         result[row["account_id"]] += row["s"]
     return result
 
@@ -60,9 +65,17 @@ def activity_by_account(*, fund: WellnessFund, start: dt.date, end: dt.date) -> 
     ):
         result[row["account_id"]][0] += row["d"]
         result[row["account_id"]][1] += row["c"]
+    if day_totals_kept():  # the database's sums per account and day, not every leg
+        days = AccountDayTotal.objects.filter(account__fund=fund, day__gte=start, day__lte=end)
+        if span["first"] is not None:
+            # Closed periods are contiguous, so the covered days are one span.
+            days = days.filter(Q(day__lt=span["first"]) | Q(day__gt=span["last"]))
+        for row in days.values("account_id").annotate(d=Sum("debits"), c=Sum("credits")).order_by():
+            result[row["account_id"]][0] += row["d"]
+            result[row["account_id"]][1] += row["c"]
+        return {k: (v[0], v[1]) for k, v in result.items()}
     legs = LedgerLeg.objects.filter(fund=fund, posted_on__gte=start, posted_on__lte=end)
     if span["first"] is not None:
-        # Closed periods are contiguous, so the covered days are one span.
         legs = legs.filter(Q(posted_on__lt=span["first"]) | Q(posted_on__gt=span["last"]))
     for row in legs.values("account_id", "side").annotate(s=Sum("amount")).order_by():
         result[row["account_id"]][0 if row["side"] == LegSide.DEBIT else 1] += row["s"]
@@ -73,8 +86,14 @@ def fund_balances(*, fund: WellnessFund, as_of: dt.date | None = None) -> list[d
     """Per restriction: cash, awards payable (owed to grantees) and available to award."""
     balances = balances_by_account(fund=fund, as_of=as_of)
     accounts = list(Account.objects.filter(fund=fund).values("pk", "role", "restriction_id"))
+    return _by_restriction(fund, list(Restriction.objects.filter(fund=fund).order_by("code")), accounts, balances)
+
+
+def _by_restriction(fund: WellnessFund, restrictions: list[Restriction], accounts: Sequence[Mapping[str, Any]],
+                    balances: dict[int, Decimal]) -> list[dict[str, Any]]:
+    """``balances`` (by account) summed per restriction (``restrictions``, in order)."""
     rows: dict[int, dict[str, Any]] = {}
-    for r in Restriction.objects.filter(fund=fund).order_by("code"):
+    for r in restrictions:
         rows[r.pk] = {"restriction": r.code, "name": r.name, "kind": r.kind, "cash": ZERO,
                       "awards_payable": ZERO, "available": ZERO, "currency": fund.currency}
     for a in accounts:
@@ -90,7 +109,10 @@ def fund_balances(*, fund: WellnessFund, as_of: dt.date | None = None) -> list[d
 
 
 def fund_statement(*, fund: WellnessFund, start: dt.date, end: dt.date) -> dict[str, Any]:
-    """Sources and uses of ``fund`` for [start, end] (cash basis, plus commitments)."""
+    """Sources and uses of ``fund`` for [start, end] (cash basis, plus commitments), with the
+    balances per restriction at the opening and the close (``opening_balances``,
+    ``closing_balances``, as ``fund_balances`` gives them): the close is the opening plus the
+    period's activity, so the ledger is read once for the opening and once for the period."""
     opening = balances_by_account(fund=fund, as_of=start - dt.timedelta(days=1))
     activity = activity_by_account(fund=fund, start=start, end=end)
     accounts = list(
@@ -100,8 +122,10 @@ def fund_statement(*, fund: WellnessFund, start: dt.date, end: dt.date) -> dict[
     inflows: dict[int, dict[str, Any]] = {}
     committed = deobligated = returned = cash_change = ZERO
     closing_available_change = ZERO
+    closing: dict[int, Decimal] = {}
     for a in accounts:
         d, c = activity.get(a.pk, (ZERO, ZERO))
+        closing[a.pk] = opening.get(a.pk, ZERO) + d - c
         if a.role == AccountRole.CASH:
             opening_cash += opening.get(a.pk, ZERO)
             cash_change += d - c
@@ -124,6 +148,8 @@ def fund_statement(*, fund: WellnessFund, start: dt.date, end: dt.date) -> dict[
     inflow_rows = sorted(inflows.values(), key=lambda r: r["source"])
     inflows_total = sum((r["amount"] for r in inflow_rows), ZERO)
     disbursed = inflows_total + returned - cash_change
+    plain = [{"pk": a.pk, "role": a.role, "restriction_id": a.restriction_id} for a in accounts]
+    restrictions = list(Restriction.objects.filter(fund=fund).order_by("code"))
     return {
         "fund": fund.code, "currency": fund.currency, "start": start, "end": end,
         "opening_balance": opening_cash,
@@ -133,6 +159,8 @@ def fund_statement(*, fund: WellnessFund, start: dt.date, end: dt.date) -> dict[
         "closing_balance": opening_cash + cash_change,
         "opening_available": opening_available,
         "closing_available": opening_available + closing_available_change,
+        "opening_balances": _by_restriction(fund, restrictions, plain, opening),
+        "closing_balances": _by_restriction(fund, restrictions, plain, closing),
     }
 
 
