@@ -445,13 +445,18 @@ class StratifiedOutcomeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StratifiedOutcome
-        fields = ["id", "fund", "measure", "period_start", "period_end", "taxonomy_version", "dimension", "category",
-                  "count", "denominator", "recorded_at"]
+        fields = ["id", "fund", "direct_investment", "measure", "period_start", "period_end", "taxonomy_version",
+                  "dimension", "category", "count", "denominator", "recorded_at"]
         read_only_fields = fields
 
 
 class StratifiedOutcomeRecordSerializer(StrictSerializer):
-    fund = ScopedPrimaryKeyField(queryset=WellnessFund.objects.all(), help_text="Id of the wellness fund.")
+    fund = ScopedPrimaryKeyField(queryset=WellnessFund.objects.all(), required=False,
+                                 help_text="Id of the wellness fund (or give direct_investment).")
+    direct_investment = ScopedPrimaryKeyField(
+        queryset=DirectInvestment.objects.select_related("plan"), required=False,
+        help_text="Id of one of the plan's direct investments, including a program the plan operates itself "
+                  "(or give fund).")
     measure = serializers.SlugRelatedField(slug_field="code", queryset=OutcomeMeasure.objects.all())
     period_start = DateField()
     period_end = DateField()
@@ -466,10 +471,13 @@ class StratifiedOutcomeBatchSerializer(serializers.Serializer):
 
 
 class StratifiedOutcomeViewSet(ListCreateRetrieveViewSet):
-    """A fund's outcomes by equity dimension; each category is checked against the taxonomy in force."""
+    """Outcomes by equity dimension of a fund or of a direct investment (one of them); each category is
+    checked against the taxonomy in force."""
 
     serializer_class = StratifiedOutcomeSerializer
-    filter_fields = {"fund": Filter("fund_id", "integer"), "dimension": Filter("dimension")}
+    filter_fields = {"fund": Filter("fund_id", "integer"),
+                     "direct_investment": Filter("direct_investment_id", "integer"),
+                     "dimension": Filter("dimension")}
     ordering_fields = ["period_end", "recorded_at"]
 
     def get_queryset(self) -> Any:

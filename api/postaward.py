@@ -311,17 +311,31 @@ class AwardFiguresOut(FiguresOut):
 
 
 class PeopleRowOut(serializers.Serializer):
-    label = serializers.CharField()
+    category = serializers.CharField(help_text="The category's code (a county's FIPS code for a county).")
+    label = serializers.CharField(help_text="The category's name in the equity taxonomy (the county's name).")
     count = serializers.IntegerField()
 
 
+class PeopleDimensionOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
 class PeopleOut(serializers.Serializer):
+    """People served keyed by dimension code: ``county`` and every dimension of the equity taxonomy
+    in force (those of taxonomy version 1 are listed; ``dimensions`` names the ones present)."""
+
     total = serializers.IntegerField()
+    dimensions = PeopleDimensionOut(many=True)
     county = PeopleRowOut(many=True)
-    race_ethnicity = PeopleRowOut(many=True)
+    race = PeopleRowOut(many=True)
+    ethnicity = PeopleRowOut(many=True)
     language = PeopleRowOut(many=True)
-    age_band = PeopleRowOut(many=True)
+    disability = PeopleRowOut(many=True)
+    sexual_orientation = PeopleRowOut(many=True)
     gender_identity = PeopleRowOut(many=True)
+    sex = PeopleRowOut(many=True)
+    age_band = PeopleRowOut(many=True)
 
 
 class FundRollupOut(FiguresOut):

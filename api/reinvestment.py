@@ -278,6 +278,7 @@ class PolicyEarmarkOut(serializers.Serializer):
     minimum_share = serializers.CharField()
     domains = serializers.ListField(child=serializers.CharField())
     requires_cha_chip_alignment = serializers.BooleanField()
+    requires_equity_partner = serializers.BooleanField()
 
 
 class PolicySerializer(serializers.Serializer):
@@ -547,7 +548,7 @@ class DirectInvestmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DirectInvestment
-        fields = ["id", "plan", "payee", "purpose", "county", "domain", "paid_on", "amount",
+        fields = ["id", "plan", "payee", "operated_by_plan", "purpose", "county", "domain", "paid_on", "amount",
                   "cha_chip_aligned", "cac_consulted", "income_year", "policy_code", "recorded_at"]
         read_only_fields = fields
 
@@ -555,8 +556,11 @@ class DirectInvestmentSerializer(serializers.ModelSerializer):
 class DirectInvestmentCreateSerializer(StrictSerializer):
     plan = plan_field()
     payee = serializers.SlugRelatedField(
-        slug_field="code", queryset=Organization.objects.filter(is_active=True),
-        help_text="Code of the community organization paid.")
+        slug_field="code", queryset=Organization.objects.filter(is_active=True), required=False, allow_null=True,
+        help_text="Code of the community organization paid; omitted when the plan operates the program itself.")
+    operated_by_plan = serializers.BooleanField(
+        required=False, default=False,
+        help_text="A program the plan runs itself (a vaccination van, a promotores program); its payee is the plan.")
     purpose = serializers.CharField(max_length=255)
     county = serializers.SlugRelatedField(slug_field="fips", queryset=County.objects.all(),
                                           help_text="County FIPS code.")
@@ -575,7 +579,8 @@ class DirectInvestmentCreateSerializer(StrictSerializer):
 
 
 class DirectInvestmentViewSet(ListCreateRetrieveViewSet):
-    """Money a plan paid straight to a community organization (credited to its obligation)."""
+    """Money a plan paid straight to a community organization, or spent on a program it operates itself
+    (credited to its obligation)."""
 
     serializer_class = DirectInvestmentSerializer
     filter_fields = {

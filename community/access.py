@@ -5,10 +5,12 @@
   compliance officers; fund administrators); a regulator sees those of organizations in its
   jurisdiction. The public pages read published meetings through ``selectors`` without access
   checks, and never show members' e-mail addresses.
-* Priority tags: the plan's staff for an investment's tags, the ACH's staff for a fund's.
+* Priority tags: the plan's staff for an investment's tags, the ACH's staff for a fund's; the
+  same plan's staff for the meetings where an investment was discussed.
 * Reinvestment plans: the plan's staff view; its compliance officers and finance staff write and
   submit; a regulator of the plan's jurisdiction views and decides (approve or return).
-* Stratified outcomes: the fund's ACH staff (the public page shows them with small cells suppressed).
+* Stratified outcomes: the fund's ACH staff (the public page shows them with small cells suppressed);
+  a direct investment's outcomes, the plan's own staff only.
 * Community health plans and the equity taxonomy are public reference data (no rule needed).
 """
 
@@ -22,6 +24,7 @@ from .models import (
     AdvisoryMeeting,
     AdvisoryMember,
     DisparityTarget,
+    InvestmentMeeting,
     PriorityTag,
     ReinvestmentPlan,
     ReinvestmentPlanLine,
@@ -54,6 +57,9 @@ register(
     grant("fund__ach", view=ACH_VIEW, change=ACH_CHANGE),
 )
 
+# Advisory meetings where a direct investment was discussed: the investing plan's staff.
+register(InvestmentMeeting, grant("direct_investment__plan", view=PLAN_VIEW, change=PLAN_CHANGE))
+
 # A regulator sees a plan once it has been submitted (a draft is the plan's own).
 for model, path, status in [
     (ReinvestmentPlan, "plan", "status"),
@@ -66,6 +72,10 @@ for model, path, status in [
         grant(path, match="jurisdiction", condition=~Q(**{status: "draft"}), view=REGULATOR, decide=REGULATOR),
     )
 
-register(StratifiedOutcome, grant("fund__ach", view=ACH_VIEW, change=ACH_CHANGE))
+register(
+    StratifiedOutcome,
+    grant("fund__ach", view=ACH_VIEW, change=ACH_CHANGE),
+    grant("direct_investment__plan", view=PLAN_VIEW, change=PLAN_CHANGE),
+)
 
 register(DisparityTarget, grant("fund__ach", view=ACH_VIEW, change=ACH_CHANGE))

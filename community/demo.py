@@ -1,8 +1,9 @@
 """Demo data (idempotent): demo-plan's community advisory committee with two meetings (one held,
 one scheduled with its agenda posted), county CHIPs for Imperial and Riverside with their
 priorities (demo documents, flagged unverified), priorities declared by demo-fund-1 and tagged on
-a direct investment, demo-fund-1's people served by race and by language (made-up figures), and
-demo-plan's reinvestment plan for income year 2024, submitted, returned once and approved."""
+a direct investment, demo-fund-1's people served by race and by language (made-up figures), demo-plan's reinvestment
+plan for income year 2024, submitted, returned once and approved, and a vaccination van the plan
+operates itself (a direct investment without another payee) with its vaccination rates by race."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from organizations.actors import DEMO
 from organizations.models import County, Organization
+from reinvestment import services as reinvestment_services
 from reinvestment.models import DirectInvestment
 from wellness_fund.models import WellnessFund
 
@@ -135,6 +137,7 @@ def load() -> dict[str, Any]:
 
         if fund is not None:
             _well_child_visits(fund)
+        _vaccination_van(plan, counties["Imperial"])
 
         rp = ReinvestmentPlan.objects.filter(plan=plan, income_year=2024).first()
         if rp is None:
@@ -203,3 +206,33 @@ def _well_child_visits(fund: WellnessFund) -> None:
             reference_category="white", reduction=Decimal("0.5"), baseline_start=b_start, baseline_end=b_end,
             target_start=t_start, target_end=t_end,
             rationale="The advisory committee asked that the gap in well-child visits be halved within a year.")
+
+
+VAN_PURPOSE = "Mobile vaccination van at farmworker housing and swap meets (operated by the plan)"
+
+#: Adults vaccinated against flu at the van / adults seen at the van, by race (made-up figures; one
+#: small cell, suppressed in the report).
+VAN_OUTCOMES = (
+    {"hispanic_latino": 318, "white": 41, "american_indian_alaska_native": 6, "not_reported": 22},
+    {"hispanic_latino": 402, "white": 63, "american_indian_alaska_native": 9, "not_reported": 30},
+)
+
+
+def _vaccination_van(plan: Organization, county: County) -> None:
+    """A program the plan runs itself: recorded as a direct investment operated by the plan, with its
+    stratified outcomes (the plan's own staff record them)."""
+    van = DirectInvestment.objects.filter(plan=plan, operated_by_plan=True, purpose=VAN_PURPOSE).first()
+    if van is None:
+        van = reinvestment_services.direct_investment_record(
+            actor=DEMO, plan=plan, operated_by_plan=True, purpose=VAN_PURPOSE, county=county,
+            domain="health_care", paid_on=dt.date(2026, 2, 10), amount=Decimal("95000.00"),
+            cha_chip_aligned=True, cac_consulted=True, income_year=2024)
+    measure, _ = OutcomeMeasure.objects.get_or_create(code="flu-vaccination-demo", defaults={
+        "name": "Adults vaccinated against flu (demo)", "suppress_below": 11, "unverified": True,
+        "description": "Adults vaccinated against flu at the van, of the adults seen there.",
+        "source_citation": "Demo measure; the threshold follows the people counts."})
+    if not StratifiedOutcome.objects.filter(direct_investment=van, measure=measure).exists():
+        counts, denominators = VAN_OUTCOMES
+        services.outcomes_record(actor=DEMO, direct_investment=van, measure=measure,
+                                 period_start=dt.date(2026, 2, 1), period_end=dt.date(2026, 10, 31),
+                                 dimension="race", counts=counts, denominators=denominators)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from organizations.dates import date_words
 from organizations.models import County
 from reinvestment.models import SocialDriverDomain
 from web.money import MoneyAmountField
@@ -17,7 +19,9 @@ from .models import (
     AdvisoryMember,
     Constituency,
     Decision,
+    EquityDimension,
     HealthPriority,
+    OutcomeMeasure,
 )
 
 
@@ -85,6 +89,78 @@ class PriorityTagForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = priorities
         field.label_from_instance = lambda obj: f"{obj.health_plan.title}: {obj.title}"  # type: ignore[method-assign]
+
+
+class OutcomeDimensionForm(forms.Form):
+    """Step one of recording outcomes: which equity dimension (the categories follow from it)."""
+
+    dimension = forms.ChoiceField(label=_("Equity dimension"))
+
+    def __init__(self, *args: Any, dimensions: Sequence[EquityDimension], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["dimension"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(d.code, d.name) for d in dimensions]
+
+
+class OutcomesForm(forms.Form):
+    """One dimension of a measure for a period: a count, and a denominator when the measure is a rate,
+    per category of the dimension (labelled by name; categories left empty are not recorded)."""
+
+    measure = forms.ModelChoiceField(label=_("Measure"), queryset=OutcomeMeasure.objects.all())
+    period_start = forms.DateField(label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label=_("Period to"), widget=forms.DateInput(attrs={"type": "date"}))
+    dimension = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, dimension: EquityDimension, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})["dimension"] = dimension.code
+        super().__init__(*args, **kwargs)
+        self.categories = list(dimension.categories.all())
+        for i, category in enumerate(self.categories):
+            self.fields[f"count_{i}"] = forms.IntegerField(
+                label=_("%(c)s: count") % {"c": category.name}, required=False, min_value=0, max_value=2_000_000_000)
+            self.fields[f"denominator_{i}"] = forms.IntegerField(
+                label=_("%(c)s: of how many (for a rate)") % {"c": category.name}, required=False, min_value=0,
+                max_value=2_000_000_000)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for i, category in enumerate(self.categories):
+            count, denominator = data.get(f"count_{i}"), data.get(f"denominator_{i}")
+            if denominator is not None and count is None:
+                self.add_error(f"count_{i}", _("Give the count of %(c)s too.") % {"c": category.name})
+            elif count is not None and denominator is not None and count > denominator:
+                self.add_error(f"denominator_{i}", _("The count of %(c)s exceeds its denominator.")
+                               % {"c": category.name})
+        if not any(data.get(f"count_{i}") is not None for i in range(len(self.categories))) and not self.errors:
+            raise forms.ValidationError(_("Give at least one category with its count."))
+        return data
+
+    def counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        """(category code -> count, category code -> denominator) of the categories filled in."""
+        counts: dict[str, int] = {}
+        denominators: dict[str, int] = {}
+        for i, category in enumerate(self.categories):
+            count, denominator = self.cleaned_data.get(f"count_{i}"), self.cleaned_data.get(f"denominator_{i}")
+            if count is not None:
+                counts[category.code] = count
+            if denominator is not None:
+                denominators[category.code] = denominator
+        return counts, denominators
+
+
+class MeetingLinkForm(forms.Form):
+    """The advisory meeting where a record was discussed (the meetings offered: held ones of the
+    record's organization)."""
+
+    meeting = forms.ModelChoiceField(label=_("Advisory meeting"), queryset=AdvisoryMeeting.objects.none())
+
+    def __init__(self, *args: Any, meetings: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["meeting"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = meetings
+        field.label_from_instance = lambda obj: f"{obj.body.name}: {date_words(obj.meets_on)}"  # type: ignore[method-assign]
 
 
 class ReinvestmentPlanForm(forms.Form):

@@ -32,6 +32,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
+from organizations.dates import date_words
 from reinvestment.models import SocialDriverDomain
 
 # --- advisory bodies ---------------------------------------------------------------------
@@ -148,7 +149,7 @@ class AdvisoryMeeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.body} {self.meets_on.isoformat()}"
+        return f"{self.body}, {date_words(self.meets_on)}"
 
 
 class MeetingTopic(models.Model):
@@ -173,6 +174,25 @@ class MeetingAttendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} at {self.meeting}"
+
+
+class InvestmentMeeting(models.Model):
+    """An advisory meeting where a direct investment was discussed (a held meeting of a body of the
+    investing plan; ``services.investment_meeting_link``). The public meeting page names the payee
+    and the amount; the compliance report lists it under the meeting."""
+
+    direct_investment = models.ForeignKey(
+        "reinvestment.DirectInvestment", on_delete=models.PROTECT, related_name="advisory_meetings")
+    meeting = models.ForeignKey(AdvisoryMeeting, on_delete=models.PROTECT, related_name="investment_links")
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "id"]
+        constraints = [models.UniqueConstraint(fields=["direct_investment", "meeting"],
+                                               name="investment_meeting_unique")]
+
+    def __str__(self) -> str:
+        return f"investment {self.direct_investment_id} discussed at {self.meeting}"
 
 
 # --- community health assessments and improvement plans ------------------------------------
@@ -477,9 +497,14 @@ class OutcomeMeasure(models.Model):
 
 
 class StratifiedOutcome(models.Model):
-    """One cell: a fund's count (of a denominator, when a rate) for one category of one dimension."""
+    """One cell: a count (of a denominator, when a rate) for one category of one dimension, of a wellness
+    fund or of a direct investment (a program the plan funds or operates itself): one nullable foreign key
+    per kind of target, exactly one set (as ``PriorityTag``)."""
 
-    fund = models.ForeignKey("wellness_fund.WellnessFund", on_delete=models.PROTECT, related_name="outcomes")
+    fund = models.ForeignKey("wellness_fund.WellnessFund", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="outcomes")
+    direct_investment = models.ForeignKey(
+        "reinvestment.DirectInvestment", null=True, blank=True, on_delete=models.PROTECT, related_name="outcomes")
     measure = models.ForeignKey(OutcomeMeasure, on_delete=models.PROTECT, related_name="outcomes")
     period_start = models.DateField()
     period_end = models.DateField()
@@ -491,10 +516,19 @@ class StratifiedOutcome(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["fund", "measure", "-period_end", "dimension", "id"]
+        ordering = ["fund", "direct_investment", "measure", "-period_end", "dimension", "id"]
         constraints = [
+            models.CheckConstraint(
+                condition=(Q(fund__isnull=False) & Q(direct_investment__isnull=True))
+                | (Q(fund__isnull=True) & Q(direct_investment__isnull=False)),
+                name="stratified_outcome_exactly_one_target"),
+            # One cell per target: a NULL never collides in a unique index, so one per kind of target.
             models.UniqueConstraint(fields=["fund", "measure", "period_start", "period_end", "dimension", "category"],
-                                    name="stratified_outcome_unique_cell"),
+                                    condition=Q(fund__isnull=False), name="stratified_outcome_unique_cell"),
+            models.UniqueConstraint(fields=["direct_investment", "measure", "period_start", "period_end", "dimension",
+                                            "category"],
+                                    condition=Q(direct_investment__isnull=False),
+                                    name="stratified_outcome_unique_investment_cell"),
             models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")),
                                    name="stratified_outcome_period_ordered"),
             models.CheckConstraint(condition=Q(denominator__isnull=True) | Q(denominator__gte=models.F("count")),

@@ -107,6 +107,14 @@ def held_meetings_for_plan(plan: Organization) -> QuerySet[AdvisoryMeeting]:
             .select_related("body", "body__organization").order_by("-meets_on"))
 
 
+def meetings_held_by(organization: Organization) -> QuerySet[AdvisoryMeeting]:
+    """Meetings a record of ``organization`` may say it was discussed at: held meetings of its own
+    bodies, on or before today (``services.check_meeting_discussed``)."""
+    return (AdvisoryMeeting.objects.filter(body__organization=organization, status=MeetingStatus.HELD,
+                                           meets_on__lte=timezone.localdate())
+            .select_related("body").order_by("-meets_on", "-id"))
+
+
 # --- community health plans -------------------------------------------------------------------
 
 
@@ -245,6 +253,13 @@ class OutcomeCell:
     denominator: int | None
     suppressed: bool
 
+    @property
+    def percent(self) -> Decimal | None:
+        """The rate in percent (count over denominator), when both are shown and the denominator is not 0."""
+        if self.count is None or not self.denominator:
+            return None
+        return (Decimal(self.count) * 100 / Decimal(self.denominator)).quantize(Decimal("0.1"))
+
 
 @dataclass(frozen=True)
 class OutcomeTable:
@@ -259,14 +274,22 @@ class OutcomeTable:
 def fund_outcomes(fund: WellnessFund, *, public: bool = True) -> list[OutcomeTable]:
     """The fund's stratified outcomes, one table per measure, period and dimension; on the public
     page, counts (and denominators) below the measure's threshold are suppressed, except zero."""
+    return _outcome_tables(StratifiedOutcome.objects.filter(fund=fund), public=public)
+
+
+def investment_outcomes(investment: DirectInvestment) -> list[OutcomeTable]:
+    """A direct investment's stratified outcomes for the plan's staff (nothing suppressed; 2 queries)."""
+    return _outcome_tables(StratifiedOutcome.objects.filter(direct_investment=investment), public=False)
+
+
+def _outcome_tables(outcomes: QuerySet[StratifiedOutcome], *, public: bool) -> list[OutcomeTable]:
     names: dict[tuple[int, str, str], str] = {}
-    for c in EquityCategory.objects.filter(dimension__taxonomy__in=StratifiedOutcome.objects.filter(fund=fund)
-                                           .values("taxonomy")).select_related("dimension"):
+    for c in EquityCategory.objects.filter(dimension__taxonomy__in=outcomes.values("taxonomy")) \
+            .select_related("dimension"):
         names[(c.dimension.taxonomy_id, c.dimension.code, c.code)] = c.name
         names[(c.dimension.taxonomy_id, c.dimension.code, "")] = c.dimension.name
     tables: dict[tuple[int, dt.date, dt.date, str], OutcomeTable] = {}
-    rows = (StratifiedOutcome.objects.filter(fund=fund).select_related("measure")
-            .order_by("measure__name", "-period_end", "dimension", "id"))
+    rows = outcomes.select_related("measure").order_by("measure__name", "-period_end", "dimension", "id")
     for row in rows:
         key = (row.measure_id, row.period_start, row.period_end, row.dimension)
         table = tables.get(key)
@@ -296,7 +319,7 @@ def _cells_by_period(rows: Iterable[StratifiedOutcome]) -> dict[tuple[int, int, 
     """(fund, measure, dimension, start, end) -> category -> (numerator, denominator), rates only."""
     out: dict[tuple[int, int, str, dt.date, dt.date], dict[str, tuple[int, int]]] = defaultdict(dict)
     for r in rows:
-        if r.denominator is not None:
+        if r.denominator is not None and r.fund_id is not None:
             out[(r.fund_id, r.measure_id, r.dimension, r.period_start, r.period_end)][r.category] = (
                 r.count, r.denominator)
     return out

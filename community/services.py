@@ -35,6 +35,7 @@ from .models import (
     DisparityTarget,
     HealthPlanKind,
     HealthPriority,
+    InvestmentMeeting,
     MeetingAttendance,
     MeetingStatus,
     MeetingTopic,
@@ -312,6 +313,46 @@ def priority_untag(*, actor: Actor, tag: PriorityTag) -> None:
 # --- reinvestment plans ---------------------------------------------------------------------------
 
 
+# --- advisory meetings where investments were discussed -----------------------------------------
+
+
+def check_meeting_discussed(meeting: AdvisoryMeeting, organization: Organization, *, field: str = "meeting") -> None:
+    """A record of ``organization`` may cite ``meeting`` as where it was discussed: a meeting of one of
+    ``organization``'s own bodies, already held (status and date). For the apps above too (grants link
+    awards to meetings of their fund's ACH)."""
+    if meeting.body.organization_id != organization.pk:
+        raise ValidationError({field: _("%(m)s is a meeting of another organization's body.") % {"m": str(meeting)}})
+    if meeting.status != MeetingStatus.HELD or meeting.meets_on > timezone.localdate():
+        raise ValidationError({field: _("%(m)s has not been held yet (%(s)s): link a meeting that took place.")
+                               % {"m": str(meeting), "s": meeting.get_status_display()}})
+
+
+def investment_meeting_link(*, actor: Actor, investment: DirectInvestment,
+                            meeting: AdvisoryMeeting) -> InvestmentMeeting:
+    """Record that ``investment`` was discussed at ``meeting`` (a held meeting of the plan's own bodies)."""
+    access.require_role(actor, investment.plan, *PLAN_CHANGE)
+    check_meeting_discussed(meeting, investment.plan)
+    if InvestmentMeeting.objects.filter(direct_investment=investment, meeting=meeting).exists():
+        raise ValidationError({"meeting": _("The investment is already linked to this meeting.")})
+    try:
+        with transaction.atomic():
+            link = InvestmentMeeting.objects.create(direct_investment=investment, meeting=meeting)
+            record_create(actor=actor, action="community.investment_meeting.link", obj=link,
+                          organization=investment.plan)
+    except IntegrityError as exc:  # the same link written concurrently
+        raise ValidationError({"meeting": _("The investment is already linked to this meeting.")}) from exc
+    return link
+
+
+def investment_meeting_unlink(*, actor: Actor, link: InvestmentMeeting) -> None:
+    plan = link.direct_investment.plan
+    access.require_role(actor, plan, *PLAN_CHANGE)
+    with transaction.atomic():
+        record(actor=actor, action="community.investment_meeting.unlink", obj=link, before=snapshot(link),
+               organization=plan)
+        link.delete()
+
+
 def _timing_for(jurisdiction: str, income_year: int) -> ReinvestmentPlanTiming:
     timing = (ReinvestmentPlanTiming.objects.filter(jurisdiction=jurisdiction, effective_from_year__lte=income_year)
               .order_by("-effective_from_year").first())
@@ -505,17 +546,32 @@ def _count(value: object, *, field: str) -> int:
 
 
 def outcomes_record(
-    *, actor: Actor, fund: WellnessFund, measure: OutcomeMeasure, period_start: dt.date, period_end: dt.date,
+    *, actor: Actor, measure: OutcomeMeasure, period_start: dt.date, period_end: dt.date,
     dimension: str, counts: Mapping[str, int], denominators: Mapping[str, int] | None = None,
+    fund: WellnessFund | None = None, direct_investment: DirectInvestment | None = None,
 ) -> list[StratifiedOutcome]:
-    """Record one dimension of a measure for a fund and period (its fund administrators).
+    """Record one dimension of a measure for a period, of a wellness fund (its fund administrators) or
+    of a direct investment, including a program the plan operates itself (the plan's own staff): exactly
+    one of ``fund`` and ``direct_investment``.
 
     Every category must belong to the equity taxonomy in force at the end of the period; a
-    dimension already recorded for the same measure and period is refused (nothing replaced).
+    dimension already recorded for the same target, measure and period is refused (nothing replaced).
     """
     from .selectors import category_in_force, taxonomy_in_force
 
-    access.require(actor, "change", fund)
+    if (fund is None) == (direct_investment is None):
+        raise ValidationError({"direct_investment": _("Record outcomes for one wellness fund or one direct "
+                                                      "investment, not both and not neither.")})
+    organization: Organization
+    if direct_investment is not None:
+        access.require_role(actor, direct_investment.plan, *PLAN_CHANGE)
+        target: WellnessFund | DirectInvestment = direct_investment
+        organization = direct_investment.plan
+        same_target: dict[str, object] = {"direct_investment": direct_investment}
+    else:
+        assert fund is not None
+        access.require(actor, "change", fund)
+        target, organization, same_target = fund, fund.ach, {"fund": fund}
     if not isinstance(period_start, dt.date) or not isinstance(period_end, dt.date) or period_end < period_start:
         raise ValidationError({"period_end": _("Give a period whose end is on or after its start.")})
     if not counts:
@@ -535,19 +591,25 @@ def outcomes_record(
             if denominator < count:
                 raise ValidationError({"denominators": _("The count of %(c)r exceeds its denominator.")
                                        % {"c": category}})
-        rows.append(StratifiedOutcome(fund=fund, measure=measure, period_start=period_start, period_end=period_end,
-                                      taxonomy=taxonomy, dimension=dimension, category=category, count=count,
+        rows.append(StratifiedOutcome(fund=fund, direct_investment=direct_investment, measure=measure,
+                                      period_start=period_start, period_end=period_end, taxonomy=taxonomy,
+                                      dimension=dimension, category=category, count=count,
                                       denominator=denominator))
-    with transaction.atomic():
-        if StratifiedOutcome.objects.select_for_update().filter(
-                fund=fund, measure=measure, period_start=period_start, period_end=period_end,
-                dimension=dimension).exists():
-            raise ValidationError({"dimension": _("%(d)s is already recorded for this measure and period.")
-                                   % {"d": dimension}})
-        created = StratifiedOutcome.objects.bulk_create(rows)
-        record(actor=actor, action="community.outcomes.record", obj=fund, organization=fund.ach,
-               after={"measure": measure.code, "period": [period_start, period_end], "dimension": dimension,
-                      "taxonomy": taxonomy.version, "counts": dict(counts), "denominators": dict(denominators)})
+    already = ValidationError({"dimension": _("%(d)s is already recorded for this measure and period.")
+                               % {"d": dimension}})
+    try:
+        with transaction.atomic():
+            if StratifiedOutcome.objects.select_for_update().filter(
+                    **same_target, measure=measure, period_start=period_start, period_end=period_end,
+                    dimension=dimension).exists():
+                raise already
+            created = StratifiedOutcome.objects.bulk_create(rows)
+            record(actor=actor, action="community.outcomes.record", obj=target, organization=organization,
+                   after={"measure": measure.code, "period": [period_start, period_end], "dimension": dimension,
+                          "taxonomy": taxonomy.version, "counts": dict(counts),
+                          "denominators": dict(denominators)})
+    except IntegrityError as exc:  # recorded at the same moment by someone else
+        raise already from exc
     return created
 
 

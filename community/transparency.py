@@ -4,7 +4,8 @@ equity dimension with small cells suppressed.
 
 The awards live in ``grants`` and the small-cell suppression in ``reporting`` (threshold as data,
 complementary suppression), both above this app: they register here when their apps load
-(``register_awards``, ``register_suppression``), so this app imports neither. Only what may be
+(``register_awards``, ``register_suppression``, and ``register_discussed`` for the awards discussed
+at a public advisory meeting), so this app imports neither. Only what may be
 published is read: no e-mail address, no private note, no person.
 """
 
@@ -21,7 +22,7 @@ from django.db.models import QuerySet
 
 from wellness_fund.models import WellnessFund
 
-from .models import AdvisoryMeeting, MeetingStatus
+from .models import AdvisoryMeeting, InvestmentMeeting, MeetingStatus
 from .selectors import OutcomeCell, OutcomeTable, fund_outcomes
 
 
@@ -43,11 +44,23 @@ class Total:
     awards: int
 
 
+@dataclass(frozen=True)
+class Discussed:
+    """A record discussed at an advisory meeting, as the public meeting page shows it."""
+
+    kind: str  # "award" or "investment"
+    party: str  # the grantee, or the payee of a direct investment
+    amount: Decimal
+    currency: str
+
+
 AwardsProvider = Callable[[WellnessFund], list[PublicAward]]
+DiscussedProvider = Callable[[AdvisoryMeeting], list[Discussed]]
 Suppressor = Callable[[Sequence[tuple[str, int]], int], list[dict[str, Any]]]
 
 _awards: list[AwardsProvider] = []
 _suppressor: list[Suppressor] = []
+_discussed: list[DiscussedProvider] = []
 
 
 def register_awards(provider: AwardsProvider) -> None:
@@ -56,6 +69,22 @@ def register_awards(provider: AwardsProvider) -> None:
 
 def register_suppression(suppressor: Suppressor) -> None:
     _suppressor[:] = [suppressor]
+
+
+def register_discussed(provider: DiscussedProvider) -> None:
+    """The awards discussed at a meeting (``grants`` registers it)."""
+    _discussed[:] = [provider]
+
+
+def discussed_at(meeting: AdvisoryMeeting) -> list[Discussed]:
+    """What was discussed at ``meeting``: direct investments (payee and amount), then awards (grantee
+    and amount, cancelled ones left out). Nothing else of the records is read (2 queries)."""
+    out = [Discussed("investment", display or legal, amount, currency)
+           for display, legal, amount, currency in InvestmentMeeting.objects.filter(meeting=meeting)
+           .order_by("direct_investment__paid_on", "id")
+           .values_list("direct_investment__payee__display_name", "direct_investment__payee__legal_name",
+                        "direct_investment__amount", "direct_investment__amount_currency")]
+    return out + (_discussed[0](meeting) if _discussed else [])
 
 
 def public_awards(fund: WellnessFund) -> list[PublicAward]:

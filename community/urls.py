@@ -18,6 +18,7 @@ urlpatterns = [
     path("org/<slug:org>/bodies/<slug:code>/meetings/<int:pk>/", views.manage_meeting, name="manage_meeting"),
     path("plan/<slug:plan>/investments/<int:pk>/priorities/", views.investment_priorities,
          name="investment_priorities"),
+    path("plan/<slug:plan>/investments/<int:pk>/outcomes/", views.investment_outcomes, name="investment_outcomes"),
     path("funds/<slug:fund>/priorities/", views.fund_priorities, name="fund_priorities"),
     path("plan/<slug:plan>/reinvestment-plans/", views.plan_list, name="plan_list"),
     path("plan/<slug:plan>/reinvestment-plans/<int:pk>/", views.plan_detail, name="plan_detail"),

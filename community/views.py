@@ -2,9 +2,10 @@
 
 Public (no sign-in): advisory bodies, their meetings, agendas and notes; community health plans
 and their priorities; the equity taxonomy in force. Staff pages: an organization's bodies,
-members and meetings; tagging investments and funds with CHIP priorities; a plan's reinvestment
-plans; the regulator's review. Views parse input and call ``services`` (``web.actions``); a
-record outside the user's scope is a 404, the same as one that does not exist.
+members and meetings; tagging investments and funds with CHIP priorities; a direct investment's
+outcomes by equity dimension; a plan's reinvestment plans; the regulator's review. Views parse input
+and call ``services`` (``web.actions``); a record outside the user's scope is a 404, the same as one
+that does not exist.
 """
 
 from __future__ import annotations
@@ -39,7 +40,10 @@ from .forms import (
     BodyForm,
     DecisionForm,
     MeetingForm,
+    MeetingLinkForm,
     MemberForm,
+    OutcomeDimensionForm,
+    OutcomesForm,
     PlanLineForm,
     PlanMeetingsForm,
     PriorityTagForm,
@@ -49,6 +53,7 @@ from .forms import (
 from .models import (
     AdvisoryBody,
     AdvisoryMeeting,
+    InvestmentMeeting,
     PlanStatus,
     PriorityTag,
     ReinvestmentPlan,
@@ -70,8 +75,9 @@ def public_body(request: HttpRequest, code: str) -> HttpResponse:
 
 def public_meeting(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     body = selectors.public_body(code)
+    meeting = selectors.public_meeting(body, pk)
     return render(request, "community/public_meeting.html", {
-        "body": body, "meeting": selectors.public_meeting(body, pk)})
+        "body": body, "meeting": meeting, "discussed": transparency.discussed_at(meeting)})
 
 
 def public_notes_file(request: HttpRequest, code: str, pk: int) -> HttpResponseBase:
@@ -231,27 +237,102 @@ def manage_meeting(request: AuthenticatedRequest, org: str, code: str, pk: int) 
 @login_required
 @require_http_methods(["GET", "POST"])
 def investment_priorities(request: AuthenticatedRequest, plan: str, pk: int) -> HttpResponse:
+    """A direct investment's CHIP priorities and the advisory meetings where it was discussed; the
+    plan's staff tag it and link meetings (one form each, told apart by ``form``)."""
     org = plan_for(request, plan, PLAN_VIEW)
     investment = access.get_object_or_404(
         request.user, "view", DirectInvestment.objects.filter(plan=org).select_related("county", "payee"), pk=pk)
     can_change = access.has_role(request.user, org, *PLAN_CHANGE)
-    form = PriorityTagForm(request.POST or None, priorities=selectors.priorities_for_county(investment.county))
+    which = request.POST.get("form", "priority") if request.method == "POST" else None
+    form = PriorityTagForm(request.POST if which == "priority" else None,
+                           priorities=selectors.priorities_for_county(investment.county))
+    meeting_form = MeetingLinkForm(request.POST if which == "meeting" else None, prefix="meeting",
+                                   meetings=selectors.meetings_held_by(org))
+    here = reverse("community:investment_priorities", args=[org.code, investment.pk])
     if request.method == "POST":
         if not can_change:
             raise Http404("Not found")
-        if form.is_valid():
+        if which == "priority" and form.is_valid():
             def tag() -> str:
                 services.priority_tag_investment(actor=request.user, priority=form.cleaned_data["priority"],
                                                  investment=investment)
-                return reverse("community:investment_priorities", args=[org.code, investment.pk])
+                return here
 
             response = submit_form(request, form, tag, success=_("The priority was tagged."))
             if response is not None:
                 return response
+        elif which == "meeting" and meeting_form.is_valid():
+            def link() -> str:
+                services.investment_meeting_link(actor=request.user, investment=investment,
+                                                 meeting=meeting_form.cleaned_data["meeting"])
+                return here
+
+            response = submit_form(request, meeting_form, link, success=_("The meeting was linked."))
+            if response is not None:
+                return response
+        elif which == "unlink":
+            link_id = request.POST.get("link", "")
+            row = (InvestmentMeeting.objects.filter(direct_investment=investment, pk=int(link_id)).first()
+                   if link_id.isdigit() else None)
+            if row is None:
+                raise Http404("Not found")
+
+            def unlink() -> str:
+                services.investment_meeting_unlink(actor=request.user, link=row)
+                return here
+
+            response = submit_form(request, _carrier(), unlink, general=True, success=_("The meeting was unlinked."))
+            if response is not None:
+                return response
+        elif which not in ("priority", "meeting"):
+            raise Http404("Not found")
+    bound = (form.is_bound and form.errors) or (meeting_form.is_bound and meeting_form.errors)
     return render(request, "community/tag_priorities.html", {
         "subject": investment, "heading": _("CHIP priorities of a direct investment"),
         "tags": PriorityTag.objects.filter(direct_investment=investment).select_related("priority__health_plan"),
-        "form": form, "can_change": can_change}, status=400 if form.is_bound and form.errors else 200)
+        "form": form, "can_change": can_change, "meeting_form": meeting_form, "discussed_section": True,
+        "outcomes_url": reverse("community:investment_outcomes", args=[org.code, investment.pk]),
+        "meetings": InvestmentMeeting.objects.filter(direct_investment=investment).select_related("meeting__body")
+        .order_by("-meeting__meets_on", "-id")}, status=400 if bound else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def investment_outcomes(request: AuthenticatedRequest, plan: str, pk: int) -> HttpResponse:
+    """A direct investment's outcomes by equity dimension (a program the plan funds or operates itself):
+    listed for the plan's staff and recorded one dimension at a time (choose the dimension, then give a
+    count, and a denominator for a rate, per category)."""
+    org = plan_for(request, plan, PLAN_VIEW)
+    investment = access.get_object_or_404(
+        request.user, "view", DirectInvestment.objects.filter(plan=org).select_related("county", "payee"), pk=pk)
+    can_change = access.has_role(request.user, org, *PLAN_CHANGE)
+    if request.method == "POST" and not can_change:
+        raise Http404("Not found")
+    dimensions = list(selectors.taxonomy_in_force().dimensions.all())
+    source = request.POST if request.method == "POST" else request.GET
+    choose = OutcomeDimensionForm(source if "dimension" in source else None, dimensions=dimensions)
+    dimension = next((d for d in dimensions if d.code == choose.data.get("dimension")), None) \
+        if choose.is_valid() else None
+    form = OutcomesForm(request.POST if request.method == "POST" else None, dimension=dimension) \
+        if dimension is not None and can_change else None
+    if form is not None and form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        counts, denominators = form.counts()
+
+        def record() -> str:
+            services.outcomes_record(actor=request.user, direct_investment=investment, measure=d["measure"],
+                                     period_start=d["period_start"], period_end=d["period_end"],
+                                     dimension=d["dimension"], counts=counts, denominators=denominators)
+            return reverse("community:investment_outcomes", args=[org.code, investment.pk])
+
+        response = submit_form(request, form, record, general=True, success=_("The outcomes were recorded."))
+        if response is not None:
+            return response
+    refused = request.method == "POST" and (form is None or bool(form.errors) or bool(choose.errors))
+    return render(request, "community/investment_outcomes.html", {
+        "plan": org, "investment": investment, "tables": selectors.investment_outcomes(investment),
+        "choose": choose, "form": form, "dimension": dimension, "can_change": can_change},
+        status=400 if refused else 200)
 
 
 @login_required

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from organizations.forms import LockoutAuthenticationForm
-from organizations.views import home
+from organizations.views import home, language_set
 
 urlpatterns = [
     path("", home, name="home"),
@@ -22,7 +22,7 @@ urlpatterns = [
     path("reports/", include("reporting.urls")),
     path("inbox/", include("notifications.urls")),
     path("search/", include("search.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("operations.urls")),
 ]

@@ -31,6 +31,7 @@ from .models import (
     Attendance,
     Award,
     AwardBudgetLine,
+    AwardMeeting,
     Ballot,
     BudgetLine,
     Decision,
@@ -164,3 +165,6 @@ register(
     grant("opportunity__fund__ach", view=ACH_READERS, change=ACH_WRITERS),
     grant("award__fund__ach", view=ACH_READERS, change=ACH_WRITERS),
 )
+
+# Advisory meetings where an award was discussed: the fund's ACH (grants.services.advisory).
+register(AwardMeeting, grant("award__fund__ach", view=ACH_READERS, change=ACH_WRITERS))

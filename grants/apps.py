@@ -10,8 +10,9 @@ class GrantsConfig(AppConfig):
         from .nav import register_pages
 
         register_pages()
-        from community.transparency import register_awards
+        from community.transparency import register_awards, register_discussed
 
-        from .selectors.priorities import public_awards
+        from .selectors.priorities import discussed_awards, public_awards
 
         register_awards(public_awards)  # the awards on a fund's public transparency page
+        register_discussed(discussed_awards)  # the awards discussed at a public advisory meeting

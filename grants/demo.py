@@ -65,7 +65,8 @@ REPORTING = {
         {"code": "participants", "label": "Participants reached", "unit": "people"},
         {"code": "bp_screenings", "label": "Blood pressure screenings", "unit": "count"},
     ],
-    "demographics": ["county", "race_ethnicity", "preferred_language", "age_group"],
+    "demographics": ["county", "race", "ethnicity", "language", "disability", "sexual_orientation",
+                     "gender_identity", "sex", "age_band"],
 }
 
 APPLICATIONS: list[dict[str, Any]] = [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import admin, board, cbo, files, manage, postaward
+from .views import admin, board, cbo, files, manage, postaward, priorities
 
 app_name = "grants"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("opportunities/<int:pk>/", cbo.opportunity_detail, name="opportunity_detail"),
     path("opportunities/<int:pk>/apply/<slug:org>/", cbo.application_start, name="application_start"),
     path("opportunities/<int:pk>/edit/", admin.opportunity_edit, name="opportunity_edit"),
+    path("opportunities/<int:pk>/priorities/", priorities.opportunity_priorities, name="opportunity_priorities"),
     path("opportunities/<int:pk>/<slug:action_name>/", admin.opportunity_transition, name="opportunity_transition"),
     path("applications/", cbo.application_list, name="application_list"),
     path("applications/<int:pk>/", cbo.application_detail, name="application_detail"),
@@ -39,6 +40,8 @@ urlpatterns = [
     path("funds/<slug:code>/opportunities/new/", admin.opportunity_create, name="opportunity_create"),
     path("tranches/<int:pk>/release/", postaward.tranche_release, name="tranche_release"),
     path("tranches/<int:pk>/pay/", postaward.tranche_pay, name="tranche_pay"),
+    path("awards/<int:pk>/priorities/", priorities.award_priorities, name="award_priorities"),
+    path("awards/<int:pk>/meetings/", priorities.award_meetings, name="award_meetings"),
     path("awards/<int:pk>/reallocate/", manage.award_reallocate, name="award_reallocate"),
     path("awards/<int:pk>/extend/", manage.award_extend, name="award_extend"),
     path("awards/<int:pk>/amount/", manage.award_change_amount, name="award_change_amount"),

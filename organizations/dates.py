@@ -13,7 +13,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 
 def plausible_window(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
@@ -27,10 +28,21 @@ def plausible_date_check(value: object, *, field: str, today: dt.date | None = N
     """``value`` when it is a date inside the plausible window; a ``ValidationError`` on ``field``
     otherwise (no query)."""
     if not isinstance(value, dt.date):
-        raise ValidationError({field: "A date is required."})
+        raise ValidationError({field: _("A date is required.")})
     day = value.date() if isinstance(value, dt.datetime) else value
     first, last = plausible_window(today)
     if not first <= day <= last:
-        raise ValidationError({field: f"{day.isoformat()} is not a plausible date: give a date between "
-                                      f"{first.isoformat()} and {last.isoformat()}."})
+        raise ValidationError({field: _("%(day)s is not a plausible date: give a date between %(first)s and "
+                                        "%(last)s.") % {"day": date_words(day), "first": date_words(first),
+                                                         "last": date_words(last)}})
     return value
+
+
+def date_words(day: dt.date) -> str:
+    """``day`` as people write it in the active language (``Jan. 31, 2027``, ``31 de enero de 2027``)."""
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+def moment_words(value: dt.datetime) -> str:
+    """An aware date-time in the current time zone, written in the active language."""
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")

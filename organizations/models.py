@@ -7,6 +7,7 @@ rules live in ``organizations/access.py``.
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
@@ -26,6 +27,10 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
     title = models.CharField(max_length=120, blank=True, help_text="Job title, shown on attestations.")
     password_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES,
+        help_text=_("The language of the e-mails this person receives; blank is English."),
+    )
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -8,6 +8,7 @@ an affiliation is declared by the person or recorded by a fund administrator.
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -102,6 +103,29 @@ def user_create(
         user.full_clean()
         user.save()
         record(actor=actor, action="user.create", obj=user, after=snapshot(user, USER_AUDIT_FIELDS))
+    return user
+
+
+def user_language_set(*, actor: Actor, user: User, language: str) -> User:
+    """Record the language ``user`` reads e-mails in (one of ``settings.LANGUAGES``).
+
+    A person sets their own; a site administrator (or a system actor) anyone's. An unknown
+    code is refused and nothing is written; the same language again writes nothing.
+    """
+    if not isinstance(actor, SystemActor) and actor.pk != user.pk and not access.is_site_admin(actor):
+        raise access.AccessDenied("You may not change this person's language.")
+    codes = {code for code, _name in settings.LANGUAGES}
+    if language not in codes:
+        raise ValidationError({"language": _("%(language)s is not a language of this site.")
+                                           % {"language": repr(language)}})
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.language == language:
+            return user
+        before = snapshot(user, ["language"])
+        user.language = language
+        user.save(update_fields=["language"])
+        record(actor=actor, action="user.language", obj=user, before=before, after=snapshot(user, ["language"]))
     return user
 
 

@@ -3,16 +3,19 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
+from django.views import i18n
 from django.views.decorators.csrf import requires_csrf_token
 
 from web import home as home_parts
 
-from .models import Membership, Organization
+from .models import Membership, Organization, User
 from .selectors import memberships_of
+from .services import user_language_set
 
 
 @dataclass
@@ -65,6 +68,19 @@ def home(request: HttpRequest) -> HttpResponse:
         "memberships": memberships, "sections": sections, "tasks": _tasks(sections),
         "several": len(sections) > 1,
     })
+
+
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Django's ``set_language`` (cookie and redirect); a signed-in person's choice is also saved,
+    so the e-mails they receive are written in it. An unknown code changes nothing."""
+    response = i18n.set_language(request)
+    user = request.user
+    if request.method == "POST" and user.is_authenticated and isinstance(user, User):
+        try:
+            user_language_set(actor=user, user=user, language=request.POST.get("language", ""))
+        except ValidationError:
+            pass
+    return response
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -141,4 +141,4 @@ class AllocationRuleAdmin(AuditedModelAdmin):
 
 @admin.register(DirectInvestment)
 class DirectInvestmentAdmin(ReadOnlyAdmin):
-    list_display = ("plan", "payee", "county", "domain", "paid_on", "amount")
+    list_display = ("plan", "payee", "operated_by_plan", "county", "domain", "paid_on", "amount")

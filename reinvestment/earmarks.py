@@ -12,7 +12,8 @@ require:
 * ``requires_equity_partner``: the part counts when it was paid to an SDOH/equity partner
   (Oregon SHARE: "a portion of funds must go to SDOH/Equity Partners"): a payee that is a
   community-based organization. Apps above may register further evidence
-  (``register_equity_partner``).
+  (``register_equity_partner``). A program the plan operates itself (its credit's payee is the
+  plan) is never a payment to an equity partner, whatever the evidence.
 
 ``annotate`` adds both as booleans (``chip_tagged``, ``equity_partner``) without an extra query;
 ``matches`` applies an earmark to one annotated allocation.
@@ -23,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from django.db.models import BooleanField, ExpressionWrapper, Model, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Model, Q, QuerySet
 
 from organizations.models import OrganizationKind
 
@@ -53,11 +54,12 @@ def chip_aligned() -> Q:
 
 
 def equity_partner() -> Q:
-    """A part went to an SDOH/equity partner: a community-based organization, or registered evidence."""
+    """A part went to an SDOH/equity partner: a community-based organization, or registered evidence;
+    never money the plan spent on a program it operates itself (the credit's payee is the plan)."""
     q = Q(credit__payee__kind=OrganizationKind.CBO)
     for condition in _PARTNER:
         q |= condition()
-    return q
+    return q & ~Q(credit__payee_id=F("credit__plan_id"))
 
 
 def annotate(allocations: QuerySet[M]) -> QuerySet[M]:

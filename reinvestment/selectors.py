@@ -144,7 +144,8 @@ def policy_snapshot(policy: ReinvestmentPolicy) -> dict[str, Any]:
         "on_track_min_pace": str(policy.on_track_min_pace),
         "earmarks": [
             {"code": e.code, "label": e.label, "minimum_share": str(e.minimum_share), "domains": e.domains,
-             "requires_cha_chip_alignment": e.requires_cha_chip_alignment}
+             "requires_cha_chip_alignment": e.requires_cha_chip_alignment,
+             "requires_equity_partner": e.requires_equity_partner}
             for e in sorted(policy.earmarks.all(), key=lambda e: e.code)
         ],
         "source_citation": policy.source_citation,

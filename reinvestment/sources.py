@@ -8,8 +8,13 @@ Without one, the credit's payee names the receiver.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
+
+from django.utils import formats
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import CreditSource, ObligationCredit
 from .references import SourceKind, ids_of
@@ -18,10 +23,10 @@ from .references import SourceKind, ids_of
 Namer = Callable[[set[int]], dict[int, str]]
 _NAMERS: dict[SourceKind, Namer] = {}
 
-WORDS: dict[str, str] = {
-    CreditSource.FUND_CONTRIBUTION: "Contribution payment",
-    CreditSource.DIRECT_INVESTMENT: "Direct investment",
-    CreditSource.PURCHASER_PAYMENT: "Premium-at-risk payment",
+WORDS: dict[str, Any] = {
+    CreditSource.FUND_CONTRIBUTION: _("Contribution payment"),
+    CreditSource.DIRECT_INVESTMENT: _("Direct investment"),
+    CreditSource.PURCHASER_PAYMENT: _("Premium-at-risk payment"),
 }
 KIND_OF_SOURCE = {
     CreditSource.FUND_CONTRIBUTION: SourceKind.CONTRIBUTION_PAYMENT,
@@ -32,6 +37,15 @@ KIND_OF_SOURCE = {
 def register(kind: SourceKind, namer: Namer) -> None:
     """Name the receivers of records of ``kind`` with ``namer`` (called once at start-up)."""
     _NAMERS[kind] = namer
+
+
+def payment_words(source: str, on: dt.date, receiver: str = "") -> str:
+    """"Contribution payment of Feb. 10, 2027 to <receiver>", in the active language."""
+    values = {"what": WORDS.get(source, _("Payment")), "date": formats.date_format(on, "DATE_FORMAT"),
+              "receiver": receiver}
+    if receiver:
+        return gettext("%(what)s of %(date)s to %(receiver)s") % values
+    return gettext("%(what)s of %(date)s") % values
 
 
 def describe(credits: Iterable[ObligationCredit | Any]) -> dict[int, str]:
@@ -49,6 +63,5 @@ def describe(credits: Iterable[ObligationCredit | Any]) -> dict[int, str]:
     out = {}
     for c in rows:
         receiver = receivers.get((c.source, c.reference)) or (str(c.payee) if c.payee_id else "")
-        words = WORDS.get(c.source, "Payment")
-        out[c.pk] = f"{words} of {c.credited_on.isoformat()}" + (f" to {receiver}" if receiver else "")
+        out[c.pk] = payment_words(c.source, c.credited_on, receiver)
     return out

@@ -51,6 +51,7 @@ from notifications.models import InboxKind
 from notifications.services import inbox_notify, members, regulators_of
 from organizations import access
 from organizations.actors import Actor, User
+from organizations.dates import date_words
 from organizations.models import Organization
 from reinvestment.applicability import attestation_problems, attested_years
 
@@ -276,20 +277,21 @@ def report_attest(*, actor: Actor, artifact: ReportArtifact, typed_name: str = "
     if not dk.attestable:
         raise ValidationError({"kind": _("A %(kind)s is not attested.") % {"kind": artifact.get_kind_display()}})
     if artifact.is_final:
-        raise ValidationError({"artifact": f"{artifact.report_id} is already the attested final report."})
+        raise ValidationError({"artifact": _("%(report)s is already the attested final report.")
+                                            % {"report": artifact.report_id}})
     name = actor.get_full_name().strip()
     title = (getattr(actor, "title", "") or "").strip()
     if not name or not title:
-        raise ValidationError({"title": "The attesting officer needs a full name and a job title on file."})
+        raise ValidationError({"title": _("The attesting officer needs a full name and a job title on file.")})
     errors = {}
     if not _typed(typed_name):
-        errors["typed_name"] = "Type your full name to confirm the attestation."
+        errors["typed_name"] = _("Type your full name to confirm the attestation.")
     elif _typed(typed_name) != _typed(name):
-        errors["typed_name"] = "The name typed is not the full name on file for your account."
+        errors["typed_name"] = _("The name typed is not the full name on file for your account.")
     if not _typed(typed_title):
-        errors["typed_title"] = "Type your job title to confirm the attestation."
+        errors["typed_title"] = _("Type your job title to confirm the attestation.")
     elif _typed(typed_title) != _typed(title):
-        errors["typed_title"] = "The title typed is not the job title on file for your account."
+        errors["typed_title"] = _("The title typed is not the job title on file for your account.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -297,16 +299,17 @@ def report_attest(*, actor: Actor, artifact: ReportArtifact, typed_name: str = "
         existing = (ReportAttestation.objects.select_related("draft")
                     .filter(kind=draft.kind, params_key=draft.params_key, inputs_hash=draft.inputs_hash).first())
         if existing is not None:
-            raise ValidationError({"artifact": (
-                f"{draft.report_id} was already attested "
-                f"(version {existing.draft.version}) by {existing.name} on {existing.attested_at:%Y-%m-%d}.")})
+            raise ValidationError({"artifact": _(
+                "%(report)s was already attested (version %(version)s) by %(name)s on %(day)s.")
+                % {"report": draft.report_id, "version": existing.draft.version, "name": existing.name,
+                   "day": date_words(timezone.localtime(existing.attested_at).date())}})
         rests_on = _filing_gate(draft, doing="attested")
         data = dk.collect(draft.params)
         data_hash = inputs_hash(data)
         if data_hash != draft.inputs_hash:
-            raise ValidationError({"artifact": (
-                f"The data changed since {draft.report_id} was generated; generate a new version "
-                "and attest that one.")})
+            raise ValidationError({"artifact": _(
+                "The data changed since %(report)s was generated; generate a new version and attest that one.")
+                % {"report": draft.report_id}})
         attested_at = timezone.localtime()
         signature = Attestation(name=name, title=title, attested_at=attested_at)
         data = dataclasses.replace(data, attestation=signature)
@@ -335,11 +338,12 @@ def report_file(*, actor: Actor, artifact: ReportArtifact) -> ReportFiling:
         raise access.AccessDenied("Only a signed-in compliance officer may file a report.")
     access.require_role(actor, artifact.organization, *ATTEST_ROLES)
     if not artifact.is_final:
-        raise ValidationError({"artifact": f"{artifact.report_id} is a draft: attest it before filing."})
+        raise ValidationError({"artifact": _("%(report)s is a draft: attest it before filing.")
+                                            % {"report": artifact.report_id}})
     with transaction.atomic():
         final = ReportArtifact.objects.select_for_update().select_related("organization").get(pk=artifact.pk)
         if ReportFiling.objects.filter(artifact=final).exists():
-            raise ValidationError({"artifact": f"{final.report_id} was already filed."})
+            raise ValidationError({"artifact": _("%(report)s was already filed.") % {"report": final.report_id}})
         # The year must still be final (an amendment since the attestation reopens it).
         _filing_gate(final, doing="filed")
         # A later version of a report already filed amends the latest filing of it.
@@ -347,9 +351,10 @@ def report_file(*, actor: Actor, artifact: ReportArtifact) -> ReportFiling:
                   .filter(artifact__kind=final.kind, artifact__params_key=final.params_key, amended_by__isnull=True)
                   .order_by("-filed_at", "-pk").first())
         if amends is not None and amends.artifact.version >= final.version:
-            raise ValidationError({"artifact": (
-                f"{final.report_id} is older than the version already filed "
-                f"({amends.artifact.report_id}, version {amends.artifact.version}).")})
+            raise ValidationError({"artifact": _(
+                "%(report)s is older than the version already filed (%(filed)s, version %(version)s).")
+                % {"report": final.report_id, "filed": amends.artifact.report_id,
+                   "version": amends.artifact.version}})
         filing = ReportFiling.objects.create(artifact=final, filed_by=actor, filed_at=timezone.now(), amends=amends)
         record_create(actor=actor, action="report.file", obj=filing, organization=final.organization)
         inbox_notify(actor=actor, kind=InboxKind.COMPLIANCE_REPORT_FILED, about=final,

@@ -8,7 +8,8 @@ server), requests each role's main page ``--requests`` times as that role's demo
 two warm-up requests) and the sign-in form as an anonymous visitor. It prints the median and
 95th percentile milliseconds of each page and its ratio to the sign-in form's median: the
 sign-in form does almost nothing, so the ratio is the page's own work in units of the
-framework's fixed cost, and stays comparable on a loaded machine.
+framework's fixed cost, and stays comparable on a loaded machine. Sessions are read through
+the cache, as production reads them.
 
 Then it adds the benchmark world of ``tests/reporting/benchdata.py`` at ``--scale`` (0.1: 200
 grants, 2,000 contributions, 10,000 ledger legs, about 10x the demo's records), makes the demo
@@ -118,6 +119,8 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=0.1, help="benchmark world added for the second run")
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+    # Sessions as production keeps them (config/settings/production.py): read through the cache.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="bench-pages-media-")
     from tests.helpers import load_demo
     from tests.reporting.benchdata import generate

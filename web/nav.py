@@ -82,7 +82,9 @@ def _reverse(urlconf: str, prefix: str, url_name: str, org_kwarg: str | None, or
 
 #: The permission that opens the audit trail (``audit.views.may_read_audit``).
 AUDIT_PERMISSION = ("audit", "view_auditevent")
-_MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+#: Backends that answer ``has_perm`` from the database's permission rows alone (the page backend
+#: also reads the answer with the user: ``web.auth``).
+_MODEL_BACKENDS = (["django.contrib.auth.backends.ModelBackend"], ["web.auth.PageBackend"])
 
 
 def shows_audit_trail(user: Any) -> bool:
@@ -96,7 +98,7 @@ def shows_audit_trail(user: Any) -> bool:
     cached = getattr(user, "_nav_audit_trail", None)
     if cached is None:
         app_label, codename = AUDIT_PERMISSION
-        if list(settings.AUTHENTICATION_BACKENDS) != [_MODEL_BACKEND] or hasattr(user, "_perm_cache"):
+        if list(settings.AUTHENTICATION_BACKENDS) not in _MODEL_BACKENDS or hasattr(user, "_perm_cache"):
             cached = user.has_perm(f"{app_label}.{codename}")
         else:
             from django.contrib.auth.models import Permission

@@ -34,6 +34,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 from moneyed import Money
 
 from organizations import access
@@ -73,6 +74,15 @@ class Ceiling(enum.Enum):
     UNRETURNED = "disbursed and not yet returned"
 
 
+def _ceiling_words(ceiling: Ceiling) -> str:
+    """The ceiling's words in the active language (its value is the English)."""
+    return {
+        Ceiling.AVAILABLE: gettext("available to award"),
+        Ceiling.UNDISBURSED: gettext("committed and not yet disbursed"),
+        Ceiling.UNRETURNED: gettext("disbursed and not yet returned"),
+    }[ceiling]
+
+
 @dataclass(frozen=True)
 class Posting:
     """One row of the table: the accounts debited and credited, and the ceiling checked first."""
@@ -94,9 +104,10 @@ POSTINGS: dict[TransactionKind, Posting] = {
 def _check(*, actor: Actor, fund: WellnessFund, restriction: Restriction, reference: str, on: dt.date) -> None:
     access.require_role(actor, fund.ach, *FUND_ROLES)
     if restriction.fund_id != fund.pk:
-        raise ValidationError({"restriction": f"Restriction {restriction.code} belongs to another fund."})
+        raise ValidationError({"restriction": gettext("Restriction %(code)s belongs to another fund.")
+                                         % {"code": restriction.code}})
     if not reference or not reference.strip():
-        raise ValidationError({"reference": "A reference to the award is required."})
+        raise ValidationError({"reference": gettext("A reference to the award is required.")})
     check_open_date(fund=fund, on=on)
 
 
@@ -110,14 +121,18 @@ def _check_ceiling(
         )
         if value > available:
             raise InsufficientFundsError(
-                {"amount": f"{value} {fund.currency} exceeds the {available} {fund.currency} "
-                           f"{ceiling.value} in {restriction.code}."}
+                {"amount": gettext("%(value)s %(currency)s exceeds the %(limit)s %(currency)s %(ceiling)s in "
+                                   "%(restriction)s.")
+                 % {"value": value, "currency": fund.currency, "limit": available,
+                    "ceiling": _ceiling_words(ceiling), "restriction": restriction.code}}
             )
         return
     parts = reference_components(reference=reference, restriction=restriction)
     limit = parts.undisbursed if ceiling is Ceiling.UNDISBURSED else parts.disbursed - parts.returned
     if value > limit:
-        raise ValidationError({"amount": f"{value} exceeds the {limit} {ceiling.value} for {reference}."})
+        raise ValidationError({"amount": gettext("%(value)s exceeds the %(limit)s %(ceiling)s for %(reference)s.")
+                                        % {"value": value, "limit": limit, "ceiling": _ceiling_words(ceiling),
+                                           "reference": reference}})
 
 
 def post(

@@ -35,6 +35,7 @@ from ._common import (  # noqa: F401
     SocialDriverDomain,
     _choices,
 )
+from .advisory import AwardMeeting  # noqa: F401
 from .applications import (  # noqa: F401
     Application,
     ApplicationStatus,

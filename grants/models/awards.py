@@ -8,9 +8,11 @@ from typing import ClassVar, Self
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from djmoney.models.fields import MoneyField
+
+from organizations.dates import date_words
 
 from ._common import _choices
 from .applications import (
@@ -135,7 +137,8 @@ class ReportSchedule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.number} due {self.due_on}"
+        return gettext("%(kind)s %(number)s due %(due)s") % {"kind": self.get_kind_display(), "number": self.number,
+                                                            "due": date_words(self.due_on)}
 
 
 class Tranche(models.Model):

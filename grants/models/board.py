@@ -8,9 +8,12 @@ from typing import ClassVar, Self
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from djmoney.models.fields import MoneyField
+
+from organizations.dates import date_words
 
 from ._common import _choices
 from .applications import (
@@ -162,7 +165,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.scheduled_at:%Y-%m-%d})"
+        return f"{self.title} ({date_words(timezone.localtime(self.scheduled_at).date())})"
 
 
 class Attendance(models.Model):

@@ -11,10 +11,18 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from community.transparency import PublicAward
+from community.models import AdvisoryMeeting
+from community.transparency import Discussed, PublicAward
 from wellness_fund.models import WellnessFund
 
-from ..models import Application, Award, AwardStatus, GrantPriorityTag, SocialDriverDomain
+from ..models import (
+    Application,
+    Award,
+    AwardMeeting,
+    AwardStatus,
+    GrantPriorityTag,
+    SocialDriverDomain,
+)
 
 DOMAIN_LABELS = dict(SocialDriverDomain.choices)
 
@@ -55,3 +63,13 @@ def public_awards(fund: WellnessFund) -> list[PublicAward]:
                         domains=tuple(str(DOMAIN_LABELS.get(d, d)) for d in domains or ()),
                         priorities=tuple(priorities.get(pk, ())), committed_on=committed_on)
             for pk, application_id, _, display, legal, amount, currency, domains, committed_on in rows]
+
+
+def discussed_awards(meeting: AdvisoryMeeting) -> list[Discussed]:
+    """The awards discussed at ``meeting`` as its public page shows them: grantee and amount; a
+    cancelled award is left out (1 query)."""
+    rows = (AwardMeeting.objects.filter(meeting=meeting).exclude(award__status=AwardStatus.CANCELLED)
+            .order_by("award__committed_on", "id")
+            .values_list("award__grantee__display_name", "award__grantee__legal_name", "award__amount",
+                         "award__amount_currency"))
+    return [Discussed("award", display or legal, amount, currency) for display, legal, amount, currency in rows]

@@ -23,6 +23,12 @@ method. A plan's figure is the sum of its parts over the restrictions, so the pl
 and other sources' parts add up exactly to the fund's figures. People are not split:
 a plan is shown the people served by awards of restrictions it contributed to.
 
+People served are keyed by dimension code: ``county`` and every dimension of the equity
+taxonomy (``community.EquityTaxonomy``) in force on the roll-up's end (today when open), plus any
+dimension of another version that accepted reports used; ``dimensions`` lists them in order with
+their names. Each row is a category's code, its name in the taxonomy (the county's name for a
+county) and its count; "not reported" and "declined" stay apart.
+
 Small cells: people counts that leave the fund go through a ``suppressor`` given by
 the caller (the reporting part passes ``reporting.suppression.suppress`` with its
 disclosure threshold), since grants must not depend on reporting.
@@ -33,35 +39,90 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Sum
+from django.utils import timezone
 
+from community.models import EquityCategory
 from money import split_largest_remainder
 from organizations.models import County, Organization
 from wellness_fund.models import Account, AccountRole, LedgerLeg, WellnessFund
 from wellness_fund.selectors.balances import SIGNED
 
-from ..models import Award, PeopleServed, ReportExpenditure, ReportKind, ReportStatus
+from ..models import (
+    COUNTY_DIMENSION,
+    Award,
+    PeopleServed,
+    ReportExpenditure,
+    ReportKind,
+    ReportStatus,
+)
 
 ZERO = Decimal("0.00")
 FIGURES = ("awarded", "disbursed", "spent", "returned")
-DIMENSIONS = ("county", "race_ethnicity", "language", "age_band", "gender_identity")
-#: Output key of a stored dimension whose code differs (the equity taxonomy's ``race`` is shown
-#: under the rollups' ``race_ethnicity``); stored dimensions not in ``DIMENSIONS`` are left out here.
-SHOWN_AS = {"race": "race_ethnicity"}
 OTHER = "other"
+NOT_REPORTED = "not_reported"
 
 Suppressor = Callable[[Sequence[tuple[str, int]]], list[dict[str, Any]]]
 
 
-def _label(dimension: str, category: str, county_names: dict[str, str]) -> str:
-    if category == "not_reported":
-        return "Not reported"
-    if dimension == "county":
-        return county_names.get(category, category)
-    return category.replace("_", " ").capitalize()
+@dataclass(frozen=True)
+class Names:
+    """The dimensions in force in order (code, name), every version's dimension names and, per
+    dimension code, its categories' order and names."""
+
+    dimensions: tuple[tuple[str, str], ...]
+    dimension_names: dict[str, str]
+    categories: dict[str, dict[str, tuple[int, str]]]
+    counties: dict[str, str]
+
+
+def people_names(on: dt.date | None = None) -> Names:
+    """``county`` and the dimensions of the equity taxonomy in force on ``on`` (today when None),
+    with the names of their categories; a code that only another version has keeps the name of
+    the latest version that has it (reports are checked against the version of their period).
+    Queries: 2 (categories with their dimension and version, county names)."""
+    day = on or timezone.localdate()
+    rows = (EquityCategory.objects.select_related("dimension__taxonomy")
+            .order_by("dimension__taxonomy__effective_from", "dimension__taxonomy__version",
+                      "dimension__position", "position", "id"))
+    dims: dict[str, tuple[tuple[bool, dt.date, int], str]] = {}
+    cats: dict[str, dict[str, tuple[tuple[bool, dt.date, int], int, str]]] = defaultdict(dict)
+    in_force: list[str] = []
+    current: int | None = None
+    for c in rows:
+        d, t = c.dimension, c.dimension.taxonomy
+        rank = (t.effective_from <= day, t.effective_from, t.version)  # the version in force on the day wins
+        if t.effective_from <= day and t.pk != current:
+            current, in_force = t.pk, []
+        if t.effective_from <= day and d.code not in in_force:
+            in_force.append(d.code)
+        if d.code not in dims or rank >= dims[d.code][0]:
+            dims[d.code] = (rank, d.name)
+        if c.code not in cats[d.code] or rank >= cats[d.code][c.code][0]:
+            cats[d.code][c.code] = (rank, c.position, c.name)
+    return Names(dimensions=((COUNTY_DIMENSION, "County"), *((k, dims[k][1]) for k in in_force)),
+                 dimension_names={k: name for k, (_r, name) in dims.items()},
+                 categories={k: {code: (pos, name) for code, (_r, pos, name) in v.items()} for k, v in cats.items()},
+                 counties=dict(County.objects.values_list("fips", "name")))
+
+
+def _label(dimension: str, category: str, names: Names) -> tuple[tuple[int, str], str]:
+    """(sort key, name) of a category: the taxonomy's order and name, counties by name with
+    "Not reported" last; a code no version knows is shown as words (it was never accepted)."""
+    if dimension == COUNTY_DIMENSION:
+        if category == NOT_REPORTED:
+            return (1, ""), "Not reported"
+        name = names.counties.get(category, category)
+        return (0, name), name
+    known = names.categories.get(dimension, {}).get(category)
+    if known is not None:
+        return (known[0], ""), known[1]
+    words = category.replace("_", " ").capitalize()
+    return (10_000, words), words
 
 
 def _period_key(day: dt.date, period: str) -> str:
@@ -132,28 +193,28 @@ def award_figures(*, awards: Iterable[Award], start: dt.date | None = None, end:
     return out
 
 
-def _people(figs: Iterable[dict[str, Any]], county_names: dict[str, str],
-            suppressor: Suppressor | None) -> dict[str, Any]:
-    cells: dict[str, dict[str, int]] = {d: defaultdict(int) for d in DIMENSIONS}
+def _people(figs: Iterable[dict[str, Any]], names: Names, suppressor: Suppressor | None) -> dict[str, Any]:
+    """``{"total", "dimensions": [{"code", "name"}], <dimension code>: [{"category", "label", "count"}]}``:
+    every dimension of ``names`` (empty when nobody was counted in it) and any other stored one;
+    each dimension's rows pass through ``suppressor`` as (label, count) pairs."""
+    cells: dict[str, dict[str, int]] = {code: defaultdict(int) for code, _name in names.dimensions}
+    others: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))  # of other versions
     total = 0
     for fig in figs:
         total += fig["total_served"]
         for dimension, counts in fig["people"].items():
-            key = SHOWN_AS.get(dimension, dimension)
-            if key not in cells:
-                continue
             for category, n in counts.items():
-                cells[key][category] += n
-    out: dict[str, Any] = {"total": total}
-    for dimension in DIMENSIONS:
-        rows = sorted(((_label(dimension, c, county_names), n) for c, n in cells[dimension].items()),
-                      key=lambda r: (r[0] == "Not reported", r[0]))
-        out[dimension] = suppressor(rows) if suppressor else [{"label": lb, "count": n} for lb, n in rows]
+                (cells[dimension] if dimension in cells else others[dimension])[category] += n
+    cells |= dict(sorted(others.items()))
+    titles = {**names.dimension_names, **dict(names.dimensions)}
+    out: dict[str, Any] = {"total": total, "dimensions": [
+        {"code": code, "name": titles.get(code) or code.replace("_", " ").capitalize()} for code in cells]}
+    for dimension, counts in cells.items():
+        labelled = sorted((_label(dimension, c, names), c, n) for c, n in counts.items())
+        pairs = [(label, n) for (_key, label), _c, n in labelled]
+        shown = suppressor(pairs) if suppressor else [{"label": lb, "count": n} for lb, n in pairs]
+        out[dimension] = [{"category": c, **row} for (_l, c, _n), row in zip(labelled, shown, strict=True)]
     return out
-
-
-def _county_names() -> dict[str, str]:
-    return dict(County.objects.values_list("fips", "name"))
 
 
 def _split_equal(amount: Decimal, keys: Sequence[str]) -> dict[str, Decimal]:
@@ -177,7 +238,7 @@ def fund_rollup(*, fund: WellnessFund, start: dt.date | None = None, end: dt.dat
     """
     awards = _fund_awards(fund)
     figs = award_figures(awards=awards, start=start, end=end, period=period)
-    names = _county_names()
+    names = people_names(end)
     totals = _zero()
     by_county: dict[str, dict[str, Decimal]] = defaultdict(_zero)
     by_domain: dict[str, dict[str, Decimal]] = defaultdict(_zero)
@@ -264,29 +325,29 @@ def plan_rollup(*, plan: Organization, fund: WellnessFund, suppressor: Suppresso
         "plan": plan.code, "fund": fund.code, "currency": fund.currency,
         **{name: part[name] for name in FIGURES},
         "awards": len(part["award_ids"]),
-        "people": _people([figs[i] for i in sorted(part["award_ids"])], _county_names(), suppressor),
+        "people": _people([figs[i] for i in sorted(part["award_ids"])], people_names(end), suppressor),
     }
 
 
-def plan_outcomes(*, plan: Organization, fund_ids: Iterable[int], suppressor: Suppressor) -> dict[str, Any]:
+def plan_outcomes(*, plan: Organization, fund_ids: Iterable[int], suppressor: Suppressor,
+                  on: dt.date | None = None) -> dict[str, Any]:
     """Outcomes and people served of the awards a plan helped fund, for documents that leave the fund.
 
     Awards counted: those of the given funds in restrictions that received the plan's
     contributions. ``outcomes``: per award, the metrics of its accepted final report (else
     its latest accepted progress report). ``people_served``: accepted final reports only
-    (each person once), by county, race/ethnicity and language, summed in SQL and passed
-    through ``suppressor``. Queries (constant): restrictions, metrics (with their award and
-    grantee), people, county names; one when the plan paid into no fund.
+    (each person once), by county and by every dimension of the equity taxonomy in force on
+    ``on`` (the shape of ``_people``), summed in SQL and passed through ``suppressor``.
+    Queries (constant): restrictions, metrics (with their award and grantee), people, taxonomy
+    names, county names; three when the plan paid into no fund.
     """
-    empty = {"outcomes": [], "people_served": {"total": 0, "by_county": [], "by_race_ethnicity": [],
-                                               "by_language": []}}
     ids = list(fund_ids)
     restrictions = set(
         Account.objects.filter(fund_id__in=ids, role=AccountRole.CONTRIBUTIONS, funding_source__contributor=plan)
         .filter(Exists(LedgerLeg.objects.filter(account=OuterRef("pk")))).order_by()
         .values_list("restriction_id", flat=True)) if ids else set()
     if not restrictions:
-        return empty
+        return {"outcomes": [], "people_served": _people([], people_names(on), suppressor)}
     from ..models import ReportMetric
 
     awards = Award.objects.filter(fund_id__in=ids, restriction_id__in=restrictions).values("pk")
@@ -324,7 +385,5 @@ def plan_outcomes(*, plan: Organization, fund_ids: Iterable[int], suppressor: Su
             .values_list("dimension", "category", "n")):
         cells[dimension][category] += n
     total = sum(cells["county"].values()) if "county" in cells else 0
-    people = _people([{"total_served": total, "people": cells}], _county_names(), suppressor)
     return {"outcomes": outcomes,
-            "people_served": {"total": people["total"], "by_county": people["county"],
-                              "by_race_ethnicity": people["race_ethnicity"], "by_language": people["language"]}}
+            "people_served": _people([{"total_served": total, "people": cells}], people_names(on), suppressor)}

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 from organizations import access
 from organizations.actors import Actor, SystemActor, User
@@ -31,7 +32,7 @@ def require_ach_person(actor: Actor, ach: Organization) -> None:
 def person(actor: Actor) -> User:
     """The person acting: a recusal, a ballot, a review or a grantee report is a person's own act."""
     if isinstance(actor, SystemActor):
-        raise access.AccessDenied(f"{actor} is not a person and cannot do this.")
+        raise access.AccessDenied(_("%(actor)s is not a person and cannot do this.") % {"actor": actor})
     return actor
 
 

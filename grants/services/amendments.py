@@ -30,9 +30,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_create
-from money import parse_amount
+from money import format_usd, parse_amount
 from organizations.actors import Actor
-from organizations.dates import plausible_date_check
+from organizations.dates import date_words, plausible_date_check
 from wellness_fund import commitments
 
 from ..models import (
@@ -75,7 +75,7 @@ def _spent_by_line(award: Award) -> dict[int, Decimal]:
 def _begin(actor: Actor, award: Award, reason: str) -> Award:
     require_fund_admin(actor, award.fund.ach)
     if not reason or not reason.strip():
-        raise error("reason", "Give the reason for the amendment.")
+        raise error("reason", _("Give the reason for the amendment."))
     current = locked(award)
     if current.status != AwardStatus.ACCEPTED:
         raise error("award", _("The award is %(status)s: only an accepted award is amended.")
@@ -88,15 +88,17 @@ def _new_budget(award: Award, lines: Mapping[int, Any], total: Decimal) -> dict[
     parsed: dict[int, Decimal] = {}
     for number, raw in lines.items():
         if int(number) not in existing:
-            raise error("lines", f"The award has no budget line {number}.")
+            raise error("lines", _("The award has no budget line %(number)s.") % {"number": number})
         parsed[int(number)] = parse_amount(raw, field="lines", allow_zero=True)
     budget = {n: parsed.get(n, ln.amount.amount) for n, ln in existing.items()}
     if sum(budget.values(), ZERO) != total:
-        raise error("lines", f"The budget lines add up to {sum(budget.values(), ZERO)}, not the award's {total}.")
+        raise error("lines", _("The budget lines add up to %(sum)s, not the award's %(total)s.")
+                    % {"sum": format_usd(sum(budget.values(), ZERO)), "total": format_usd(total)})
     spent = _spent_by_line(award)
     for n, value in budget.items():
         if value < spent.get(n, ZERO):
-            raise error("lines", f"Line {n} cannot go below the {spent[n]} already spent on it.")
+            raise error("lines", _("Line %(n)s cannot go below the %(spent)s already spent on it.")
+                        % {"n": n, "spent": format_usd(spent[n])})
     return budget
 
 
@@ -129,7 +131,7 @@ def amendment_reallocate(*, actor: Actor, award: Award, lines: Mapping[int, Any]
         before = _terms(current)
         budget = _new_budget(current, lines, current.amount.amount)
         if all(budget[ln.number] == ln.amount.amount for ln in current.budget_lines.all()):
-            raise error("lines", "The new budget is the same as the current one.")
+            raise error("lines", _("The new budget is the same as the current one."))
         _apply_budget(current, budget)
         return _record(actor, current, AmendmentKind.REALLOCATION, reason, before)
 
@@ -139,12 +141,13 @@ def amendment_extend(*, actor: Actor, award: Award, period_end: dt.date, reason:
     with transaction.atomic():
         current = _begin(actor, award, reason)
         if not isinstance(period_end, dt.date) or period_end <= current.period_end:
-            raise error("period_end", f"An extension ends after the current end ({current.period_end}).")
+            raise error("period_end", _("An extension ends after the current end (%(end)s).")
+                        % {"end": date_words(current.period_end)})
         plausible_date_check(period_end, field="period_end")
         before = _terms(current)
         final = current.reports.select_for_update().get(kind=ReportKind.FINAL)
         if final.status not in (ReportStatus.DUE, ReportStatus.RETURNED):
-            raise error("period_end", "The final report is already submitted: the period can no longer change.")
+            raise error("period_end", _("The final report is already submitted: the period can no longer change."))
         template = current.application.opportunity.reporting_template
         current.period_end = period_end
         current.save(update_fields=["period_end"])
@@ -166,19 +169,20 @@ def amendment_change_amount(
         old = current.amount.amount
         delta = value - old
         if delta == 0:
-            raise error("amount", f"The award is already {old}.")
+            raise error("amount", _("The award is already %(amount)s.") % {"amount": format_usd(old)})
         if delta > 0:
             if board_item is None:
-                raise error("board_item", "An increase needs the board's decision: name the passed motion.")
+                raise error("board_item", _("An increase needs the board's decision: name the passed motion."))
             item = AgendaItem.objects.select_related("meeting__body").get(pk=board_item.pk)
             if item.meeting.body.ach_id != current.fund.ach_id or item.outcome != VoteOutcome.PASSED:
-                raise error("board_item", "The motion must be one the fund's board passed.")
+                raise error("board_item", _("The motion must be one the fund's board passed."))
             if Amendment.objects.filter(board_item=item).exists() or item.pk == current.decision.item_id:
-                raise error("board_item", "That motion already decided another change.")
+                raise error("board_item", _("That motion already decided another change."))
         else:
             floor = max(paid_to_date(current), sum(_spent_by_line(current).values(), ZERO))
             if value < floor:
-                raise error("amount", f"{value} is less than the {floor} already paid or spent.")
+                raise error("amount", _("%(value)s is less than the %(floor)s already paid or spent.")
+                            % {"value": format_usd(value), "floor": format_usd(floor)})
         before = _terms(current)
         budget = _new_budget(current, lines, value)
         tranches = list(current.tranches.select_for_update().order_by("-number"))
@@ -198,7 +202,7 @@ def amendment_change_amount(
                                        basis=TrancheBasis.FIXED, amount=delta, due_on=on)
         else:
             if sum((t.amount.amount for t in unpaid), ZERO) < -delta:
-                raise error("amount", "The unpaid tranches are smaller than the decrease.")
+                raise error("amount", _("The unpaid tranches are smaller than the decrease."))
             commitments.award_deobligate(actor=actor, fund=current.fund, restriction=current.restriction,
                                          amount=-delta, reference=current.commitment_reference, on=on,
                                          memo=f"Amendment: decrease of award to {current.grantee}"[:255])

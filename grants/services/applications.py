@@ -27,10 +27,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from audit.services import record, snapshot
-from money import parse_amount
+from money import format_usd, parse_amount
 from notifications.models import InboxKind
 from notifications.services import inbox_notify, members
 from organizations.actors import Actor
+from organizations.dates import moment_words
 from organizations.models import County, Organization, OrganizationKind, Role
 
 from .. import files, states
@@ -60,9 +61,10 @@ def _budget_lines(specs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         category = str(spec.get("category", ""))
         description = str(spec.get("description", "")).strip()
         if category not in CATEGORIES:
-            raise error("budget_lines", f"Line {n}: unknown category {category!r}.")
+            raise error("budget_lines", gettext("Line %(n)s: unknown category “%(category)s”.")
+                        % {"n": n, "category": category})
         if not description:
-            raise error("budget_lines", f"Line {n}: describe the cost.")
+            raise error("budget_lines", gettext("Line %(n)s: describe the cost.") % {"n": n})
         amount = parse_amount(spec.get("amount"), field="budget_lines")
         lines.append({"number": n, "category": category, "description": description, "amount": amount})
     return lines
@@ -71,7 +73,8 @@ def _budget_lines(specs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 def _clean_draft_values(values: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(values) - set(DRAFT_FIELDS)
     if unknown:
-        raise error("__all__", f"Unknown application field(s): {', '.join(sorted(unknown))}.")
+        raise error("__all__", gettext("Unknown application field(s): %(fields)s.")
+                    % {"fields": ", ".join(sorted(unknown))})
     clean = dict(values)
     if clean.get("requested_amount") is not None:
         clean["requested_amount"] = parse_amount(clean["requested_amount"], field="requested_amount")
@@ -80,11 +83,11 @@ def _clean_draft_values(values: Mapping[str, Any]) -> dict[str, Any]:
     if "eligibility_answers" in clean:
         answers = clean["eligibility_answers"] or {}
         if not isinstance(answers, Mapping):
-            raise error("eligibility_answers", "Give the answers as question number -> answer.")
+            raise error("eligibility_answers", gettext("Give the answers as question number -> answer."))
         clean["eligibility_answers"] = {str(k): str(v) for k, v in answers.items()}
     for name in ("period_start", "period_end"):
         if clean.get(name) is not None and not isinstance(clean[name], dt.date):
-            raise error(name, "Give a date.")
+            raise error(name, gettext("Give a date."))
     return clean
 
 
@@ -123,9 +126,9 @@ def application_start(
     """Start a draft application of ``applicant`` to an open call (any fields may be given now or later)."""
     require_cbo_staff(actor, applicant)
     if applicant.kind != OrganizationKind.CBO:
-        raise error("applicant", "Only a community-based organization can apply.")
+        raise error("applicant", gettext("Only a community-based organization can apply."))
     if opportunity.status != OpportunityStatus.OPEN or timezone.now() >= opportunity.closes_at:
-        raise error("opportunity", "This call for proposals is not open for applications.")
+        raise error("opportunity", gettext("This call for proposals is not open for applications."))
     with transaction.atomic():
         application = Application(opportunity=opportunity, applicant=applicant,
                                   created_by=user_or_none(actor))
@@ -172,49 +175,56 @@ def application_submission_errors(application: Application) -> dict[str, list[st
     opportunity = application.opportunity
     now = timezone.now()
     if opportunity.status != OpportunityStatus.OPEN or now >= opportunity.closes_at:
-        add("opportunity", f"The call closed at {opportunity.closes_at.isoformat()}; submissions are refused.")
+        add("opportunity", gettext("The call closed at %(when)s; submissions are refused.")
+            % {"when": moment_words(opportunity.closes_at)})
     elif now < opportunity.opens_at:
-        add("opportunity", f"The call opens at {opportunity.opens_at.isoformat()}.")
+        add("opportunity", gettext("The call opens at %(when)s.") % {"when": moment_words(opportunity.opens_at)})
     for name in ("contact_name", "contact_email", "project_title", "project_summary", "target_populations"):
         if not getattr(application, name):
-            add(name, "This field is required to submit.")
+            add(name, gettext("This field is required to submit."))
     requested = application.requested_amount.amount if application.requested_amount is not None else None
     if requested is None:
-        add("requested_amount", "Give the amount requested.")
+        add("requested_amount", gettext("Give the amount requested."))
     elif not opportunity.award_min.amount <= requested <= opportunity.award_max.amount:
         add("requested_amount",
-            f"The request ({requested}) must be between {opportunity.award_min.amount} and "
-            f"{opportunity.award_max.amount}.")
+            gettext("The request (%(requested)s) must be between %(low)s and %(high)s.")
+            % {"requested": format_usd(requested), "low": format_usd(opportunity.award_min.amount),
+               "high": format_usd(opportunity.award_max.amount)})
     if application.period_start is None or application.period_end is None:
-        add("period_start", "Give the project period.")
+        add("period_start", gettext("Give the project period."))
     lines = list(application.budget_lines.all())
     if not lines:
-        add("budget_lines", "Give at least one budget line.")
+        add("budget_lines", gettext("Give at least one budget line."))
     elif requested is not None:
         total = sum((line.amount.amount for line in lines), Decimal("0.00"))
         if total != requested:
-            add("budget_lines", f"Budget lines add up to {total}, but the request is {requested}.")
+            add("budget_lines", gettext("Budget lines add up to %(total)s, but the request is %(requested)s.")
+                % {"total": format_usd(total), "requested": format_usd(requested)})
     counties = {c.pk: c for c in application.counties.all()}
     allowed = {c.pk for c in opportunity.counties.all()}
     if not counties:
-        add("counties", "Name at least one county served.")
+        add("counties", gettext("Name at least one county served."))
     elif allowed and not set(counties) <= allowed:
         outside = sorted(str(counties[pk]) for pk in set(counties) - allowed)
-        add("counties", f"Outside the counties of this call: {', '.join(outside)}.")
+        add("counties", gettext("Outside the counties of this call: %(counties)s.") % {"counties": ", ".join(outside)})
     if not application.domains:
-        add("domains", "Name at least one social-driver domain.")
+        add("domains", gettext("Name at least one social-driver domain."))
     elif opportunity.domains and not set(application.domains) <= set(opportunity.domains):
-        add("domains", f"Outside the domains of this call: {', '.join(sorted(set(application.domains) - set(opportunity.domains)))}.")
+        add("domains", gettext("Outside the domains of this call: %(domains)s.")
+            % {"domains": ", ".join(sorted(set(application.domains) - set(opportunity.domains)))})
     answers = application.eligibility_answers or {}
     for question in opportunity.eligibility_questions.all():
         answer = answers.get(str(question.number))
         if answer is None or answer == "":
-            add("eligibility_answers", f"Answer question {question.number}: {question.text}")
+            add("eligibility_answers", gettext("Answer question %(n)s: %(text)s")
+                % {"n": question.number, "text": question.text})
         elif answer not in question.answer_choices:
-            add("eligibility_answers", f"Question {question.number}: {answer!r} is not one of {question.answer_choices}.")
+            add("eligibility_answers", gettext("Question %(n)s: “%(answer)s” is not one of: %(choices)s.")
+                % {"n": question.number, "answer": answer, "choices": ", ".join(map(str, question.answer_choices))})
         elif answer in question.disqualifying_answers:
             add("eligibility_answers",
-                f"Question {question.number} ({question.text}): the answer {answer!r} makes the applicant ineligible.")
+                gettext("Question %(n)s (%(text)s): the answer “%(answer)s” makes the applicant ineligible.")
+                % {"n": question.number, "text": question.text, "answer": answer})
     return errors
 
 

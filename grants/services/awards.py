@@ -28,6 +28,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import record, snapshot
 from money import format_usd, parse_amount, round_cents, split_largest_remainder
@@ -83,33 +84,33 @@ def report_plan(
 
 def _tranche_amounts(amount: Decimal, specs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     if not specs:
-        raise error("tranches", "Give at least one payment tranche.")
+        raise error("tranches", _("Give at least one payment tranche."))
     rows: list[dict[str, Any]] = []
     percents: dict[int, Decimal] = {}
     for n, spec in enumerate(specs, start=1):
         basis = spec.get("basis")
         due_on = spec.get("due_on")
         if not isinstance(due_on, dt.date):
-            raise error("tranches", f"Tranche {n}: give the date it is due.")
+            raise error("tranches", _("Tranche %(n)s: give the date it is due.") % {"n": n})
         row: dict[str, Any] = {"number": n, "basis": basis, "due_on": due_on,
                                "requires_report": spec.get("requires_report")}
         if basis == TrancheBasis.PERCENT:
             raw = spec.get("value")
             if isinstance(raw, float):
-                raise error("tranches", f"Tranche {n}: give the percent as a string or Decimal.")
+                raise error("tranches", _("Tranche %(n)s: give the percent as a number.") % {"n": n})
             try:
                 pct = Decimal(str(raw))
             except (InvalidOperation, ValueError) as exc:
-                raise error("tranches", f"Tranche {n}: {raw!r} is not a percent.") from exc
+                raise error("tranches", _("Tranche %(n)s: “%(value)s” is not a percent.") % {"n": n, "value": raw}) from exc
             if not pct.is_finite() or not Decimal(0) < pct <= Decimal(100) or pct != pct.quantize(Decimal("0.01")):
-                raise error("tranches", f"Tranche {n}: a percent is above 0 and at most 100, to 2 places.")
+                raise error("tranches", _("Tranche %(n)s: a percent is above 0 and at most 100, to 2 places.") % {"n": n})
             row["percent"] = pct
             percents[n] = pct
         elif basis == TrancheBasis.FIXED:
             row["percent"] = None
             row["amount"] = parse_amount(spec.get("value"), field="tranches")
         else:
-            raise error("tranches", f"Tranche {n}: the basis is 'percent' or 'fixed'.")
+            raise error("tranches", _("Tranche %(n)s: the basis is a percent or a fixed amount.") % {"n": n})
         rows.append(row)
     if percents:
         portion = round_cents(amount * sum(percents.values()) / Decimal(100))
@@ -117,9 +118,10 @@ def _tranche_amounts(amount: Decimal, specs: Sequence[Mapping[str, Any]]) -> lis
             rows[n - 1]["amount"] = part
     total = sum((r["amount"] for r in rows), Decimal("0.00"))
     if total != amount:
-        raise error("tranches", f"The tranches add up to {total}, but the award is {amount}.")
+        raise error("tranches", _("The tranches add up to %(total)s, but the award is %(amount)s.")
+                    % {"total": format_usd(total), "amount": format_usd(amount)})
     if any(r["amount"] <= 0 for r in rows):
-        raise error("tranches", "Every tranche pays a positive amount.")
+        raise error("tranches", _("Every tranche pays a positive amount."))
     return rows
 
 
@@ -161,11 +163,12 @@ def award_create(
     require_fund_admin(actor, fund.ach)
     value = parse_amount(amount, field="amount")
     if decision.outcome != DecisionOutcome.APPROVED:
-        raise error("decision", "An award is created only from an approved decision.")
+        raise error("decision", _("An award is created only from an approved decision."))
     if value > decision.approved_amount.amount:
-        raise error("amount", f"{value} is more than the {decision.approved_amount.amount} the board approved.")
+        raise error("amount", _("%(value)s is more than the %(approved)s the board approved.")
+                    % {"value": format_usd(value), "approved": format_usd(decision.approved_amount.amount)})
     if not isinstance(period_start, dt.date) or not isinstance(period_end, dt.date) or period_end <= period_start:
-        raise error("period_end", "The award period must end after it starts.")
+        raise error("period_end", _("The award period must end after it starts."))
     plausible_date_check(period_start, field="period_start")
     plausible_date_check(period_end, field="period_end")
     if committed_on is not None:
@@ -176,8 +179,8 @@ def award_create(
     for row in rows:
         wanted = row["requires_report"]
         if wanted is not None and not 1 <= int(wanted) <= len(plan):
-            raise error("tranches", f"Tranche {row['number']}: there is no report {wanted} "
-                                    f"(the schedule has {len(plan)}).")
+            raise error("tranches", _("Tranche %(n)s: there is no report %(wanted)s (the schedule has %(count)s).")
+                        % {"n": row["number"], "wanted": wanted, "count": len(plan)})
     on = committed_on or timezone.localdate()
     with transaction.atomic():
         current_app = locked(application)
@@ -232,9 +235,9 @@ def award_accept(*, actor: Actor, award: Award, name: str, title: str) -> Award:
     require_cbo_staff(actor, award.grantee)
     signer = person(actor)
     if not name.strip():
-        raise error("accepted_name", "Type your full name to accept.")
+        raise error("accepted_name", _("Type your full name to accept."))
     if not title.strip():
-        raise error("accepted_title", "Give your title.")
+        raise error("accepted_title", _("Give your title."))
     with transaction.atomic():
         current = locked(award)
         states.require_transition(states.AWARD, current.status, AwardStatus.ACCEPTED)

@@ -37,8 +37,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record, record_create, snapshot
-from money import parse_amount
+from money import format_usd, parse_amount
 from organizations.actors import Actor
+from organizations.dates import date_words
 from organizations.models import Organization, User
 from organizations.selectors import affiliated_pairs
 
@@ -86,12 +87,12 @@ def _require_chair(actor: Actor, meeting: Meeting) -> None:
     require_ach_person(actor, meeting.body.ach)
     day = _meeting_day(meeting)
     if not any(s.is_chair and s.member_id == actor.pk for s in seats_on(meeting.body, day)):
-        raise error("actor", f"Only the chair of {meeting.body} can do this.")
+        raise error("actor", _("Only the chair of %(body)s can do this.") % {"body": meeting.body})
 
 
 def _require_not_certified(meeting: Meeting) -> None:
     if meeting.status == MeetingStatus.CERTIFIED:
-        raise error("meeting", "The minutes of this meeting are certified and cannot change.")
+        raise error("meeting", _("The minutes of this meeting are certified and cannot change."))
 
 
 def _audit_org(meeting: Meeting) -> Organization:
@@ -159,9 +160,9 @@ def governing_body_create(
 ) -> GoverningBody:
     require_fund_admin(actor, ach)
     if quorum_rule.kind != VotingRuleKind.QUORUM:
-        raise error("quorum_rule", f"{quorum_rule} is not a quorum rule.")
+        raise error("quorum_rule", _("%(rule)s is not a quorum rule.") % {"rule": quorum_rule})
     if passing_rule.kind != VotingRuleKind.PASSING:
-        raise error("passing_rule", f"{passing_rule} is not a passing rule.")
+        raise error("passing_rule", _("%(rule)s is not a passing rule.") % {"rule": passing_rule})
     with transaction.atomic():
         body = GoverningBody(ach=ach, name=name, quorum_rule=quorum_rule, passing_rule=passing_rule)
         body.full_clean()
@@ -177,7 +178,8 @@ def seat_add(
     require_fund_admin(actor, body.ach)
     with transaction.atomic():
         if is_chair and any(s.is_chair for s in seats_on(body, seated_on)):
-            raise error("is_chair", f"{body} already has a chair seated on {seated_on}.")
+            raise error("is_chair", _("%(body)s already has a chair seated on %(day)s.")
+                        % {"body": body, "day": date_words(seated_on)})
         seat = Seat(body=body, member=member, seated_on=seated_on, is_chair=is_chair, is_voting=is_voting,
                     title=title, left_on=left_on)
         seat.full_clean()
@@ -194,7 +196,7 @@ def meeting_schedule(
 ) -> Meeting:
     require_fund_admin(actor, body.ach)
     if timezone.is_naive(scheduled_at):
-        raise error("scheduled_at", "Give a date-time with its time zone.")
+        raise error("scheduled_at", _("Give a date-time with its time zone."))
     with transaction.atomic():
         meeting = Meeting(body=body, title=title, scheduled_at=scheduled_at, location=location)
         meeting.full_clean()
@@ -220,30 +222,34 @@ def agenda_item_add(
     require_fund_admin(actor, meeting.body.ach)
     _require_not_certified(meeting)
     if not entries:
-        raise error("entries", "An agenda item needs at least one application.")
+        raise error("entries", _("An agenda item needs at least one application."))
     cleaned: list[tuple[Application, Decimal]] = []
     seen: set[int] = set()
     for application, raw in entries:
         amount = parse_amount(raw, field="entries")
         if application.pk in seen:
-            raise error("entries", f"{application} appears twice.")
+            raise error("entries", _("%(application)s appears twice.") % {"application": application})
         seen.add(application.pk)
         if application.opportunity.fund.ach_id != meeting.body.ach_id:
-            raise error("entries", f"{application} is not for a fund of {meeting.body.ach.code}.")
+            raise error("entries", _("%(application)s is not for a fund of %(ach)s.")
+                        % {"application": application, "ach": meeting.body.ach.code})
         if application.status != ApplicationStatus.RECOMMENDED:
             raise error("entries", _("%(application)s is %(status)s, not recommended.")
                         % {"application": application, "status": application.get_status_display().lower()})
         if AgendaEntry.objects.filter(application=application,
                                       item__vote_status__in=[VoteStatus.PENDING, VoteStatus.OPEN]).exists():
-            raise error("entries", f"{application} is already on an agenda item awaiting its vote.")
+            raise error("entries", _("%(application)s is already on an agenda item awaiting its vote.")
+                        % {"application": application})
         if amount > application.requested_amount.amount:
-            raise error("entries", f"{application}: {amount} is more than the {application.requested_amount.amount} requested.")
+            raise error("entries", _("%(application)s: %(amount)s is more than the %(requested)s requested.")
+                        % {"application": application, "amount": format_usd(amount),
+                           "requested": format_usd(application.requested_amount.amount)})
         cleaned.append((application, amount))
     with transaction.atomic():
         current = locked(meeting)
         _require_not_certified(current)
         if current.status == MeetingStatus.ADJOURNED:
-            raise error("meeting", "The meeting is adjourned.")
+            raise error("meeting", _("The meeting is adjourned."))
         number = (current.items.order_by("-number").values_list("number", flat=True).first() or 0) + 1
         item = AgendaItem.objects.create(
             meeting=current, number=number, title=title, motion=motion,
@@ -281,11 +287,12 @@ def attendance_record(*, actor: Actor, meeting: Meeting, members: Iterable[User]
         current = locked(meeting)
         _require_not_certified(current)
         if current.status != MeetingStatus.IN_SESSION:
-            raise error("meeting", "Attendance is recorded while the meeting is in session.")
+            raise error("meeting", _("Attendance is recorded while the meeting is in session."))
         seated = {s.member_id for s in seats_on(current.body, _meeting_day(current))}
         not_seated = [str(m) for pk, m in wanted.items() if pk not in seated]
         if not_seated:
-            raise error("members", f"Not seated on {current.body}: {', '.join(not_seated)}.")
+            raise error("members", _("Not seated on %(body)s: %(people)s.")
+                        % {"body": current.body, "people": ", ".join(not_seated)})
         already = set(current.attendance.values_list("member_id", flat=True))
         rows = [Attendance(meeting=current, member_id=pk) for pk in sorted(wanted) if pk not in already]
         Attendance.objects.bulk_create(rows)
@@ -299,19 +306,19 @@ def recusal_declare(*, actor: Actor, item: AgendaItem, reason: str) -> Recusal:
     require_ach_person(actor, item.meeting.body.ach)
     member = person(actor)
     if not reason.strip():
-        raise error("reason", "Give the reason for the recusal.")
+        raise error("reason", _("Give the reason for the recusal."))
     with transaction.atomic():
         current = locked(item)
         meeting = current.meeting
         _require_not_certified(meeting)
         if member.pk not in {s.member_id for s in seats_on(meeting.body, _meeting_day(meeting))}:
-            raise error("member", "You are not seated on this governing body.")
+            raise error("member", _("You are not seated on this governing body."))
         if current.vote_status == VoteStatus.CLOSED:
-            raise error("item", "The vote on this item is closed.")
+            raise error("item", _("The vote on this item is closed."))
         if current.recusals.filter(member=member).exists():
-            raise error("member", "You are already recused from this item.")
+            raise error("member", _("You are already recused from this item."))
         if current.ballots.filter(member=member).exists():
-            raise error("member", "A member who has voted on the item cannot recuse from it.")
+            raise error("member", _("A member who has voted on the item cannot recuse from it."))
         recusal = Recusal.objects.create(item=current, member=member, automatic=False, reason=reason.strip())
         record_create(actor=actor, action="grants.board.recuse", obj=recusal, organization=_audit_org(meeting))
     return recusal
@@ -330,7 +337,7 @@ def _quorum_basis(rule: VotingRule, voting: set[int], recused: set[int]) -> int:
         return len(voting)
     if rule.basis == VotingRuleBasis.SEATED_NOT_RECUSED:
         return len(voting - recused)
-    raise error("quorum_rule", f"Basis {rule.basis!r} does not apply to a quorum.")
+    raise error("quorum_rule", _("The basis “%(basis)s” does not apply to a quorum.") % {"basis": rule.basis})
 
 
 def vote_open(*, actor: Actor, item: AgendaItem, mover: User, seconder: User) -> AgendaItem:
@@ -341,22 +348,24 @@ def vote_open(*, actor: Actor, item: AgendaItem, mover: User, seconder: User) ->
         current = locked(item)
         _require_not_certified(meeting)
         if meeting.status != MeetingStatus.IN_SESSION:
-            raise error("meeting", "Votes are held while the meeting is in session.")
+            raise error("meeting", _("Votes are held while the meeting is in session."))
         states.require_transition(states.VOTE, current.vote_status, VoteStatus.OPEN, field="vote_status")
         if meeting.items.filter(vote_status=VoteStatus.OPEN).exists():
-            raise error("vote_status", "Another vote is open; close it first.")
+            raise error("vote_status", _("Another vote is open; close it first."))
         _auto_recusals(actor=actor, item=current)
         voting, recused, eligible = _eligible_present(current)
         for role, person in (("mover", mover), ("seconder", seconder)):
             if person.pk not in eligible:
-                raise error(role, f"The {role} must be a voting member present and not recused.")
+                raise error(role, _("The mover must be a voting member present and not recused.") if role == "mover"
+                            else _("The seconder must be a voting member present and not recused."))
         if mover.pk == seconder.pk:
-            raise error("seconder", "The seconder must be someone other than the mover.")
+            raise error("seconder", _("The seconder must be someone other than the mover."))
         rule = meeting.body.quorum_rule
         basis = _quorum_basis(rule, voting, recused)
         if not rule.is_met(len(eligible), basis):
-            raise error("quorum", f"No quorum: {len(eligible)} voting member(s) present and not recused; "
-                                  f"{rule.required(basis)} needed ({rule.description}).")
+            raise error("quorum", _("No quorum: %(present)s voting member(s) present and not recused; %(needed)s "
+                                    "needed (%(rule)s).")
+                        % {"present": len(eligible), "needed": rule.required(basis), "rule": rule.description})
         before = snapshot(current, ["vote_status", "mover", "seconder", "opened_at"])
         current.vote_status = VoteStatus.OPEN
         current.mover, current.seconder, current.opened_at = mover, seconder, timezone.now()
@@ -373,12 +382,12 @@ def ballot_cast(*, actor: Actor, item: AgendaItem, choice: str) -> Ballot:
     require_ach_person(actor, item.meeting.body.ach)
     member = person(actor)
     if choice not in {c.value for c in BallotChoice}:
-        raise error("choice", f"{choice!r} is not a vote (yes, no or abstain).")
+        raise error("choice", _("“%(choice)s” is not a vote (yes, no or abstain).") % {"choice": choice})
     with transaction.atomic():
         current = locked(item)
         _require_not_certified(current.meeting)
         if current.vote_status != VoteStatus.OPEN:
-            raise error("vote_status", "The vote on this item is not open.")
+            raise error("vote_status", _("The vote on this item is not open."))
         voting, recused, eligible = _eligible_present(current)
         member_id = member.pk
         conflicts = _review_conflicts(current, {member_id}, declared_only=True)
@@ -387,11 +396,11 @@ def ballot_cast(*, actor: Actor, item: AgendaItem, choice: str) -> Ballot:
                                     "this item: you cannot vote on it.")
                         % {"title": conflicts[0].application.project_title})
         if member_id in recused:
-            raise error("member", "You are recused from this item and cannot vote.")
+            raise error("member", _("You are recused from this item and cannot vote."))
         if member_id not in voting:
-            raise error("member", "You are not a seated voting member.")
+            raise error("member", _("You are not a seated voting member."))
         if member_id not in eligible:
-            raise error("member", "You are not recorded as present.")
+            raise error("member", _("You are not recorded as present."))
         ballot = Ballot.objects.filter(item=current, member=member).first()
         before = snapshot(ballot, ["choice"]) if ballot else None
         if ballot is None:
@@ -467,7 +476,7 @@ def meeting_adjourn(*, actor: Actor, meeting: Meeting, notes: str | None = None)
         current = locked(meeting)
         states.require_transition(states.MEETING, current.status, MeetingStatus.ADJOURNED)
         if current.items.filter(vote_status=VoteStatus.OPEN).exists():
-            raise error("meeting", "Close the open vote before adjourning.")
+            raise error("meeting", _("Close the open vote before adjourning."))
         before = snapshot(current, ["status", "adjourned_at", "minutes_notes"])
         current.status, current.adjourned_at = MeetingStatus.ADJOURNED, timezone.now()
         if notes is not None:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record, snapshot
+from money import format_usd
 from organizations.actors import Actor
 from wellness_fund import commitments
 
@@ -58,7 +59,8 @@ def award_closeout(*, actor: Actor, award: Award, on: dt.date | None = None) -> 
         paid = paid_to_date(current)
         spent = award_spent(current)
         if spent > paid:
-            raise error("award", f"Reports spent {spent} but only {paid} was paid: pay the remaining tranche first.")
+            raise error("award", _("Reports spent %(spent)s but only %(paid)s was paid: pay the remaining tranche first.")
+                        % {"spent": format_usd(spent), "paid": format_usd(paid)})
         unspent = paid - spent
         undisbursed = current.amount.amount - paid
         reference = current.commitment_reference

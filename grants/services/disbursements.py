@@ -26,9 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record, record_create, snapshot
-from money import parse_amount
+from money import format_usd, parse_amount
 from organizations.actors import Actor
-from organizations.dates import plausible_date_check
+from organizations.dates import date_words, plausible_date_check
 from wellness_fund import commitments
 
 from .. import states
@@ -60,7 +60,7 @@ def tranche_release(*, actor: Actor, tranche: Tranche) -> Tranche:
                 raise error("requires_report", _("Tranche %(number)s waits for %(kind)s %(report)s due %(due)s "
                                                  "to be accepted (it is %(status)s).")
                             % {"number": current.number, "kind": report.get_kind_display(), "report": report.number,
-                               "due": report.due_on, "status": report.get_status_display().lower()})
+                               "due": date_words(report.due_on), "status": report.get_status_display().lower()})
         fields = ["status", "released_at", "released_by"]
         before = snapshot(current, fields)
         current.status = TrancheStatus.RELEASED
@@ -80,17 +80,18 @@ def disbursement_record(
     require_fund_admin(actor, award.fund.ach)
     value = parse_amount(amount, field="amount")
     if not isinstance(paid_on, dt.date):
-        raise error("paid_on", "Give the date of the payment.")
+        raise error("paid_on", _("Give the date of the payment."))
     plausible_date_check(paid_on, field="paid_on")
     reference = (payment_reference or "").strip()
     if not reference:
-        raise error("payment_reference", "Give the bank transfer or check reference of the payment.")
+        raise error("payment_reference", _("Give the bank transfer or check reference of the payment."))
     with transaction.atomic():
         award = locked(award)
         current = locked(tranche)
         remaining = award.amount.amount - paid_to_date(award)
         if value > remaining:
-            raise error("amount", f"{value} is more than the {remaining} that remains of the award.")
+            raise error("amount", _("%(value)s is more than the %(remaining)s that remains of the award.")
+                        % {"value": format_usd(value), "remaining": format_usd(remaining)})
         if award.status != AwardStatus.ACCEPTED:
             raise error("award", _("The award is %(status)s: only an accepted award is paid.")
                         % {"status": award.get_status_display().lower()})
@@ -98,9 +99,12 @@ def disbursement_record(
             raise error("tranche", _("Tranche %(number)s is %(status)s: release it before recording its payment.")
                         % {"number": current.number, "status": current.get_status_display().lower()})
         if value != current.amount.amount:
-            raise error("amount", f"Tranche {current.number} pays {current.amount.amount}, not {value}.")
+            raise error("amount", _("Tranche %(number)s pays %(amount)s, not %(value)s.")
+                        % {"number": current.number, "amount": format_usd(current.amount.amount),
+                           "value": format_usd(value)})
         if paid_on < award.committed_on:
-            raise error("paid_on", f"The payment cannot precede the award ({award.committed_on}).")
+            raise error("paid_on", _("The payment cannot precede the award (%(day)s).")
+                        % {"day": date_words(award.committed_on)})
         posted = commitments.tranche_disburse(
             actor=actor, fund=award.fund, restriction=award.restriction, amount=value,
             reference=award.commitment_reference, on=paid_on, bank_reference=reference,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from audit.services import record, snapshot
 from money import parse_amount
 from organizations.actors import Actor
+from organizations.dates import moment_words
 from organizations.models import County
 from wellness_fund.models import Restriction, WellnessFund
 
@@ -41,13 +42,13 @@ def validate_domains(domains: Iterable[str], *, field: str = "domains") -> list[
     values = list(domains)
     unknown = [d for d in values if d not in DOMAINS]
     if unknown:
-        raise error(field, f"Unknown social-driver domain(s): {', '.join(map(str, unknown))}.")
+        raise error(field, _("Unknown social-driver domain(s): %(domains)s.") % {"domains": ", ".join(map(str, unknown))})
     return sorted(set(values))
 
 
 def _aware(value: dt.datetime, field: str) -> dt.datetime:
     if not isinstance(value, dt.datetime) or timezone.is_naive(value):
-        raise error(field, "Give a date-time with its time zone.")
+        raise error(field, _("Give a date-time with its time zone."))
     return value
 
 
@@ -58,12 +59,13 @@ def _questions(specs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         choices = [str(c) for c in spec.get("choices", ["yes", "no"])]
         disqualifying = [str(c) for c in spec.get("disqualifying", [])]
         if not text:
-            raise error("eligibility_questions", f"Question {n} has no text.")
+            raise error("eligibility_questions", _("Question %(n)s has no text.") % {"n": n})
         if len(choices) < 2:
-            raise error("eligibility_questions", f"Question {n} needs at least two answer choices.")
+            raise error("eligibility_questions", _("Question %(n)s needs at least two answer choices.") % {"n": n})
         if not set(disqualifying) <= set(choices):
             raise error("eligibility_questions",
-                        f"Question {n}: disqualifying answers must be among its choices {choices}.")
+                        _("Question %(n)s: disqualifying answers must be among its choices: %(choices)s.")
+                        % {"n": n, "choices": ", ".join(map(str, choices))})
         out.append({"number": n, "text": text, "answer_choices": choices,
                     "disqualifying_answers": disqualifying})
     return out
@@ -71,24 +73,25 @@ def _questions(specs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 def _rubric(specs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     if not specs:
-        raise error("rubric", "A scoring rubric needs at least one criterion.")
+        raise error("rubric", _("A scoring rubric needs at least one criterion."))
     out = []
     for n, spec in enumerate(specs, start=1):
         name = str(spec.get("name", "")).strip()
         raw_weight = spec.get("weight")
         if isinstance(raw_weight, float):
-            raise error("rubric", f"Criterion {n}: give the weight as a string or Decimal.")
+            raise error("rubric", _("Criterion %(n)s: give the weight as a number.") % {"n": n})
         try:
             weight = Decimal(str(raw_weight))
         except (InvalidOperation, ValueError) as exc:
-            raise error("rubric", f"Criterion {n}: weight {raw_weight!r} is not a number.") from exc
+            raise error("rubric", _("Criterion %(n)s: the weight “%(weight)s” is not a number.")
+                        % {"n": n, "weight": raw_weight}) from exc
         scale_min, scale_max = int(spec.get("scale_min", 0)), int(spec.get("scale_max", 5))
         if not name:
-            raise error("rubric", f"Criterion {n} has no name.")
+            raise error("rubric", _("Criterion %(n)s has no name.") % {"n": n})
         if not weight.is_finite() or weight <= 0:
-            raise error("rubric", f"Criterion {n}: the weight must be greater than zero.")
+            raise error("rubric", _("Criterion %(n)s: the weight must be greater than zero.") % {"n": n})
         if scale_min < 0 or scale_max <= scale_min:
-            raise error("rubric", f"Criterion {n}: the scale must run upwards from 0 or more.")
+            raise error("rubric", _("Criterion %(n)s: the scale must run upwards from 0 or more.") % {"n": n})
         out.append({"number": n, "name": name, "description": str(spec.get("description", "")),
                     "weight": weight, "scale_min": scale_min, "scale_max": scale_max})
     return out
@@ -100,20 +103,21 @@ def _checked(*, fund: WellnessFund, restriction: Restriction, total_budget: Deci
              rubric: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The checks a new or edited call passes before anything is written (``ValidationError``)."""
     if restriction.fund_id != fund.pk:
-        raise error("restriction", f"Restriction {restriction} does not belong to fund {fund.code}.")
+        raise error("restriction", _("The restriction %(restriction)s does not belong to the fund %(fund)s.")
+                    % {"restriction": restriction, "fund": fund.code})
     if time_zone not in zoneinfo.available_timezones():
-        raise error("time_zone", f"{time_zone!r} is not a known time zone.")
+        raise error("time_zone", _("“%(zone)s” is not a known time zone.") % {"zone": time_zone})
     budget = parse_amount(total_budget, field="total_budget")
     low = parse_amount(award_min, field="award_min")
     high = parse_amount(award_max, field="award_max")
     if low > high:
-        raise error("award_min", "The smallest award must not exceed the largest.")
+        raise error("award_min", _("The smallest award must not exceed the largest."))
     if high > budget:
-        raise error("award_max", "The largest award must not exceed the total budget.")
+        raise error("award_max", _("The largest award must not exceed the total budget."))
     _aware(opens_at, "opens_at")
     _aware(closes_at, "closes_at")
     if closes_at <= opens_at:
-        raise error("closes_at", "The close date-time must come after the open date-time.")
+        raise error("closes_at", _("The close date-time must come after the open date-time."))
     return {"budget": budget, "low": low, "high": high, "domains": validate_domains(domains),
             "questions": _questions(eligibility_questions), "criteria": _rubric(rubric)}
 
@@ -283,7 +287,8 @@ def opportunity_close(*, actor: Actor, opportunity: FundingOpportunity) -> Fundi
     require_fund_admin(actor, opportunity.fund.ach)
     with transaction.atomic():
         if timezone.now() < opportunity.closes_at:
-            raise error("status", f"The call closes at {opportunity.closes_at.isoformat()}; it cannot close earlier.")
+            raise error("status", _("The call closes at %(when)s; it cannot close earlier.")
+                        % {"when": moment_words(opportunity.closes_at)})
         return _transition(actor=actor, opportunity=opportunity, target=OpportunityStatus.CLOSED,
                            action="grants.opportunity.close")
 
@@ -297,7 +302,7 @@ def opportunity_mark_decided(*, actor: Actor, opportunity: FundingOpportunity) -
     with transaction.atomic():
         waiting = opportunity.applications.filter(status__in=UNDECIDED).count()
         if waiting:
-            raise error("status", f"{waiting} application(s) still await review or a board decision.")
+            raise error("status", _("%(count)s application(s) still await review or a board decision.") % {"count": waiting})
         return _transition(actor=actor, opportunity=opportunity, target=OpportunityStatus.DECIDED,
                            action="grants.opportunity.decide")
 

@@ -32,6 +32,11 @@ def _award_counties(award: Award) -> Sequence[County]:
     return list(award.application.counties.all()) or list(award.fund.counties.all())
 
 
+def counties_served(target: FundingOpportunity | Award) -> Sequence[County]:
+    """The counties whose CHIP priorities ``target`` may be tagged with (what the pages offer)."""
+    return _award_counties(target) if isinstance(target, Award) else _opportunity_counties(target)
+
+
 def _create(actor: Actor, tag: GrantPriorityTag, action: str, organization: Model) -> GrantPriorityTag:
     try:
         with transaction.atomic():

@@ -16,19 +16,29 @@ never receives a burst of stale reminders. Each notification has the key
 a second beat run or a restarted worker, finds the existing row and sends nothing
 (``notifications.services.notification_queue``). The beat runs them as ``BEAT``; the outbox
 refuses anyone but the system and a site administrator.
+
+Each e-mail is written in its recipient's language: the ``language`` of the person with that
+e-mail address (blank, or no such person: ``settings.LANGUAGE_CODE``), with dates in words
+and amounts through the money formatter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
+from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from money.formatting import format_usd
 from notifications.services import notification_queue
 from organizations.access import require_site_admin
 from organizations.actors import Actor
-from organizations.models import Membership, Role
+from organizations.dates import date_words
+from organizations.models import Membership, Role, User
 from wellness_fund.models import WellnessFund
 
 from ..models import (
@@ -67,6 +77,46 @@ def _recipient(report: ReportSchedule, staff_emails: dict[int, str]) -> str:
     return report.award.application.contact_email or staff_emails.get(report.award.grantee_id, "")
 
 
+def recipient_languages(emails: Iterable[str]) -> dict[str, str]:
+    """E-mail address (lower case) -> the language its person chose (one query; only those set)."""
+    wanted = {e.lower() for e in emails if e}
+    if not wanted:
+        return {}
+    q = Q()
+    for email in wanted:
+        q |= Q(email__iexact=email)
+    return {email.lower(): language
+            for email, language in User.objects.filter(q).exclude(language="").values_list("email", "language")}
+
+
+def _language(email: str, languages: dict[str, str]) -> str:
+    return languages.get(email.lower()) or settings.LANGUAGE_CODE
+
+
+def _reminder_text(report: ReportSchedule, today: dt.date) -> tuple[str, str]:
+    """The subject and body of a reminder sent on ``today``, in the active language."""
+    days = (report.due_on - today).days
+    kind = str(report.get_kind_display())
+    params = {"report": kind.lower(), "start": date_words(report.period_start),
+              "end": date_words(report.period_end), "fund": report.award.fund.name,
+              "due": date_words(report.due_on), "days": abs(days)}
+    if days > 0:
+        sentence = ngettext(
+            "Your %(report)s for the period %(start)s to %(end)s under the %(fund)s grant is due in "
+            "%(days)s day, on %(due)s.",
+            "Your %(report)s for the period %(start)s to %(end)s under the %(fund)s grant is due in "
+            "%(days)s days, on %(due)s.", days) % params
+    else:
+        sentence = ngettext(
+            "Your %(report)s for the period %(start)s to %(end)s under the %(fund)s grant was due on "
+            "%(due)s and is %(days)s day overdue.",
+            "Your %(report)s for the period %(start)s to %(end)s under the %(fund)s grant was due on "
+            "%(due)s and is %(days)s days overdue.", -days) % params
+    subject = _("%(report)s for %(project)s") % {
+        "report": kind, "project": report.award.application.project_title or str(report.award)}
+    return subject[:255], "\n".join([sentence, _("Sign in to save a draft or submit it.")])
+
+
 def report_reminders_send(*, actor: Actor, today: dt.date | None = None) -> int:
     """Queue today's reminders of unsubmitted reports; returns how many were queued now."""
     require_site_admin(actor)
@@ -81,6 +131,7 @@ def report_reminders_send(*, actor: Actor, today: dt.date | None = None) -> int:
             .exclude(user__email="").order_by("organization_id", "id").values_list("organization_id", "user__email")):
         staff_emails.setdefault(org_id, email)
     policies: dict[int, ReminderPolicy] = {}
+    languages = recipient_languages([_recipient(r, staff_emails) for r in reports])
     queued = 0
     for report in reports:
         policy = policies.get(report.award.fund_id) or reminder_policy(fund_id=report.award.fund_id)
@@ -89,16 +140,14 @@ def report_reminders_send(*, actor: Actor, today: dt.date | None = None) -> int:
         recipient = _recipient(report, staff_emails)
         if offset is None or not recipient:
             continue
-        when = (f"is due in {-offset} day(s), on {report.due_on}" if offset < 0
-                else f"was due on {report.due_on} and is {offset} day(s) overdue")
-        _, created = notification_queue(
+        with translation.override(_language(recipient, languages)):
+            subject, body = _reminder_text(report, today)
+        _n, created = notification_queue(
             actor=actor,
             key=f"grants.report-reminder:{report.pk}:{offset:+d}",
             recipient=recipient,
-            subject=f"{report.get_kind_display()} for {report.award.application.project_title or report.award}"[:255],
-            body=(f"Your {report.get_kind_display().lower()} for the period {report.period_start} to "
-                  f"{report.period_end} under the {report.award.fund.name} grant {when}.\n"
-                  "Sign in to save a draft or submit it."),
+            subject=subject,
+            body=body,
             organization=report.award.grantee,
         )
         queued += int(created)
@@ -109,7 +158,7 @@ def digest_send(*, actor: Actor, today: dt.date | None = None) -> int:
     """Queue the weekly digest for each fund administrator on the policy's weekday; returns how many."""
     require_site_admin(actor)
     today = today or timezone.localdate()
-    year, week, _ = today.isocalendar()
+    year, week, _day = today.isocalendar()
     reports = list(
         ReportSchedule.objects.filter(award__status=AwardStatus.ACCEPTED)
         .filter(Q(status=ReportStatus.SUBMITTED) | Q(status__in=OPEN, due_on__lt=today))
@@ -120,26 +169,39 @@ def digest_send(*, actor: Actor, today: dt.date | None = None) -> int:
     for fund in WellnessFund.objects.filter(is_active=True).order_by("pk"):
         if reminder_policy(fund_id=fund.pk).digest_weekday != today.weekday():
             continue
-        lines = []
-        for r in reports:
-            if r.award.fund_id != fund.pk:
-                continue
-            state = "awaiting review" if r.status == ReportStatus.SUBMITTED else f"overdue since {r.due_on}"
-            lines.append(f"- {r.award.grantee}: {r.get_kind_display().lower()} {r.number} {state}")
-        for t in released:
-            if t.award.fund_id == fund.pk:
-                lines.append(f"- {t.award.grantee}: tranche {t.number} ({t.amount.amount}) released, not yet paid")
-        admins = (Membership.objects.filter(organization_id=fund.ach_id, role=Role.FUND_ADMIN, is_active=True)
-                  .exclude(user__email="").select_related("user").order_by("id"))
+        admins = list(Membership.objects.filter(organization_id=fund.ach_id, role=Role.FUND_ADMIN, is_active=True)
+                      .exclude(user__email="").select_related("user").order_by("id"))
         for m in admins:
-            _, created = notification_queue(
+            with translation.override(m.user.language or settings.LANGUAGE_CODE):
+                subject, body = _digest_text(fund, f"{year}-W{week:02d}",
+                                             [r for r in reports if r.award.fund_id == fund.pk],
+                                             [t for t in released if t.award.fund_id == fund.pk])
+            _n, created = notification_queue(
                 actor=actor,
                 key=f"grants.digest:{fund.pk}:{year}-W{week:02d}:{m.user_id}",
                 recipient=m.user.email,
-                subject=f"{fund.name}: grants this week",
-                body="\n".join([f"Grants of {fund.name} needing attention, week {year}-W{week:02d}:",
-                                *(lines or ["- Nothing is overdue or waiting for review."])]),
+                subject=subject,
+                body=body,
                 organization=fund.ach,
             )
             queued += int(created)
     return queued
+
+
+def _digest_text(fund: WellnessFund, week: str, reports: list[ReportSchedule],
+                 released: list[Tranche]) -> tuple[str, str]:
+    """The subject and body of a fund's weekly digest, in the active language."""
+    lines = []
+    for r in reports:
+        state = (_("awaiting review") if r.status == ReportStatus.SUBMITTED
+                 else _("overdue since %(date)s") % {"date": date_words(r.due_on)})
+        lines.append(_("- %(grantee)s: %(report)s %(number)s %(state)s") % {
+            "grantee": r.award.grantee, "report": str(r.get_kind_display()).lower(), "number": r.number,
+            "state": state})
+    for t in released:
+        lines.append(_("- %(grantee)s: tranche %(number)s (%(amount)s) released, not yet paid") % {
+            "grantee": t.award.grantee, "number": t.number, "amount": format_usd(t.amount.amount)})
+    subject = _("%(fund)s: grants this week") % {"fund": fund.name}
+    body = "\n".join([_("Grants of %(fund)s needing attention, week %(week)s:") % {"fund": fund.name, "week": week},
+                      *(lines or [_("- Nothing is overdue or waiting for review.")])])
+    return subject[:255], body

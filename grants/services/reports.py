@@ -73,19 +73,19 @@ EDITABLE = (ReportStatus.DUE, ReportStatus.RETURNED)
 def count_value(value: Any, *, field: str) -> int:
     """A whole, non-negative number of people from an int or a string of digits."""
     if isinstance(value, bool) or isinstance(value, float):
-        raise error(field, f"{value!r} is not a whole number of people.")
+        raise error(field, _("“%(value)s” is not a whole number of people.") % {"value": value})
     if isinstance(value, int):
         number = value
     else:
         try:
             parsed = Decimal(str(value).strip())
         except (InvalidOperation, ValueError) as exc:
-            raise error(field, f"{value!r} is not a number of people.") from exc
+            raise error(field, _("“%(value)s” is not a number of people.") % {"value": value}) from exc
         if not parsed.is_finite() or parsed != parsed.to_integral_value():
-            raise error(field, f"{value!r} is not a whole number of people (no fractions).")
+            raise error(field, _("“%(value)s” is not a whole number of people (no fractions).") % {"value": value})
         number = int(parsed)
     if number < 0:
-        raise error(field, f"{value!r}: a number of people is never negative.")
+        raise error(field, _("“%(value)s”: a number of people is never negative.") % {"value": value})
     return number
 
 
@@ -163,7 +163,7 @@ def report_save_draft(
         spend = {}
         for number, raw in expenditures.items():
             if int(number) not in lines:
-                raise error("expenditures", f"The award has no budget line {number}.")
+                raise error("expenditures", _("The award has no budget line %(number)s.") % {"number": number})
             spend[int(number)] = parse_amount(raw, field="expenditures", allow_zero=True)
     template_metrics = {m["code"]: m for m in award.application.opportunity.reporting_template.metrics}
     metric_rows: dict[str, dict[str, Decimal | None]] | None = None
@@ -171,7 +171,7 @@ def report_save_draft(
         metric_rows = {}
         for code, values in metrics.items():
             if code not in template_metrics:
-                raise error("metrics", f"The reporting template asks for no metric {code!r}.")
+                raise error("metrics", _("The reporting template asks for no metric “%(code)s”.") % {"code": code})
             parsed: dict[str, Decimal | None] = {}
             for key in ("target", "actual"):
                 raw = values.get(key)
@@ -291,7 +291,7 @@ def report_submit(*, actor: Actor, schedule: ReportSchedule) -> ReportSchedule:
         states.require_transition(states.REPORT, current.status, ReportStatus.SUBMITTED)
         report = GranteeReport.objects.filter(schedule=current).first()
         if report is None:
-            raise error("report", "Nothing has been written yet: save the report first.")
+            raise error("report", _("Nothing has been written yet: save the report first."))
         problems = submission_errors(report)
         if problems:
             raise ValidationError(problems)
@@ -319,7 +319,7 @@ def _review(*, actor: Actor, schedule: ReportSchedule, target: str, comment: str
     require_fund_admin(actor, schedule.award.fund.ach)
     kind = ReportEventKind.ACCEPTED if target == ReportStatus.ACCEPTED else ReportEventKind.RETURNED
     if kind == ReportEventKind.RETURNED and not comment.strip():
-        raise error("comment", "Say what needs to be revised.")
+        raise error("comment", _("Say what needs to be revised."))
     with transaction.atomic():
         current = locked(schedule)
         states.require_transition(states.REPORT, current.status, target)

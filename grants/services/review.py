@@ -51,9 +51,9 @@ def reviewer_assign(*, actor: Actor, application: Application, reviewer: User) -
         raise error("application", _("A %(status)s application is not under review.")
                     % {"status": application.get_status_display().lower()})
     if not Membership.objects.filter(user=reviewer, organization=ach, is_active=True).exists():
-        raise error("reviewer", "The reviewer is not a member of the fund's ACH.")
+        raise error("reviewer", _("The reviewer is not a member of the fund's ACH."))
     if ReviewAssignment.objects.filter(application=application, reviewer=reviewer).exists():
-        raise error("reviewer", "This reviewer is already assigned to this application.")
+        raise error("reviewer", _("This reviewer is already assigned to this application."))
     conflicted = (reviewer.pk, application.applicant_id) in affiliated_pairs(
         user_ids=[reviewer.pk], organization_ids=[application.applicant_id], on=timezone.localdate()
     )
@@ -78,9 +78,9 @@ def review_declare_conflict(*, actor: Actor, assignment: ReviewAssignment, reaso
     """The reviewer declares a conflict of interest: no more access to the application, scores excluded."""
     require_ach_person(actor, assignment.application.opportunity.fund.ach)
     if assignment.reviewer_id != person(actor).pk:
-        raise error("reviewer", "Only the assigned reviewer can declare their own conflict.")
+        raise error("reviewer", _("Only the assigned reviewer can declare their own conflict."))
     if not reason.strip():
-        raise error("reason", "Say what the conflict is.")
+        raise error("reason", _("Say what the conflict is."))
     with transaction.atomic():
         current = locked(assignment)
         states.require_transition(states.REVIEW_ASSIGNMENT, current.status, AssignmentStatus.CONFLICTED)
@@ -106,30 +106,31 @@ def review_submit(
     require_ach_person(actor, application.opportunity.fund.ach)
     assignment = ReviewAssignment.objects.filter(application=application, reviewer_id=person(actor).pk).first()
     if assignment is None:
-        raise error("reviewer", "You are not assigned to review this application.")
+        raise error("reviewer", _("You are not assigned to review this application."))
     with transaction.atomic():
         current = locked(assignment)
         if current.status == AssignmentStatus.CONFLICTED:
-            raise error("reviewer", "A reviewer with a conflict of interest cannot score this application.")
+            raise error("reviewer", _("A reviewer with a conflict of interest cannot score this application."))
         if application.status not in UNDER_REVIEW:
-            raise error("application", "This application is no longer under review.")
+            raise error("application", _("This application is no longer under review."))
         states.require_transition(states.REVIEW_ASSIGNMENT, current.status, AssignmentStatus.SUBMITTED)
         criteria = {c.number: c for c in application.opportunity.rubric.all()}
         missing = sorted(set(criteria) - {int(k) for k in scores})
         extra = sorted({int(k) for k in scores} - set(criteria))
         if missing:
-            raise error("scores", f"Score every criterion; missing: {', '.join(map(str, missing))}.")
+            raise error("scores", _("Score every criterion; missing: %(missing)s.") % {"missing": ", ".join(map(str, missing))})
         if extra:
-            raise error("scores", f"No such criterion: {', '.join(map(str, extra))}.")
+            raise error("scores", _("No such criterion: %(extra)s.") % {"extra": ", ".join(map(str, extra))})
         rows = []
         for number, value in scores.items():
             criterion = criteria[int(number)]
             score, note = (value, "") if isinstance(value, int) else value
             if isinstance(score, bool) or not isinstance(score, int):
-                raise error("scores", f"Criterion {number}: a score is a whole number.")
+                raise error("scores", _("Criterion %(n)s: a score is a whole number.") % {"n": number})
             if not criterion.scale_min <= score <= criterion.scale_max:
-                raise error("scores", f"Criterion {number} ({criterion.name}): {score} is outside "
-                                      f"{criterion.scale_min}..{criterion.scale_max}.")
+                raise error("scores", _("Criterion %(n)s (%(name)s): %(score)s is outside %(low)s to %(high)s.")
+                            % {"n": number, "name": criterion.name, "score": score, "low": criterion.scale_min,
+                               "high": criterion.scale_max})
             rows.append(Score(assignment=current, criterion=criterion, score=score, comment=str(note)))
         before = {"status": current.status,
                   "scores": list(current.scores.values("criterion__number", "score", "comment"))}

@@ -58,7 +58,7 @@ def _reviewers(application: Application) -> list[tuple[int, str]]:
 def _meetings(application: Application) -> list[tuple[int, str]]:
     qs = Meeting.objects.filter(body__ach_id=application.opportunity.fund.ach_id,
                                 status__in=[MeetingStatus.SCHEDULED, MeetingStatus.IN_SESSION]).order_by("scheduled_at")
-    return [(m.pk, f"{m.title} ({m.scheduled_at:%Y-%m-%d})") for m in qs]
+    return [(m.pk, str(m)) for m in qs]
 
 
 def application_admin_context(request: AuthenticatedRequest, application: Application, **forms: Any) -> dict[str, Any]:

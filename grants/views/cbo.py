@@ -97,7 +97,9 @@ def opportunity_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     mine = list(Application.objects.filter(opportunity=opportunity, applicant__in=cbo_orgs)
                 .select_related("applicant").order_by("id"))
     can_manage = access.can(request.user, "change", opportunity)
-    return render(request, "grants/opportunity_detail.html", {
+    from .priorities import opportunity_voice_context
+
+    return render(request, "grants/opportunity_detail.html", opportunity_voice_context(request, opportunity) | {
         "opportunity": opportunity,
         "questions": opportunity.eligibility_questions.order_by("number"),
         "rubric": opportunity.rubric.order_by("number"),

@@ -120,7 +120,7 @@ class AmountForm(_LinesMixin, OnceOnlyFormMixin, forms.Form):
         self.fields["amount"].initial = award.amount.amount
         items = (AgendaItem.objects.filter(meeting__body__ach_id=award.fund.ach_id, outcome=VoteOutcome.PASSED)
                  .select_related("meeting").order_by("-meeting__scheduled_at", "number"))
-        choices = [(i.pk, f"{i.meeting.title} ({i.meeting.scheduled_at:%Y-%m-%d}), {i.number}. {i.title}")
+        choices = [(i.pk, f"{i.meeting}, {i.number}. {i.title}")
                    for i in items]
         field_of(self, "board_item", forms.ChoiceField).choices = [("", "—"), *choices]
         self.order_fields(["amount", *(f"line_{ln.number}" for ln in self.lines), "board_item", "reason"])
@@ -238,6 +238,7 @@ def award_manage_context(request: AuthenticatedRequest, award: Award, **forms_: 
 def award_page_context(request: AuthenticatedRequest, award: Award, **forms_: Any) -> dict[str, Any]:
     """Everything the award page shows (its status codes with their labels)."""
     from .postaward import award_admin_context
+    from .priorities import award_voice_context
 
     detail = selectors.award_with_schedule(award=award)
     for t in detail.get("tranches", []):
@@ -247,7 +248,8 @@ def award_page_context(request: AuthenticatedRequest, award: Award, **forms_: An
         r["status_label"] = choice_label(ReportStatus.choices, r["status"])
     return ({"award": award, "detail": detail, "form": None, "reports": reports,
              "letter": document_panel(request, kind=ReportKind.AWARD_LETTER, subject=award)}
-            | award_admin_context(request, award) | award_manage_context(request, award, **forms_))
+            | award_admin_context(request, award) | award_manage_context(request, award, **forms_)
+            | award_voice_context(request, award, forms_.get("meeting_form")))
 
 
 def _managed_award(request: AuthenticatedRequest, pk: int) -> Award:

@@ -20,7 +20,9 @@
   shown as unallocated.
 * ``AllocationRule``: which kinds of credit may count toward obligations of a policy basis
   (versioned data with its source, or flagged unverified).
-* ``DirectInvestment``: a payment from the plan straight to a community organization.
+* ``DirectInvestment``: a payment from the plan straight to a community organization, or a
+  program the plan runs itself (``operated_by_plan``: a vaccination van, a promotores program),
+  whose payee is then the plan and which is never a payment to an equity partner.
 """
 
 from typing import ClassVar, Self
@@ -247,7 +249,8 @@ class FulfilmentAllocation(models.Model):
 
 
 class DirectInvestment(models.Model):
-    """A payment from the plan straight to a community organization (counts as a credit)."""
+    """A payment from the plan straight to a community organization, or a program the plan operates
+    itself (``operated_by_plan``; its payee is then the plan). Either counts as a credit."""
 
     plan = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="direct_investments")
     payee = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
@@ -258,6 +261,8 @@ class DirectInvestment(models.Model):
     amount = MoneyField(max_digits=16, decimal_places=2, default_currency="USD")
     cha_chip_aligned = models.BooleanField(help_text="Aligned with the local CHA/CHIP.")
     cac_consulted = models.BooleanField(help_text="The plan's community advisory committee was consulted.")
+    operated_by_plan = models.BooleanField(
+        default=False, help_text="A program the plan runs itself (its payee is the plan).")
     income_year = models.PositiveSmallIntegerField()
     policy_code = models.CharField(max_length=30, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -271,8 +276,12 @@ class DirectInvestment(models.Model):
         constraints = [
             # A payment is strictly positive.
             models.CheckConstraint(condition=Q(amount__gt=0), name="direct_investment_positive"),
-            # A plan does not invest in itself.
-            models.CheckConstraint(condition=~Q(payee=F("plan")), name="direct_investment_payee_not_plan"),
+            # The payee is the plan exactly when the plan operates the program itself; otherwise a plan
+            # does not pay itself.
+            models.CheckConstraint(
+                condition=(Q(operated_by_plan=True) & Q(payee=F("plan")))
+                | (Q(operated_by_plan=False) & ~Q(payee=F("plan"))),
+                name="direct_investment_payee_plan_iff_operated"),
         ]
 
     def __str__(self) -> str:

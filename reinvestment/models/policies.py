@@ -228,7 +228,8 @@ class PolicyEarmark(models.Model):
 
     A payment counts toward the earmark when its social-driver domain is one of
     ``domains`` (empty = any domain) and, if ``requires_cha_chip_alignment``, it is
-    aligned with the local community health assessment / improvement plan.
+    aligned with the local community health assessment / improvement plan; if
+    ``requires_equity_partner``, it was paid to an SDOH/equity partner (``reinvestment.earmarks``).
     """
 
     policy = models.ForeignKey(ReinvestmentPolicy, on_delete=models.CASCADE, related_name="earmarks")
@@ -237,6 +238,8 @@ class PolicyEarmark(models.Model):
     minimum_share = models.DecimalField(max_digits=5, decimal_places=4, help_text="0.10 = 10% of the obligation.")
     domains = models.JSONField(default=list, blank=True)
     requires_cha_chip_alignment = models.BooleanField(default=False)
+    requires_equity_partner = models.BooleanField(
+        default=False, help_text="Only payments to SDOH/equity partners (community-based organizations) count.")
 
     class Meta:
         ordering = ["policy", "code"]

@@ -43,11 +43,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, F, JSONField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 from moneyed import Money
 
 from audit.services import record, record_bulk
-from money import parse_amount
+from money import format_usd, parse_amount
 from organizations.actors import Actor
+from organizations.dates import date_words
 from organizations.models import Organization
 
 from ..models import (
@@ -166,7 +168,8 @@ class AllocationPlanner:
         newest = self._newest_year()
         if newest is None:
             raise ValidationError(
-                {"income_year": f"{self.plan.code} has no financial year yet: say which income year the payment fulfils."}
+                {"income_year": gettext("%(plan)s has no financial year yet: say which income year the payment fulfils.")
+                                % {"plan": self.plan.code}}
             )
         return newest
 
@@ -326,7 +329,7 @@ def _carry_over(*, actor: Actor, allocation: FulfilmentAllocation, obligation: O
 def _reason(reason: str) -> str:
     text = (reason or "").strip()
     if not text:
-        raise ValidationError({"reason": "Say why the money is allocated this way."})
+        raise ValidationError({"reason": gettext("Say why the money is allocated this way.")})
     return text
 
 
@@ -340,7 +343,7 @@ def _lock(credit_id: int) -> tuple[ObligationCredit, Decimal]:
 def _check_target(credit: ObligationCredit, obligation: Obligation) -> tuple[Decimal, int | None]:
     """Refuse an obligation the credit may not count toward; returns (what it still needs, rule id)."""
     if obligation.plan_id != credit.plan_id:
-        raise ValidationError({"obligation": "That obligation is not one of this plan's obligations."})
+        raise ValidationError({"obligation": gettext("That obligation is not one of this plan's obligations.")})
     target = (
         Obligation.objects.filter(pk=obligation.pk)
         .annotate(allocated=fulfilled_sum(), rule_id=rule_for_basis(),
@@ -348,16 +351,16 @@ def _check_target(credit: ObligationCredit, obligation: Obligation) -> tuple[Dec
         .values("status", "total", "allocated", "rule_id", "sources", "policy__basis", "policy_code").get()
     )
     if target["status"] == ObligationStatus.SUPERSEDED:
-        raise ValidationError({"obligation": "That obligation was superseded by an amendment; use the live one."})
+        raise ValidationError({"obligation": gettext("That obligation was superseded by an amendment; use the live one.")})
     if target["status"] == ObligationStatus.FROZEN:
         raise ValidationError(
-            {"obligation": f"The {target['policy_code']} obligation is frozen (its year is locked): "
-                           "its allocations are not changed by hand."}
+            {"obligation": gettext("The %(policy)s obligation is frozen (its year is locked): its allocations are "
+                                   "not changed by hand.") % {"policy": target["policy_code"]}}
         )
     if credit.source not in (target["sources"] or []):
         raise ValidationError({"obligation": (
-            f"A {CreditSource(credit.source).label.lower()} does not count toward a "
-            f"{target['policy__basis'].replace('_', ' ')} obligation ({target['policy_code']})."
+            gettext("A %(source)s does not count toward this obligation (%(policy)s).")
+            % {"source": str(CreditSource(credit.source).label).lower(), "policy": target["policy_code"]}
         )})
     return max(target["total"] - target["allocated"], ZERO), target["rule_id"]
 
@@ -388,13 +391,16 @@ def allocation_create(
         Organization.objects.select_for_update().filter(pk=credit.plan_id).values_list("pk", flat=True).get()
         locked, allocated = _lock(credit.pk)
         if locked.reversed_on is not None:
-            raise ValidationError({"credit": f"The payment was reversed on {locked.reversed_on}: nothing to allocate."})
+            raise ValidationError({"credit": gettext("The payment was reversed on %(day)s: nothing to allocate.")
+                                            % {"day": date_words(locked.reversed_on)}})
         needs, _ = _check_target(locked, obligation)
         left = locked.amount.amount - allocated
         if value > left:
-            raise ValidationError({"amount": f"Only {left} of this payment is unallocated; {value} asked."})
+            raise ValidationError({"amount": gettext("Only %(left)s of this payment is unallocated; %(value)s asked.")
+                                            % {"left": format_usd(left), "value": format_usd(value)}})
         if value > needs:
-            raise ValidationError({"amount": f"The obligation needs only {needs} more; {value} asked."})
+            raise ValidationError({"amount": gettext("The obligation needs only %(needs)s more; %(value)s asked.")
+                                            % {"needs": format_usd(needs), "value": format_usd(value)}})
         allocation = _add(locked, obligation, value, why)
         record(actor=actor, action="reinvestment.allocation.create", obj=allocation,
                after=_allocation_after(allocation) | {"added": str(value)}, reason=why, organization=locked.plan)
@@ -415,19 +421,21 @@ def allocation_move(
         current = FulfilmentAllocation.objects.select_for_update().select_related("obligation").filter(
             pk=allocation.pk).first()
         if current is None or credit.reversed_on is not None:
-            raise ValidationError({"allocation": "That allocation no longer exists (moved away or reversed)."})
+            raise ValidationError({"allocation": gettext("That allocation no longer exists (moved away or reversed).")})
         if current.obligation_id == obligation.pk:
-            raise ValidationError({"obligation": "The money already counts toward that obligation."})
+            raise ValidationError({"obligation": gettext("The money already counts toward that obligation.")})
         if current.obligation.status == ObligationStatus.FROZEN:
             raise ValidationError(
-                {"allocation": f"The {current.obligation.policy_code} obligation is frozen (its year is locked): "
-                               "its allocations are not changed by hand."}
+                {"allocation": gettext("The %(policy)s obligation is frozen (its year is locked): its allocations "
+                                       "are not changed by hand.") % {"policy": current.obligation.policy_code}}
             )
         needs, _ = _check_target(credit, obligation)
         if value > current.amount.amount:
-            raise ValidationError({"amount": f"The allocation is {current.amount.amount}; {value} cannot move."})
+            raise ValidationError({"amount": gettext("The allocation is %(amount)s; %(value)s cannot move.")
+                                            % {"amount": format_usd(current.amount.amount), "value": format_usd(value)}})
         if value > needs:
-            raise ValidationError({"amount": f"The obligation needs only {needs} more; {value} asked."})
+            raise ValidationError({"amount": gettext("The obligation needs only %(needs)s more; %(value)s asked.")
+                                            % {"needs": format_usd(needs), "value": format_usd(value)}})
         before = _allocation_after(current)
         if value == current.amount.amount:
             current.delete()
@@ -458,7 +466,7 @@ def credits_reverse(
         )
         done = sorted({c.reference for c in credits if c.reversed_on is not None})
         if done:
-            raise ValidationError({"payment": f"{', '.join(done)} is already reversed."})
+            raise ValidationError({"payment": gettext("%(payments)s is already reversed.") % {"payments": ", ".join(done)}})
         if not credits:
             return []
         allocations = list(FulfilmentAllocation.objects.filter(credit__in=credits).order_by("pk"))

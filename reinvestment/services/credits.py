@@ -30,6 +30,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import CharField, Q
+from django.utils.translation import gettext
 
 from audit.services import record_bulk
 from money import parse_amount
@@ -91,30 +92,32 @@ def _text(exc: ValidationError) -> str:
 def income_year_check(year: int | None) -> None:
     """Refuse an income year outside 1990..2200 (None: left to the rule)."""
     if year is not None and (not isinstance(year, int) or not 1990 <= year <= 2200):
-        raise ValidationError({"income_year": f"{year} is not an income year."})
+        raise ValidationError({"income_year": gettext("%(year)s is not an income year.") % {"year": year}})
 
 
 def _validate(request: CreditRequest, *, plan: Organization, fy_currency: str) -> dict[County, Decimal]:
     """The request's amounts per county, or a ValidationError naming the field (no query)."""
     if request.source not in CreditSource.values:
         raise ValidationError(
-            {"source": f"Unknown credit source {request.source!r}; use one of {', '.join(CreditSource.values)}."}
+            {"source": gettext("Unknown credit source “%(source)s”; use one of %(known)s.")
+                       % {"source": request.source, "known": ", ".join(CreditSource.values)}}
         )
     if not request.reference or not request.reference.strip():
-        raise ValidationError({"reference": "Name the source record, e.g. wellness_fund.contributionpayment:17."})
+        raise ValidationError({"reference": gettext("Name the source record, e.g. wellness_fund.contributionpayment:17.")})
     if request.domain and request.domain not in SocialDriverDomain.values:
-        raise ValidationError({"domain": f"Unknown social-driver domain {request.domain!r}."})
+        raise ValidationError({"domain": gettext("Unknown social-driver domain “%(domain)s”.") % {"domain": request.domain}})
     if not isinstance(request.credited_on, datetime.date):
-        raise ValidationError({"credited_on": "Give the date the payment was received."})
+        raise ValidationError({"credited_on": gettext("Give the date the payment was received.")})
     plausible_date_check(request.credited_on, field="credited_on")
     if not request.county_amounts:
-        raise ValidationError({"county_amounts": "Give at least one county and amount."})
+        raise ValidationError({"county_amounts": gettext("Give at least one county and amount.")})
     if request.currency != fy_currency:
-        raise ValidationError({"currency": f"Credits for {plan.code} are in {fy_currency}, not {request.currency}."})
+        raise ValidationError({"currency": gettext("Credits for %(plan)s are in %(currency)s, not %(given)s.")
+                                      % {"plan": plan.code, "currency": fy_currency, "given": request.currency}})
     amounts: dict[County, Decimal] = {}
     for county, amount in request.county_amounts.items():
         if not isinstance(county, County) or county.pk is None:
-            raise ValidationError({"county_amounts": f"{county!r} is not a known county."})
+            raise ValidationError({"county_amounts": gettext("“%(county)s” is not a known county.") % {"county": county}})
         amounts[county] = parse_amount(amount, field="county_amounts")
     income_year_check(request.income_year)
     # Field rules of the row itself (lengths); keys, choices and counties were checked above,
@@ -123,7 +126,7 @@ def _validate(request: CreditRequest, *, plan: Organization, fy_currency: str) -
         column = ObligationCredit._meta.get_field(name)
         limit = column.max_length if isinstance(column, CharField) and column.max_length else 0
         if len(getattr(request, name).strip() if name == "reference" else getattr(request, name)) > limit:
-            raise ValidationError({name: f"At most {limit} characters."})
+            raise ValidationError({name: gettext("At most %(limit)s characters.") % {"limit": limit}})
     return amounts
 
 
@@ -144,7 +147,7 @@ def obligation_credits_record_bulk(
     """
     require_plan_finance(actor, plan)
     if plan.kind != OrganizationKind.PLAN:
-        raise ValidationError({"plan": f"{plan.code} is not a health plan."})
+        raise ValidationError({"plan": gettext("%(plan)s is not a health plan.") % {"plan": plan.code}})
     fy_currency = (
         PlanFinancialYear.objects.filter(plan=plan).exclude(status=FinancialYearStatus.SUPERSEDED)
         .order_by("-income_year").values_list("currency", flat=True).first()
@@ -181,7 +184,8 @@ def obligation_credits_record_bulk(
             if key in existing:
                 if any(c.plan_id != plan.pk for c in existing[key]):
                     errors[i] = ValidationError(
-                        {"reference": f"{request.reference} is already credited to another plan."}
+                        {"reference": gettext("%(reference)s is already credited to another plan.")
+                                     % {"reference": request.reference}}
                     )
                 results.append(existing[key])
                 continue

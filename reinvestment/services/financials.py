@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.services import record, snapshot
 from money import parse_amount
@@ -47,13 +48,13 @@ def _clean_figures(figures: dict[str, Any], *, currency: str) -> dict[str, Any]:
     """Parse and check the figures; ValidationError naming the field on bad input."""
     unknown = set(figures) - set(FIGURES)
     if unknown:
-        raise ValidationError({sorted(unknown)[0]: "Not a figure of a financial year."})
+        raise ValidationError({sorted(unknown)[0]: gettext("Not a figure of a financial year.")})
     clean: dict[str, Any] = {}
     for name, value in figures.items():
         if name in MONEY_FIELDS:
             if value is None:
                 if name in ("total_revenue", "net_income"):
-                    raise ValidationError({name: "This figure is required."})
+                    raise ValidationError({name: gettext("This figure is required.")})
                 clean[name] = None
                 continue
             clean[name] = parse_amount(
@@ -62,38 +63,39 @@ def _clean_figures(figures: dict[str, Any], *, currency: str) -> dict[str, Any]:
             )
         elif name == "quality_measures_missed":
             if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v for v in value):
-                raise ValidationError({name: "List the codes of the measures missed."})
+                raise ValidationError({name: gettext("List the codes of the measures missed.")})
             clean[name] = sorted(set(value))
         elif name == "source_document":
             clean[name] = statement_clean(value)
         elif name == "quality_standards_met":
             if not isinstance(value, bool):
-                raise ValidationError({name: "Say yes or no."})
+                raise ValidationError({name: gettext("Say yes or no.")})
             clean[name] = value
         else:
             clean[name] = value
     if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
-        raise ValidationError({"currency": f"{currency!r} is not a currency code such as USD."})
+        raise ValidationError({"currency": gettext("“%(currency)s” is not a currency code such as USD.")
+                                      % {"currency": currency}})
     return clean
 
 
 def _check(year: PlanFinancialYear) -> None:
     revenue = year.total_revenue.amount
     if revenue < 0:
-        raise ValidationError({"total_revenue": "Total revenue must not be negative."})
+        raise ValidationError({"total_revenue": gettext("Total revenue must not be negative.")})
     if year.net_income.amount > revenue:
-        raise ValidationError({"net_income": "Net income cannot be greater than total revenue."})
+        raise ValidationError({"net_income": gettext("Net income cannot be greater than total revenue.")})
     if year.pretax_income is not None and year.pretax_income.amount > revenue:
-        raise ValidationError({"pretax_income": "Pre-tax income cannot be greater than total revenue."})
+        raise ValidationError({"pretax_income": gettext("Pre-tax income cannot be greater than total revenue.")})
     if (year.mlr_numerator is None) != (year.mlr_denominator is None):
-        raise ValidationError({"mlr_denominator": "Give both the MLR numerator and denominator, or neither."})
+        raise ValidationError({"mlr_denominator": gettext("Give both the MLR numerator and denominator, or neither.")})
     if year.mlr_denominator is not None and year.mlr_denominator.amount <= 0:
-        raise ValidationError({"mlr_denominator": "The MLR denominator must be greater than zero."})
+        raise ValidationError({"mlr_denominator": gettext("The MLR denominator must be greater than zero.")})
     if (year.mlr_rebate_reinvested is None) != (year.mlr_rebate_returned is None):
-        raise ValidationError({"mlr_rebate_returned": "Give both parts of the MLR rebate (reinvested and "
-                                                      "returned), or neither."})
+        raise ValidationError({"mlr_rebate_returned": gettext("Give both parts of the MLR rebate (reinvested and "
+                                                              "returned), or neither.")})
     if year.quality_standards_met and year.quality_measures_missed:
-        raise ValidationError({"quality_measures_missed": "Standards met, yet measures listed as missed."})
+        raise ValidationError({"quality_measures_missed": gettext("Standards met, yet measures listed as missed.")})
 
 
 def _apply(year: PlanFinancialYear, figures: dict[str, Any]) -> None:
@@ -122,7 +124,7 @@ def line_of_business_for(plan: Organization, line_of_business: LineOfBusiness | 
     if line_of_business is None or line_of_business == "":
         line = default_line_of_business(plan)
         if line is None:
-            raise ValidationError({"line_of_business": "No line of business is set up; give one."})
+            raise ValidationError({"line_of_business": gettext("No line of business is set up; give one.")})
         return line
     if isinstance(line_of_business, LineOfBusiness):
         line = line_of_business
@@ -130,11 +132,14 @@ def line_of_business_for(plan: Organization, line_of_business: LineOfBusiness | 
         found = LineOfBusiness.objects.filter(code=str(line_of_business)).first()
         if found is None:
             known = ", ".join(LineOfBusiness.objects.order_by("position").values_list("code", flat=True))
-            raise ValidationError({"line_of_business": f"No line of business {line_of_business!r}. Known: {known}."})
+            raise ValidationError({"line_of_business": gettext("No line of business “%(line)s”. Known: %(known)s.")
+                                              % {"line": line_of_business, "known": known}})
         line = found
     if line.jurisdiction and line.jurisdiction != plan.jurisdiction:
         raise ValidationError({"line_of_business": (
-            f"{line} is a line of business in {line.jurisdiction}; {plan.code} is in {plan.jurisdiction or 'no state'}.")})
+            gettext("%(line)s is a line of business in %(state)s; %(plan)s is in %(plan_state)s.")
+            % {"line": line, "state": line.jurisdiction, "plan": plan.code,
+               "plan_state": plan.jurisdiction or gettext("no state")})})
     return line
 
 
@@ -149,9 +154,9 @@ def financial_year_create(
     """
     require_plan_finance(actor, plan)
     if plan.kind != OrganizationKind.PLAN:
-        raise ValidationError({"plan": f"{plan.code} is not a health plan."})
+        raise ValidationError({"plan": gettext("%(plan)s is not a health plan.") % {"plan": plan.code}})
     if not isinstance(income_year, int) or not 1990 <= income_year <= 2200:
-        raise ValidationError({"income_year": f"{income_year!r} is not an income year."})
+        raise ValidationError({"income_year": gettext("%(year)s is not an income year.") % {"year": income_year}})
     line = line_of_business_for(plan, line_of_business)
     clean = _clean_figures({"total_revenue": total_revenue, "net_income": net_income, **figures}, currency=currency)
     with transaction.atomic():
@@ -159,7 +164,8 @@ def financial_year_create(
             plan=plan, income_year=income_year, line_of_business=line
         ).exclude(status=FinancialYearStatus.SUPERSEDED).exists():
             raise ValidationError({"income_year": (
-                f"{plan.code} already has income year {income_year} for {line}; edit or amend it.")})
+                gettext("%(plan)s already has income year %(year)s for %(line)s; edit or amend it.")
+                % {"plan": plan.code, "year": income_year, "line": line})})
         year = PlanFinancialYear(plan=plan, income_year=income_year, currency=currency, line_of_business=line)
         _apply(year, clean)
         year.save()
@@ -170,8 +176,8 @@ def financial_year_create(
 
 def _locked_error(year: PlanFinancialYear) -> ValidationError:
     return ValidationError(
-        {"status": f"Income year {year.income_year} is {year.status}: change it through an amendment "
-                   "(financial_year_amend) that says why."}
+        {"status": gettext("Income year %(year)s is %(status)s: change it through an amendment that says why.")
+                   % {"year": year.income_year, "status": year.get_status_display().lower()}}
     )
 
 
@@ -202,7 +208,8 @@ def financial_year_submit(*, actor: Actor, financial_year: PlanFinancialYear) ->
     with transaction.atomic():
         year = PlanFinancialYear.objects.select_for_update().get(pk=financial_year.pk)
         if year.status != FinancialYearStatus.DRAFT:
-            raise ValidationError({"status": f"Only a draft year can be submitted; this one is {year.status}."})
+            raise ValidationError({"status": gettext("Only a draft year can be submitted; this one is %(status)s.")
+                                            % {"status": year.get_status_display().lower()}})
         before = {"status": year.status}
         year.status = FinancialYearStatus.SUBMITTED
         year.submitted_at = timezone.now()
@@ -219,7 +226,8 @@ def financial_year_lock(*, actor: Actor, financial_year: PlanFinancialYear) -> P
     with transaction.atomic():
         year = PlanFinancialYear.objects.select_for_update().get(pk=financial_year.pk)
         if year.status != FinancialYearStatus.SUBMITTED:
-            raise ValidationError({"status": f"Only a submitted year can be locked; this one is {year.status}."})
+            raise ValidationError({"status": gettext("Only a submitted year can be locked; this one is %(status)s.")
+                                            % {"status": year.get_status_display().lower()}})
         obligations_recompute(actor=actor, financial_year=year)
         before = {"status": year.status}
         year.status = FinancialYearStatus.LOCKED
@@ -238,12 +246,13 @@ def financial_year_amend(
     """Supersede a locked year with an amended draft carrying ``reason``; obligations follow it."""
     require_plan_finance(actor, financial_year.plan)
     if not reason or not reason.strip():
-        raise ValidationError({"reason": "Say why the locked year is amended."})
+        raise ValidationError({"reason": gettext("Say why the locked year is amended.")})
     clean = _clean_figures(figures, currency=financial_year.currency)
     with transaction.atomic():
         old = PlanFinancialYear.objects.select_for_update().get(pk=financial_year.pk)
         if old.status != FinancialYearStatus.LOCKED:
-            raise ValidationError({"status": f"Only a locked year is amended; this one is {old.status}: edit it."})
+            raise ValidationError({"status": gettext("Only a locked year is amended; this one is %(status)s: edit it.")
+                                            % {"status": old.get_status_display().lower()}})
         new = PlanFinancialYear(
             plan=old.plan, income_year=old.income_year, currency=old.currency, supersedes=old,
             line_of_business_id=old.line_of_business_id,

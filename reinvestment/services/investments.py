@@ -1,4 +1,7 @@
-"""Direct investments: payments from a plan straight to a community organization.
+"""Direct investments: payments from a plan straight to a community organization, or programs the
+plan runs itself (``operated_by_plan``: a vaccination van, a promotores program), whose payee is
+recorded as the plan itself (the database refuses any other combination) and which therefore never
+count as payments to an SDOH/equity partner (``reinvestment.earmarks``).
 
 Recording one also records its credit toward the plan's obligations (source
 ``direct_investment``, reference ``reinvestment.directinvestment:<id>``) in the same
@@ -17,6 +20,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from audit.services import record_create
 from money import parse_amount, split_largest_remainder
@@ -42,7 +46,7 @@ def direct_investment_record(
     *,
     actor: Actor,
     plan: Organization,
-    payee: Organization,
+    payee: Organization | None = None,
     purpose: str,
     county: County,
     domain: str,
@@ -53,19 +57,35 @@ def direct_investment_record(
     income_year: int | None = None,
     policy_code: str = "",
     currency: str = "USD",
+    operated_by_plan: bool = False,
 ) -> DirectInvestment:
-    """Record a direct investment and its credit (income year by the credit rule when not given)."""
+    """Record a direct investment and its credit (income year by the credit rule when not given).
+
+    ``operated_by_plan``: a program the plan runs itself; ``payee`` is then omitted (or the plan).
+    Otherwise ``payee`` is the community organization paid, never a plan.
+    """
     require_plan_finance(actor, plan)
     if plan.kind != OrganizationKind.PLAN:
-        raise ValidationError({"plan": f"{plan.code} is not a health plan."})
-    if payee.pk == plan.pk or payee.kind == OrganizationKind.PLAN:
-        raise ValidationError({"payee": "A direct investment is paid to a community organization, not a plan."})
+        raise ValidationError({"plan": gettext("%(plan)s is not a health plan.") % {"plan": plan.code}})
+    if not isinstance(operated_by_plan, bool):
+        raise ValidationError({"operated_by_plan": gettext("Say whether the plan operates the program itself.")})
+    if operated_by_plan:
+        if payee is not None and payee.pk != plan.pk:
+            raise ValidationError({"payee": gettext("A program the plan operates itself has no other payee.")})
+        payee = plan
+    elif payee is None:
+        raise ValidationError({"payee": gettext("Name the community organization paid, or record that the plan "
+                                                "operates the program itself.")})
+    elif payee.pk == plan.pk or payee.kind == OrganizationKind.PLAN:
+        raise ValidationError({"payee": gettext("A direct investment is paid to a community organization, not a plan; "
+                                                "a program the plan runs itself is recorded as operated by the "
+                                                "plan.")})
     if not purpose or not purpose.strip():
-        raise ValidationError({"purpose": "Say what the investment pays for."})
+        raise ValidationError({"purpose": gettext("Say what the investment pays for.")})
     if domain not in SocialDriverDomain.values:
-        raise ValidationError({"domain": f"Unknown social-driver domain {domain!r}."})
+        raise ValidationError({"domain": gettext("Unknown social-driver domain “%(domain)s”.") % {"domain": domain}})
     if not isinstance(paid_on, datetime.date):
-        raise ValidationError({"paid_on": "Give the date the payment was made."})
+        raise ValidationError({"paid_on": gettext("Give the date the payment was made.")})
     plausible_date_check(paid_on, field="paid_on")
     value = parse_amount(amount, field="amount")
     with transaction.atomic():
@@ -75,6 +95,7 @@ def direct_investment_record(
             plan=plan, payee=payee, purpose=purpose.strip(), county=county, domain=domain, paid_on=paid_on,
             amount=value, amount_currency=currency, cha_chip_aligned=cha_chip_aligned,
             cac_consulted=cac_consulted, income_year=year, policy_code=policy_code,
+            operated_by_plan=operated_by_plan,
         )
         investment.full_clean(exclude=["amount"])
         investment.save()
@@ -107,17 +128,17 @@ def purchaser_payment_record(
     require_plan_finance(actor, obligation.plan)
     ref = (reference or "").strip()
     if not ref:
-        raise ValidationError({"reference": "Give the purchaser's invoice or transfer reference."})
+        raise ValidationError({"reference": gettext("Give the purchaser's invoice or transfer reference.")})
     basis = obligation.policy_snapshot.get("basis") if obligation.policy_snapshot else None
     if (basis or obligation.policy.basis) != PolicyBasis.PREMIUM_AT_RISK:
         raise ValidationError(
-            {"obligation": f"{obligation.policy_code} is not a premium-at-risk obligation; "
-                           "record community payments as contributions or direct investments."}
+            {"obligation": gettext("%(policy)s is not a premium-at-risk obligation; record community payments as "
+                                   "contributions or direct investments.") % {"policy": obligation.policy_code}}
         )
     if obligation.status == ObligationStatus.SUPERSEDED:
-        raise ValidationError({"obligation": "That obligation was superseded by an amendment; use the live one."})
+        raise ValidationError({"obligation": gettext("That obligation was superseded by an amendment; use the live one.")})
     if not isinstance(paid_on, datetime.date):
-        raise ValidationError({"paid_on": "Give the date the payment was made."})
+        raise ValidationError({"paid_on": gettext("Give the date the payment was made.")})
     plausible_date_check(paid_on, field="paid_on")
     value = parse_amount(amount, field="amount")
     if county is not None:
@@ -125,7 +146,7 @@ def purchaser_payment_record(
     else:
         weights = {a.county: a.amount.amount for a in obligation.allocations.select_related("county")}
         if not weights or sum(weights.values()) <= 0:
-            raise ValidationError({"county": "The obligation has no county allocation: name the county."})
+            raise ValidationError({"county": gettext("The obligation has no county allocation: name the county.")})
         parts = {c: p for c, p in split_largest_remainder(value, weights).items() if p > 0}
     return obligation_credit_record(
         actor=actor, plan=obligation.plan, county_amounts=parts, credited_on=paid_on,

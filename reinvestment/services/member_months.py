@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from audit.services import record
 from organizations.actors import Actor
@@ -72,30 +73,31 @@ class MemberMonthImportError(ValidationError):
 
     def __init__(self, report: ImportReport):
         self.report = report
-        super().__init__([f"line {r.line}: {r.message}" for r in report.errors] or ["The file has no rows."])
+        super().__init__([gettext("line %(n)s: %(message)s") % {"n": r.line, "message": r.message}
+                          for r in report.errors] or [gettext("The file has no rows.")])
 
 
 def _parse_month(text: str, year: int) -> datetime.date:
     m = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", text.strip())
     if not m:
-        raise ValueError(f"month {text!r} is not YYYY-MM")
+        raise ValueError(gettext("month %(text)s is not YYYY-MM") % {"text": repr(text)})
     y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
     if not 1 <= mo <= 12:
-        raise ValueError(f"month {text!r} has no month {mo}")
+        raise ValueError(gettext("month %(text)s has no month %(month)s") % {"text": repr(text), "month": mo})
     if d != 1:
-        raise ValueError(f"month {text!r} must be the first day of the month")
+        raise ValueError(gettext("month %(text)s must be the first day of the month") % {"text": repr(text)})
     if y != year:
-        raise ValueError(f"month {text!r} is not in income year {year}")
+        raise ValueError(gettext("month %(text)s is not in income year %(year)s") % {"text": repr(text), "year": year})
     return datetime.date(y, mo, 1)
 
 
 def _parse_count(text: str) -> int:
     value = text.strip().replace(",", "")
     if not re.fullmatch(r"-?\d+(\.0*)?", value):
-        raise ValueError(f"member months {text!r} is not a whole number")
+        raise ValueError(gettext("member months %(text)s is not a whole number") % {"text": repr(text)})
     count = int(value.split(".")[0])
     if count < 0:
-        raise ValueError(f"member months {text!r} is negative")
+        raise ValueError(gettext("member months %(text)s is negative") % {"text": repr(text)})
     return count
 
 
@@ -107,8 +109,9 @@ def read_csv(data: str | bytes) -> list[dict[str, str]]:
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if header not in (list(COLUMNS), [*COLUMNS, *OPTIONAL_COLUMNS]):
         raise ValidationError({"file": (
-            f"The header must be {','.join(COLUMNS)} (optionally followed by {','.join(OPTIONAL_COLUMNS)}); "
-            f"found {','.join(header) or 'nothing'}.")})
+            gettext("The header must be %(columns)s (optionally followed by %(optional)s); found %(found)s.")
+            % {"columns": ",".join(COLUMNS), "optional": ",".join(OPTIONAL_COLUMNS),
+               "found": ",".join(header) or gettext("nothing")})})
     return [{k.strip().lower(): (v or "") for k, v in row.items() if k} for row in reader]
 
 
@@ -124,7 +127,7 @@ def member_months_import(
     """
     require_plan_finance(actor, plan)
     if plan.kind != OrganizationKind.PLAN:
-        raise ValidationError({"plan": f"{plan.code} is not a health plan."})
+        raise ValidationError({"plan": gettext("%(plan)s is not a health plan.") % {"plan": plan.code}})
     default_line = line_of_business_for(plan, line_of_business)
     plan_lines = {line.code: line for line in lines_of_business_for(plan)}
     counties = list(County.objects.all())
@@ -136,19 +139,21 @@ def member_months_import(
     for line, row in enumerate(rows, start=2):  # line 1 is the header
         try:
             if (row.get("plan") or "").strip() != plan.code:
-                raise ValueError(f"plan {row.get('plan')!r} is not {plan.code}")
+                raise ValueError(gettext("plan %(given)s is not %(plan)s") % {"given": repr(row.get("plan")), "plan": plan.code})
             key = (row.get("county") or "").strip()
             county = by_fips.get(key) or by_name.get(key.lower())
             if county is None:
-                raise ValueError(f"unknown county {key!r}")
+                raise ValueError(gettext("unknown county %(county)s") % {"county": repr(key)})
             month = _parse_month(row.get("month") or "", year)
             count = _parse_count(row.get("member_months") or "")
             code = (row.get("line_of_business") or "").strip()
             lob = plan_lines.get(code) if code else default_line
             if lob is None:
-                raise ValueError(f"line of business {code!r} is not one {plan.code} keeps figures for")
+                raise ValueError(gettext("line of business %(code)s is not one %(plan)s keeps figures for")
+                                 % {"code": repr(code), "plan": plan.code})
             if (lob.pk, county.pk, month) in parsed:
-                raise ValueError(f"duplicate row for {county.name} {month:%Y-%m} ({lob.name})")
+                raise ValueError(gettext("duplicate row for %(county)s %(month)s (%(line)s)")
+                                 % {"county": county.name, "month": f"{month:%Y-%m}", "line": lob.name})
         except ValueError as exc:
             report.rows.append(RowReport(line, False, str(exc)))
             continue
@@ -163,8 +168,9 @@ def member_months_import(
             plan=plan, income_year=year, status=FinancialYearStatus.LOCKED, line_of_business__in=list(lines))
             .select_related("line_of_business").order_by("line_of_business__position").first())
         if locked:
-            raise ValidationError({"year": (f"Income year {year} ({locked.line_of_business}) is locked: amend it "
-                                            "before changing its member months.")})
+            raise ValidationError({"year": gettext("Income year %(year)s (%(line)s) is locked: amend it before "
+                                                   "changing its member months.")
+                                   % {"year": year, "line": locked.line_of_business}})
         existing = {
             (m.line_of_business_id, m.county_id, m.month): m
             for m in MemberMonth.objects.select_for_update().filter(plan=plan, month__year=year)

@@ -22,6 +22,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from moneyed import Money
 
 from audit.services import record, snapshot
@@ -143,7 +144,8 @@ def obligation_compute(*, actor: Actor, financial_year: PlanFinancialYear, polic
         year = PlanFinancialYear.objects.select_for_update().select_related("plan").get(pk=financial_year.pk)
         if year.is_locked:
             raise ValidationError(
-                {"status": f"Income year {year.income_year} is {year.status}: its obligations are frozen."}
+                {"status": gettext("Income year %(year)s is %(status)s: its obligations are frozen.")
+                           % {"year": year.income_year, "status": year.get_status_display().lower()}}
             )
         policy = policy_for(code=policy_code, year=year.income_year)
         problem = applicability_problem(policy, year)
@@ -194,8 +196,10 @@ def _rebate_split(policy: ReinvestmentPolicy, year: PlanFinancialYear, result: O
         return dataclasses.replace(result, lines=(*result.lines, line))
     if reinvested.amount + returned.amount != rebate:
         raise ValidationError({"mlr_rebate_reinvested": (
-            f"The MLR rebate under {policy.code} is {dollars(rebate)}; reinvested {dollars(reinvested.amount)} + "
-            f"returned {dollars(returned.amount)} = {dollars(reinvested.amount + returned.amount)}.")})
+            gettext("The MLR rebate under %(policy)s is %(rebate)s; reinvested %(reinvested)s + returned "
+                    "%(returned)s = %(sum)s.")
+            % {"policy": policy.code, "rebate": dollars(rebate), "reinvested": dollars(reinvested.amount),
+               "returned": dollars(returned.amount), "sum": dollars(reinvested.amount + returned.amount)})})
     if rebate <= 0:
         return result
     line = Line(f"Returned to the state: {dollars(returned.amount)} of the {dollars(rebate)} MLR rebate "
@@ -282,15 +286,16 @@ def obligation_mlr_recipient_set(*, actor: Actor, obligation: Obligation, fund_c
     require_plan_finance(actor, obligation.plan)
     fund_code = (fund_code or "").strip()
     if obligation.mlr_remittance.amount <= 0:
-        raise ValidationError({"fund_code": "This obligation has no MLR remittance to direct."})
+        raise ValidationError({"fund_code": gettext("This obligation has no MLR remittance to direct.")})
     if recipient is not None and recipient.kind == OrganizationKind.REGULATOR:
         if recipient.jurisdiction != obligation.plan.jurisdiction:
-            raise ValidationError({"recipient": f"{recipient} is not a state agency of {obligation.plan.jurisdiction}."})
+            raise ValidationError({"recipient": gettext("%(recipient)s is not a state agency of %(state)s.")
+                                   % {"recipient": recipient, "state": obligation.plan.jurisdiction}})
         fund_code = ""
     elif recipient is not None and recipient.kind != OrganizationKind.ACH:
-        raise ValidationError({"recipient": "The remittance goes to a state agency or to a wellness fund's ACH."})
+        raise ValidationError({"recipient": gettext("The remittance goes to a state agency or to a wellness fund's ACH.")})
     elif not fund_code or len(fund_code) > 50:
-        raise ValidationError({"fund_code": "Give the code of the wellness fund that receives the remittance."})
+        raise ValidationError({"fund_code": gettext("Give the code of the wellness fund that receives the remittance.")})
     fields = ["mlr_remittance_fund_code", "mlr_remittance_recipient"]
     with transaction.atomic():
         before = {"mlr_remittance_fund_code": obligation.mlr_remittance_fund_code,

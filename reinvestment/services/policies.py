@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from audit.services import record, record_create, snapshot
 from organizations import access
@@ -27,7 +28,8 @@ from ..models import (
     ReinvestmentPolicy,
 )
 
-#: The rows that belong to one policy version, copied with it.
+#: The rows that belong to one policy version, copied with it, every field included (an earmark's
+#: ``requires_cha_chip_alignment`` and ``requires_equity_partner`` among them).
 PARTS = (PolicyBracket, PolicyEarmark, PolicyApplicability, PolicyTermSource)
 
 
@@ -64,11 +66,12 @@ def policy_version_publish(*, actor: Actor, policy: ReinvestmentPolicy) -> Reinv
     with transaction.atomic():
         draft = ReinvestmentPolicy.objects.select_for_update().get(pk=policy.pk)
         if not draft.is_draft:
-            raise ValidationError({"policy": f"{draft.code} version {draft.version} is already published."})
+            raise ValidationError({"policy": gettext("%(code)s version %(version)s is already published.")
+                                            % {"code": draft.code, "version": draft.version}})
         if not draft.applicability.exists():
             raise ValidationError({"policy": (
-                f"{draft.code} version {draft.version} says nowhere it applies: add its jurisdictions and "
-                "lines of business before publishing it.")})
+                gettext("%(code)s version %(version)s says nowhere it applies: add its jurisdictions and lines of "
+                        "business before publishing it.") % {"code": draft.code, "version": draft.version})})
         before = snapshot(draft)
         draft.is_draft = False
         draft.save(update_fields=["is_draft"])

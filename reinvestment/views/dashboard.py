@@ -19,7 +19,7 @@ from web.scoping import plan_for
 from web.tables import Column
 
 from .. import selectors
-from ..sources import WORDS
+from ..sources import payment_words
 from .roles import FINANCE, PLAN_STAFF
 
 
@@ -42,8 +42,8 @@ OBLIGATION_COLUMNS = [
 
 
 def describe_rows(rows: list[dict[str, Any]]) -> dict[int, str]:
-    """Words for the unallocated credits' payments ("Direct investment of 2026-01-02")."""
-    return {r["id"]: f"{WORDS.get(r['source'], 'Payment')} of {r['credited_on'].isoformat()}" for r in rows}
+    """Words for the unallocated credits' payments ("Direct investment of Jan. 2, 2026")."""
+    return {r["id"]: payment_words(r["source"], r["credited_on"]) for r in rows}
 
 
 @login_required

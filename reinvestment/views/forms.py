@@ -113,7 +113,12 @@ class InvestmentFilter(forms.Form):
 
 
 class InvestmentForm(once.OnceOnlyFormMixin, forms.Form):
-    payee = forms.ModelChoiceField(label=_("Paid to"), queryset=Organization.objects.none())
+    operated_by_plan = forms.BooleanField(
+        label=_("The plan operates this program itself"), required=False,
+        help_text=_("For example a vaccination van or a promotores program the plan runs. It is not a payment "
+                    "to a community organization and never counts toward an equity-partner earmark."))
+    payee = forms.ModelChoiceField(label=_("Paid to"), queryset=Organization.objects.none(), required=False,
+                                   help_text=_("Leave empty when the plan operates the program itself."))
     purpose = forms.CharField(label=_("Purpose"), max_length=255)
     county = forms.ModelChoiceField(label=_("County"), queryset=County.objects.none())
     domain = forms.ChoiceField(label=_("Social-driver domain"), choices=SocialDriverDomain.choices)
@@ -133,3 +138,12 @@ class InvestmentForm(once.OnceOnlyFormMixin, forms.Form):
         county = cast(forms.ModelChoiceField, self.fields["county"])
         county.queryset = County.objects.filter(state=plan.jurisdiction or "CA").order_by("name")
         county.label_from_instance = lambda c: c.name  # type: ignore[method-assign,assignment]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("operated_by_plan") and data.get("payee") is not None:
+            self.add_error("payee", gettext("A program the plan operates itself has no other payee."))
+        elif not data.get("operated_by_plan") and data.get("payee") is None and "payee" not in self.errors:
+            self.add_error("payee", gettext("Name the community organization paid, or tick that the plan operates "
+                                            "the program itself."))
+        return data

@@ -1,4 +1,5 @@
-"""Direct investments: the plan's payments straight to community organizations, and recording one."""
+"""Direct investments: the plan's payments straight to community organizations and the programs it
+operates itself, and recording one."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from .roles import FINANCE, PLAN_STAFF
 
 INVESTMENT_COLUMNS = [
     Column("paid_on", _("Paid on"), sort="paid_on", kind="date"),
-    Column("payee.legal_name", _("Payee"), sort="payee__legal_name"),
+    Column("payee.legal_name", _("Payee"), sort="payee__legal_name",
+           value=lambda i: str(_("Operated by the plan")) if i.operated_by_plan else i.payee.legal_name),
     Column("purpose", _("Purpose"), sort="purpose"),
     Column("county.name", _("County"), sort="county__name"),
     Column("get_domain_display", _("Domain"), sort="domain"),
@@ -60,7 +62,8 @@ def investment_new(request: AuthenticatedRequest, plan: str) -> HttpResponse:
 
         def record() -> str:
             services.direct_investment_record(
-                actor=request.user, plan=org, payee=data["payee"], purpose=data["purpose"],
+                actor=request.user, plan=org, payee=data["payee"], operated_by_plan=data["operated_by_plan"],
+                purpose=data["purpose"],
                 county=data["county"], domain=data["domain"], paid_on=data["paid_on"], amount=data["amount"],
                 cha_chip_aligned=data["cha_chip_aligned"], cac_consulted=data["cac_consulted"],
                 income_year=data["income_year"])

@@ -8,7 +8,9 @@ The PDF summarises for the regulator; the data twin carries every record. Sectio
 cover with the key figures and a contents list, summary with each computation line,
 county allocation, investments (wellness fund contributions summarised by fund, county
 and quarter with their counts; direct investments and other credits listed one by one),
-grants, outcomes and people served (small cells already suppressed by the selector),
+grants, outcomes and people served (one table per dimension: county and every dimension of
+the equity taxonomy, rows named as the taxonomy names its categories; small cells already
+suppressed by the selector),
 earmark compliance, community input, attestation, and "records behind the totals": the
 twin's files with their row counts and SHA-256, so a reader can check the twin is the
 one the PDF was made with. The twin holds every credit (``investments.csv``) and the
@@ -139,15 +141,24 @@ class Outcome:
 class PeopleCount:
     label: str
     count: int | None  # None: suppressed
+    category: str = ""  # the category's code (a county's FIPS code), kept by the twin
+
+
+@dataclass(frozen=True)
+class PeopleDimension:
+    """People served in the categories of one dimension: ``county`` or a dimension of the equity
+    taxonomy, named as the taxonomy names it (rows are labelled with its category names)."""
+
+    code: str
+    name: str
+    rows: tuple[PeopleCount, ...]
 
 
 @dataclass(frozen=True)
 class PeopleServed:
     suppression_threshold: int
     total: int
-    by_county: tuple[PeopleCount, ...]
-    by_race_ethnicity: tuple[PeopleCount, ...]
-    by_language: tuple[PeopleCount, ...]
+    dimensions: tuple[PeopleDimension, ...]  # county, then every dimension of the equity taxonomy
 
 
 @dataclass(frozen=True)
@@ -300,7 +311,9 @@ OUTCOMES: Table[Outcome] = Table("outcomes", (
 
 @dataclass(frozen=True)
 class PeopleRow:
-    dimension: str
+    dimension: str  # the dimension's code
+    dimension_name: str
+    category: str  # the category's code
     label: str
     count: int | None
     threshold: int
@@ -312,6 +325,8 @@ def _count(row: PeopleRow) -> str:
 
 PEOPLE: Table[PeopleRow] = Table("people_served", (
     Column("dimension", "Dimension", lambda r: r.dimension),
+    Column("dimension_name", "Dimension", lambda r: r.dimension_name),
+    Column("category", "Category", lambda r: r.category),
     Column("label", "Group", lambda r: r.label, width=0.7),
     Column("count", "People served", lambda r: r.count, "number", 0.3, show=_count)))
 EARMARKS: Table[Earmark] = Table("earmarks", (
@@ -332,14 +347,19 @@ APPENDIX: Table[AppendixRecord] = Table("appendix", (
     Column("amount", "Amount", "amount", "money", 0.13),
     Column("description", "Description", "description", width=0.25)))
 
-PEOPLE_DIMENSIONS = (("by_county", "County"), ("by_race_ethnicity", "Race/ethnicity"),
-                     ("by_language", "Preferred language"))
+#: The dimension drawn as a chart beside its table (when present).
+CHARTED_DIMENSION = "race"
 
 
-def people_rows(data: CommunityReinvestmentReport, dimension: str) -> list[PeopleRow]:
-    people = data.people_served
-    rows: tuple[PeopleCount, ...] = getattr(people, dimension)
-    return [PeopleRow(dimension, r.label, r.count, people.suppression_threshold) for r in rows]
+def _lower_first(name: str) -> str:
+    """A dimension's name inside a sentence: "Sexual orientation" -> "sexual orientation"."""
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
+
+
+def people_rows(data: CommunityReinvestmentReport, dimension: PeopleDimension) -> list[PeopleRow]:
+    threshold = data.people_served.suppression_threshold
+    return [PeopleRow(dimension.code, dimension.name, r.category, r.label, r.count, threshold)
+            for r in dimension.rows]
 
 
 @dataclass(frozen=True)
@@ -470,15 +490,15 @@ def story(data: CommunityReinvestmentReport, report_id: str, version: int,
     out.append(f.para(f"Counts below {threshold} are suppressed (shown as <{threshold}), with a "
                       "second cell suppressed where one alone could be derived from the total.",
                       f.SMALL))
-    for dimension, title in PEOPLE_DIMENSIONS:
+    for dimension in people.dimensions:
         rows = people_rows(data, dimension)
-        out.append(f.Heading(f"People served by {title.lower()}", 1))
-        out += PEOPLE.pdf(rows, labels={"label": title},
+        out.append(f.Heading(f"People served by {_lower_first(dimension.name)}", 1))
+        out += PEOPLE.pdf(rows, labels={"label": dimension.name},
                           total={"label": "Total", "count": f"{people.total:,}"} if rows else None)
-    shown = [r for r in people.by_race_ethnicity if r.count is not None]
-    if shown:
-        out.append(bar_chart("People served by race/ethnicity", [r.label for r in shown],
-                             [("People", [r.count or 0 for r in shown])]))
+        shown = [r for r in dimension.rows if r.count is not None]
+        if dimension.code == CHARTED_DIMENSION and shown:
+            out.append(bar_chart(f"People served by {_lower_first(dimension.name)}", [r.label for r in shown],
+                                 [("People", [r.count or 0 for r in shown])]))
     out += [
         *community_voice.equity_section(data.voice, sections[community_voice.EQUITY_SECTION]),
         sections["Earmark compliance"],
@@ -607,7 +627,7 @@ def tables(data: CommunityReinvestmentReport) -> Tables:
         (SUMMARY, summary), (COMPUTATION, data.computation), (COUNTIES, data.counties),
         (CONTRIBUTIONS, data.contribution_summary), (INVESTMENTS, data.investments), (GRANTS, data.grants),
         (OUTCOMES, data.outcomes),
-        (PEOPLE, [r for dimension, _ in PEOPLE_DIMENSIONS for r in people_rows(data, dimension)]),
+        (PEOPLE, [r for dimension in data.people_served.dimensions for r in people_rows(data, dimension)]),
         (EARMARKS, data.earmarks), (COMMUNITY_INPUT, data.community_input)),
         APPENDIX.name: ([c.name for c in APPENDIX.twin_columns], appendix_rows(data)),
         **community_voice.tables(data.voice)}

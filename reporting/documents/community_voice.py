@@ -5,12 +5,15 @@ Filled by ``reporting.selectors.community_voice.community_voice_data`` and carri
 
 * the reinvestment plan the regulator approved (or the latest submitted) against what was credited,
   by county, social-driver domain and CHIP priority, and the CHIP-aligned share planned and made;
-* the advisory meetings the plan cites as the community input behind its investments;
+* the advisory meetings the plan cites as the community input behind its investments, and those
+  where a credited direct investment was discussed, with the investments and awards discussed there;
 * the funds' outcomes stratified by equity dimension, as rates with numerator and denominator, small
   cells suppressed by ``reporting.suppression.suppress`` (threshold: the disclosure rule in force or
   the measure's own, whichever is higher; complementary suppression), with the overall rate;
 * disparity targets (close the gap between a group and the overall rate or a reference group by a
-  share) with the baseline, target and latest gaps; a gap of a small group is not shown.
+  share) with the baseline, target and latest gaps; a gap of a small group is not shown;
+* the outcomes of the direct investments credited this year, including programs the plan operates
+  itself (labelled "Operated by the plan"), stratified and suppressed the same way as the funds'.
 
 Words, not codes: domains, dimensions and categories by name, periods as dates in words.
 """
@@ -52,11 +55,33 @@ class AdvisoryMeeting:
     members_present: int
     public_attendees: int
     cited_by: str
+    discussed: str = "—"  # e.g. "Direct investment in X ($1.00); Award to Y ($2.00)"
 
 
 @dataclass(frozen=True)
 class StratifiedRate:
     fund: str
+    measure: str
+    period: str  # in words
+    dimension: str
+    group: str
+    numerator: int | None  # None: suppressed
+    denominator: int | None
+    rate: Decimal | None
+    threshold: int
+    overall: bool = False
+
+    @property
+    def suppressed(self) -> bool:
+        return self.numerator is None
+
+
+@dataclass(frozen=True)
+class InvestmentRate:
+    """One cell of a direct investment's stratified outcome (suppressed as ``StratifiedRate``)."""
+
+    investment: str  # its purpose
+    operated_by: str  # "Operated by the plan", or "Paid to <payee>"
     measure: str
     period: str  # in words
     dimension: str
@@ -103,6 +128,7 @@ class CommunityVoice:
     rates: tuple[StratifiedRate, ...]
     disparities: tuple[DisparityRow, ...]
     suppression_threshold: int
+    investment_rates: tuple[InvestmentRate, ...] = ()  # outcomes of the direct investments credited
 
 
 def _count(value: int | None, threshold: int) -> str:
@@ -122,15 +148,29 @@ PLAN_VS_ACTUAL: Table[PlanActual] = Table("plan_vs_actual", (
     Column("actual", "Actual", "actual", "money", 0.16),
     Column("difference", "Difference", "difference", "money", 0.16)))
 MEETINGS: Table[AdvisoryMeeting] = Table("advisory_meetings", (
-    Column("date", "Date", "date", "date", 0.11),
-    Column("body", "Advisory body", "body", width=0.2),
+    Column("date", "Date", "date", "date", 0.1),
+    Column("body", "Advisory body", "body", width=0.15),
     Column("organization", "Of", "organization", twin=True),
-    Column("topics", "Topics discussed", "topics", width=0.37),
-    Column("members_present", "Members present", "members_present", "number", 0.1),
-    Column("public_attendees", "Public", "public_attendees", "number", 0.08),
-    Column("cited_by", "Cited by", "cited_by", width=0.14)))
+    Column("topics", "Topics discussed", "topics", width=0.2),
+    Column("discussed", "Investments and awards discussed", "discussed", width=0.27),
+    Column("members_present", "Members present", "members_present", "number", 0.09),
+    Column("public_attendees", "Public", "public_attendees", "number", 0.07),
+    Column("cited_by", "Cited by", "cited_by", width=0.12)))
 RATES: Table[StratifiedRate] = Table("stratified_outcomes", (
     Column("fund", "Fund", "fund"),
+    Column("measure", "Measure", "measure"),
+    Column("period", "Period", "period"),
+    Column("dimension", "Dimension", "dimension"),
+    Column("group", "Group", "group", width=0.46),
+    Column("numerator", "Numerator", "numerator", "number", 0.18, show=lambda r: _count(r.numerator, r.threshold)),
+    Column("denominator", "Denominator", "denominator", "number", 0.18,
+           show=lambda r: _count(r.denominator, r.threshold)),
+    Column("rate", "Rate", "rate", "percent", 0.18, show=lambda r: "Suppressed" if r.suppressed else f.percent(r.rate)),
+    Column("suppressed", "Suppressed", "suppressed", "yes_no"),
+    Column("threshold", "Suppression threshold", "threshold", "number")))
+INVESTMENT_RATES: Table[InvestmentRate] = Table("investment_outcomes", (
+    Column("investment", "Investment", "investment"),
+    Column("operated_by", "Operated by", "operated_by"),
     Column("measure", "Measure", "measure"),
     Column("period", "Period", "period"),
     Column("dimension", "Dimension", "dimension"),
@@ -195,12 +235,14 @@ def plan_section(voice: CommunityVoice | None, heading: Flowable) -> list[Flowab
 
 
 def meetings_section(voice: CommunityVoice | None) -> list[Flowable]:
-    """Under "Community input": the advisory meetings the reinvestment plan cites (public notes)."""
+    """Under "Community input": the advisory meetings the reinvestment plan cites, and those where a
+    credited direct investment was discussed, with what was discussed there (public notes)."""
     if voice is None:
         return []
     out: list[Flowable] = [f.Heading("Advisory meetings where investments were discussed", 1)]
     if not voice.meetings:
-        return out + [f.para("The reinvestment plan cites no advisory meeting.")]
+        return out + [f.para("The reinvestment plan cites no advisory meeting, and no credited direct investment "
+                             "is linked to one.")]
     return out + MEETINGS.pdf(voice.meetings)
 
 
@@ -227,6 +269,7 @@ def equity_section(voice: CommunityVoice | None, heading: Flowable) -> list[Flow
             total = {"group": "Overall", "numerator": _count(overall.numerator, threshold),
                      "denominator": _count(overall.denominator, threshold), "rate": f.percent(overall.rate)}
         out += RATES.pdf(cells, labels={"group": dimension}, total=total)
+    out += _investment_rates_section(voice)
     out.append(f.Heading("Disparity targets", 1))
     if not voice.disparities:
         return out + [f.para("No disparity target is set.")]
@@ -236,9 +279,31 @@ def equity_section(voice: CommunityVoice | None, heading: Flowable) -> list[Flow
     return out + DISPARITIES.pdf(voice.disparities)
 
 
+def _investment_rates_section(voice: CommunityVoice) -> list[Flowable]:
+    """The outcomes of the direct investments credited this year (programs the plan funds or operates)."""
+    out: list[Flowable] = [f.Heading("Outcomes of direct investments", 1)]
+    if not voice.investment_rates:
+        return out + [f.para("No stratified outcomes were recorded for the direct investments credited.")]
+    threshold = voice.suppression_threshold
+    tables: dict[tuple[str, str, str, str, str], list[InvestmentRate]] = {}
+    for r in voice.investment_rates:
+        tables.setdefault((r.investment, r.operated_by, r.measure, r.period, r.dimension), []).append(r)
+    for (investment, operated_by, measure, period, dimension), rows in tables.items():
+        out.append(f.para(f"{measure} by {dimension.lower()} — {investment} ({operated_by}), {period}"))
+        cells = [r for r in rows if not r.overall]
+        overall = next((r for r in rows if r.overall), None)
+        total = None
+        if overall is not None:
+            total = {"group": "Overall", "numerator": _count(overall.numerator, threshold),
+                     "denominator": _count(overall.denominator, threshold), "rate": f.percent(overall.rate)}
+        out += INVESTMENT_RATES.pdf(cells, labels={"group": dimension}, total=total)
+    return out
+
+
 def tables(voice: CommunityVoice | None) -> Tables:
     """The twin's tables of these sections (empty tables when the report has none)."""
     v = voice
     return twin_tables(
         (PLAN_VS_ACTUAL, v.plan_vs_actual if v else ()), (MEETINGS, v.meetings if v else ()),
-        (RATES, v.rates if v else ()), (DISPARITIES, v.disparities if v else ()))
+        (RATES, v.rates if v else ()), (DISPARITIES, v.disparities if v else ()),
+        (INVESTMENT_RATES, v.investment_rates if v else ()))

@@ -13,8 +13,9 @@ cancelled are left out.
 
 Outcomes and people served come from the grants roll-ups
 (``grants.selectors.rollups.plan_outcomes``): accepted grantee reports of awards in the
-restrictions the plan contributed to; people counts pass through
-``reporting.suppression.suppress`` with the ``DisclosureRule`` threshold.
+restrictions the plan contributed to; people served by county and by every dimension of the
+equity taxonomy in force on the report's date, each category under its taxonomy name; people
+counts pass through ``reporting.suppression.suppress`` with the ``DisclosureRule`` threshold.
 
 Queries do not grow with the number of credits, grants or counties (see
 ``tests/reporting/test_selectors.py``).
@@ -45,6 +46,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Length, Substr
 from django.db.models.lookups import Exact, Range
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from money import round_cents
 from organizations.models import Membership, Organization, OrganizationKind, Role
@@ -76,6 +78,7 @@ from ..documents.community_reinvestment import (
     Investment,
     Outcome,
     PeopleCount,
+    PeopleDimension,
     PeopleServed,
     Period,
     Plan,
@@ -104,7 +107,7 @@ SOURCE_LABELS = {CreditSource.FUND_CONTRIBUTION.value: "Wellness fund",
 def _plan(code: str) -> Organization:
     plan = Organization.objects.filter(code=code, kind=OrganizationKind.PLAN).first()
     if plan is None:
-        raise ValidationError({"plan": f"No health plan with code {code!r}."})
+        raise ValidationError({"plan": gettext("No health plan with code %(code)s.") % {"code": repr(code)}})
     return plan
 
 
@@ -112,7 +115,8 @@ def _financial_year(plan: Organization, year: int) -> PlanFinancialYear:
     fy = (PlanFinancialYear.objects.filter(plan=plan, income_year=year)
           .exclude(status=FinancialYearStatus.SUPERSEDED).first())
     if fy is None:
-        raise ValidationError({"year": f"{plan.code} has no financials for income year {year}."})
+        raise ValidationError({"year": gettext("%(plan)s has no financials for income year %(year)s.")
+                                       % {"plan": plan.code, "year": year}})
     return fy
 
 
@@ -127,9 +131,11 @@ def _obligation(plan: Organization, year: int, params: Mapping[str, Any]) -> Obl
         Q(effective_to_year__isnull=True) | Q(effective_to_year__gte=year))
     if not policies.exists():
         raise ValidationError({"policy": (
-            f"No reinvestment policy of {plan.jurisdiction or 'the plan’s jurisdiction'} covers income "
-            f"year {year}, so {plan.code} has no obligation to report.")})
-    raise ValidationError({"year": f"{plan.code} has no obligation computed for income year {year}."})
+            gettext("No reinvestment policy of %(state)s covers income year %(year)s, so %(plan)s has no obligation "
+                    "to report.") % {"state": plan.jurisdiction or gettext("the plan’s jurisdiction"), "year": year,
+                                     "plan": plan.code})})
+    raise ValidationError({"year": gettext("%(plan)s has no obligation computed for income year %(year)s.")
+                                   % {"plan": plan.code, "year": year}})
 
 
 def resolve(params: Mapping[str, Any]) -> Organization:
@@ -260,27 +266,26 @@ def _figure(value: Decimal | None) -> str:
     return f"{int(value):,}" if value == value.to_integral_value() else f"{value:,}"
 
 
-def _outcomes(plan: Organization, fund_ids: set[int],
-              threshold: int) -> tuple[tuple[Outcome, ...], PeopleServed]:
-    """Outcomes and people served from the grants roll-ups (small cells suppressed), for the
-    funds this year's contributions went to (1 query when none; constant otherwise)."""
+def _outcomes(plan: Organization, fund_ids: set[int], threshold: int,
+              on: dt.date | None = None) -> tuple[tuple[Outcome, ...], PeopleServed]:
+    """Outcomes and people served from the grants roll-ups (small cells suppressed), by county and
+    every dimension of the equity taxonomy in force on ``on``, for the funds this year's
+    contributions went to (constant queries)."""
     from grants.selectors.rollups import plan_outcomes
 
     from ..suppression import suppress
 
-    data = plan_outcomes(plan=plan, fund_ids=fund_ids, suppressor=lambda rows: suppress(rows, threshold))
+    data = plan_outcomes(plan=plan, fund_ids=fund_ids, suppressor=lambda rows: suppress(rows, threshold), on=on)
     people = data["people_served"]
 
     def counts(rows: list[dict[str, Any]]) -> tuple[PeopleCount, ...]:
-        return tuple(PeopleCount(label=r["label"], count=r["count"]) for r in rows)
+        return tuple(PeopleCount(label=r["label"], count=r["count"], category=r["category"]) for r in rows)
 
     outcomes = tuple(Outcome(award=_reference(o["award"]), grantee=o["grantee"], measure=o["measure"],
                              target=_figure(o["target"]), actual=_figure(o["actual"]), unit=o["unit"])
                      for o in data["outcomes"])
-    return outcomes, PeopleServed(suppression_threshold=threshold, total=people["total"],
-                                  by_county=counts(people["by_county"]),
-                                  by_race_ethnicity=counts(people["by_race_ethnicity"]),
-                                  by_language=counts(people["by_language"]))
+    return outcomes, PeopleServed(suppression_threshold=threshold, total=people["total"], dimensions=tuple(
+        PeopleDimension(code=d["code"], name=d["name"], rows=counts(people[d["code"]])) for d in people["dimensions"]))
 
 
 @without_gc
@@ -389,7 +394,7 @@ def community_reinvestment_data(params: Mapping[str, Any],
                .select_related("user").order_by("id").first())
     grants = _grants(dict(paid))
     threshold = disclosure_threshold(on=dt.date(year, 12, 31))
-    outcomes, people_served = _outcomes(plan, set(paid), threshold)
+    outcomes, people_served = _outcomes(plan, set(paid), threshold, on=as_of)
     # Measures missed by name (the policy version's own list), never by code.
     measure_names = {m["code"]: m.get("name") or m["code"] for m in snapshot.get("quality_measures", [])
                      if isinstance(m, dict) and "code" in m}

@@ -8,27 +8,32 @@
   went to declares; a credit serving several priorities is split evenly (to the cent).
 * The CHIP-aligned earmark of the policy snapshot, computed with ``reinvestment.earmarks`` (the same
   rule as the obligation summary).
-* The advisory meetings the plan version cites.
+* The advisory meetings the plan version cites, and those where a credited direct investment was
+  discussed, each with the direct investments and awards discussed there (to whom, how much).
 * Stratified outcomes (rates) of the funds this year's contributions went to, suppressed with
   ``reporting.suppression.suppress``, and their disparity targets (``community.selectors``).
+* Stratified outcomes (rates) of the direct investments credited, including programs the plan
+  operates itself, suppressed the same way (``_investment_rates``).
 
-Queries are constant in the number of credits, lines, meetings and outcome cells (at most 10).
+Queries are constant in the number of credits, lines, meetings and outcome cells (at most 12).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from community.models import (
     AdvisoryMeeting,
     Decision,
     EquityCategory,
+    InvestmentMeeting,
     PlanStatus,
     PriorityTag,
     ReinvestmentPlan,
@@ -123,21 +128,101 @@ def _plan_vs_actual(lines: Sequence[Mapping[str, Any]], actual: Mapping[str, Map
     return rows
 
 
-def _meetings(ids: Sequence[int], year: int) -> list[cv.AdvisoryMeeting]:
-    if not ids:
+def _discussed(meeting_ids: Sequence[int], direct: Sequence[int]) -> tuple[dict[int, list[str]], set[int]]:
+    """What was discussed at each meeting (direct investments, then awards, each "to whom, how much"),
+    and the meetings where the credited direct investments ``direct`` were discussed (2 queries)."""
+    from grants.models import AwardMeeting, AwardStatus
+
+    said: dict[int, list[str]] = defaultdict(list)
+    extra: set[int] = set()
+    for meeting_id, investment_id, display, legal, amount in (
+            InvestmentMeeting.objects.filter(Q(meeting_id__in=list(meeting_ids)) | Q(direct_investment_id__in=direct))
+            .order_by("direct_investment__paid_on", "id")
+            .values_list("meeting_id", "direct_investment_id", "direct_investment__payee__display_name",
+                         "direct_investment__payee__legal_name", "direct_investment__amount")):
+        said[meeting_id].append(f"Direct investment in {display or legal} ({f.money(amount)})")
+        if investment_id in direct:
+            extra.add(meeting_id)
+    for meeting_id, display, legal, amount in (
+            AwardMeeting.objects.filter(meeting_id__in=sorted(set(meeting_ids) | extra))
+            .exclude(award__status=AwardStatus.CANCELLED).order_by("award__committed_on", "id")
+            .values_list("meeting_id", "award__grantee__display_name", "award__grantee__legal_name",
+                         "award__amount")):
+        said[meeting_id].append(f"Award to {display or legal} ({f.money(amount)})")
+    return said, extra
+
+
+def _meetings(ids: Sequence[int], year: int, direct: Sequence[int] = ()) -> list[cv.AdvisoryMeeting]:
+    """The meetings the plan cites, and those where a credited direct investment was discussed, each
+    with the investments and awards discussed there."""
+    if not ids and not direct:
         return []
-    meetings = (AdvisoryMeeting.objects.filter(pk__in=list(ids)).select_related("body__organization")
+    said, extra = _discussed(ids, direct)
+    cited = set(ids)
+    meetings = (AdvisoryMeeting.objects.filter(pk__in=sorted(cited | extra)).select_related("body__organization")
                 .prefetch_related("topics").annotate(present=Count("attendance")).order_by("meets_on", "id"))
     return [cv.AdvisoryMeeting(date=m.meets_on, body=m.body.name, organization=str(m.body.organization),
                                topics="; ".join(t.title for t in m.topics.all()) or "—",
                                members_present=m.present, public_attendees=m.public_attendees,  # type: ignore[attr-defined]
-                               cited_by=f"Reinvestment plan for income year {year}")
+                               cited_by=(f"Reinvestment plan for income year {year}" if m.pk in cited
+                                         else "A direct investment credited to this obligation"),
+                               discussed="; ".join(said.get(m.pk, [])) or "—")
             for m in meetings]
 
 
+@dataclass(frozen=True)
+class _Cell:
+    """One row of a stratified table, before it is labelled with what it measures."""
+
+    group: str
+    numerator: int | None  # None: suppressed
+    denominator: int | None
+    rate: Decimal | None
+    threshold: int
+    overall: bool = False
+
+
+def _stratified(rows: Sequence[StratifiedOutcome], key: Callable[[StratifiedOutcome], Any], threshold: int,
+                ) -> list[tuple[StratifiedOutcome, str, list[_Cell]]]:
+    """``rows`` grouped into tables by ``key`` (target, measure, period and dimension), each as (its first
+    cell, the dimension's name, its rows): rates by category with small cells suppressed (numerators
+    and denominators each through ``suppress``; a cell hidden by either shows neither), then the
+    overall rate. Categories and dimensions are named by the taxonomy the cells were recorded with
+    (1 query)."""
+    names: dict[tuple[int, str, str], str] = {}
+    for category in EquityCategory.objects.filter(dimension__taxonomy_id__in={r.taxonomy_id for r in rows}) \
+            .select_related("dimension"):
+        dim = category.dimension
+        names[(dim.taxonomy_id, dim.code, category.code)] = category.name
+        names[(dim.taxonomy_id, dim.code, "")] = dim.name
+    tables: dict[Any, list[StratifiedOutcome]] = defaultdict(list)
+    for r in rows:
+        tables[key(r)].append(r)
+    out = []
+    for cells in tables.values():
+        first = cells[0]
+        limit = max(threshold, first.measure.suppress_below, 1)
+        numerators = suppress([(str(c.pk), c.count) for c in cells], limit)
+        denominators = suppress([(str(c.pk), c.denominator or 0) for c in cells], limit)
+        table = []
+        for c, n, d in zip(cells, numerators, denominators, strict=True):
+            hidden = n["count"] is None or d["count"] is None
+            table.append(_Cell(
+                group=names.get((c.taxonomy_id, c.dimension, c.category), c.category),
+                numerator=None if hidden else c.count, denominator=None if hidden else c.denominator,
+                rate=None if hidden or not c.denominator else Decimal(c.count) / Decimal(c.denominator),
+                threshold=limit))
+        numerator = sum(c.count for c in cells)
+        denominator = sum(c.denominator or 0 for c in cells)
+        table.append(_Cell(group="Overall", numerator=numerator, denominator=denominator,
+                           rate=Decimal(numerator) / Decimal(denominator) if denominator else None,
+                           threshold=limit, overall=True))
+        out.append((first, names.get((first.taxonomy_id, first.dimension, ""), first.dimension), table))
+    return out
+
+
 def _rates(fund_ids: Iterable[int], threshold: int) -> list[cv.StratifiedRate]:
-    """Rates by category with small cells suppressed (numerators and denominators each through
-    ``suppress``; a cell hidden by either shows neither), and the overall rate (2 queries)."""
+    """The funds' stratified tables (``_stratified``; 2 queries)."""
     ids = sorted(set(fund_ids))
     if not ids:
         return []
@@ -146,37 +231,48 @@ def _rates(fund_ids: Iterable[int], threshold: int) -> list[cv.StratifiedRate]:
                 .order_by("fund__name", "measure__name", "-period_end", "dimension", "id"))
     if not rows:
         return []
-    names: dict[tuple[int, str, str], str] = {}
-    for category in EquityCategory.objects.filter(dimension__taxonomy_id__in={r.taxonomy_id for r in rows}) \
-            .select_related("dimension"):
-        dim = category.dimension
-        names[(dim.taxonomy_id, dim.code, category.code)] = category.name
-        names[(dim.taxonomy_id, dim.code, "")] = dim.name
-    tables: dict[tuple[int, int, dt.date, dt.date, str], list[StratifiedOutcome]] = defaultdict(list)
-    for r in rows:
-        tables[(r.fund_id, r.measure_id, r.period_start, r.period_end, r.dimension)].append(r)
     out: list[cv.StratifiedRate] = []
-    for cells in tables.values():
-        first = cells[0]
-        limit = max(threshold, first.measure.suppress_below, 1)
-        numerators = suppress([(str(c.pk), c.count) for c in cells], limit)
-        denominators = suppress([(str(c.pk), c.denominator or 0) for c in cells], limit)
+    for first, dimension, cells in _stratified(
+            rows, lambda r: (r.fund_id, r.measure_id, r.period_start, r.period_end, r.dimension), threshold):
+        assert first.fund is not None  # the cells were read by their fund
         period = _period(first.period_start, first.period_end)
-        dimension = names.get((first.taxonomy_id, first.dimension, ""), first.dimension)
-        for c, n, d in zip(cells, numerators, denominators, strict=True):
-            hidden = n["count"] is None or d["count"] is None
-            rate = None if hidden or not c.denominator else Decimal(c.count) / Decimal(c.denominator)
-            out.append(cv.StratifiedRate(
-                fund=first.fund.name, measure=first.measure.name, period=period, dimension=dimension,
-                group=names.get((c.taxonomy_id, c.dimension, c.category), c.category),
-                numerator=None if hidden else c.count, denominator=None if hidden else c.denominator,
-                rate=rate, threshold=limit))
-        numerator = sum(c.count for c in cells)
-        denominator = sum(c.denominator or 0 for c in cells)
-        out.append(cv.StratifiedRate(
-            fund=first.fund.name, measure=first.measure.name, period=period, dimension=dimension, group="Overall",
-            numerator=numerator, denominator=denominator,
-            rate=Decimal(numerator) / Decimal(denominator) if denominator else None, threshold=limit, overall=True))
+        out += [cv.StratifiedRate(fund=first.fund.name, measure=first.measure.name, period=period,
+                                  dimension=dimension, group=c.group, numerator=c.numerator,
+                                  denominator=c.denominator, rate=c.rate, threshold=c.threshold, overall=c.overall)
+                for c in cells]
+    return out
+
+
+OPERATED_BY_PLAN = "Operated by the plan"
+
+
+def _investment_rates(refs: Sequence[SourceRef | str], threshold: int) -> list[cv.InvestmentRate]:
+    """Rates by category of the direct investments among ``refs`` (the credits of the report), each
+    labelled with its purpose and who operates it, small cells suppressed as the funds' (``_stratified``),
+    and the overall rate (at most 2 queries)."""
+    ids = sorted({r.pk for r in refs if isinstance(r, SourceRef) and r.kind == SourceKind.DIRECT_INVESTMENT})
+    if not ids:
+        return []
+    rows = list(StratifiedOutcome.objects.filter(direct_investment_id__in=ids, denominator__isnull=False)
+                .select_related("direct_investment__payee", "measure")
+                .order_by("direct_investment__paid_on", "direct_investment_id", "measure__name", "-period_end",
+                          "dimension", "id"))
+    if not rows:
+        return []
+    out: list[cv.InvestmentRate] = []
+    for first, dimension, cells in _stratified(
+            rows, lambda r: (r.direct_investment_id, r.measure_id, r.period_start, r.period_end, r.dimension),
+            threshold):
+        investment = first.direct_investment
+        assert investment is not None  # the cells were read by their investment
+        operated_by = (OPERATED_BY_PLAN if investment.operated_by_plan
+                       else f"Paid to {investment.payee.legal_name}")
+        period = _period(first.period_start, first.period_end)
+        out += [cv.InvestmentRate(investment=investment.purpose, operated_by=operated_by,
+                                  measure=first.measure.name, period=period, dimension=dimension, group=c.group,
+                                  numerator=c.numerator, denominator=c.denominator, rate=c.rate,
+                                  threshold=c.threshold, overall=c.overall)
+                for c in cells]
     return out
 
 
@@ -206,11 +302,15 @@ def community_voice_data(*, plan: Organization, year: int, obligation: Obligatio
     actual: dict[str, dict[str, Decimal]] = {d: defaultdict(lambda: ZERO) for d in ("County", "Domain",
                                                                                       "CHIP priority")}
     aligned = ZERO
+    # The domains' labels as text once per report (each translatable label costs a lookup).
+    domain_labels = {code: str(label) for code, label in SocialDriverDomain.choices}
+    by_county, by_domain, by_priority = actual["County"], actual["Domain"], actual["CHIP priority"]
+    direct = SourceKind.DIRECT_INVESTMENT
     for row, ref in zip(credits, refs, strict=True):
         county, domain, tagged, amount, payment_id = row[2], row[6], row[7], row[8], row[10]
-        actual["County"][county] += amount
-        actual["Domain"][str(DOMAIN_LABELS.get(domain, domain) or "Not tagged")] += amount
-        if isinstance(ref, SourceRef) and ref.kind == SourceKind.DIRECT_INVESTMENT:
+        by_county[county] += amount
+        by_domain[domain_labels.get(domain, domain) or "Not tagged"] += amount
+        if isinstance(ref, SourceRef) and ref.kind == direct:
             titles = by_investment.get(ref.pk, [])
         elif payment_id is not None and payment_id in fund_of:
             titles = by_fund.get(fund_of[payment_id], [])
@@ -219,8 +319,11 @@ def community_voice_data(*, plan: Organization, year: int, obligation: Obligatio
         if tagged:
             aligned += amount
         keys = titles or ([RECORDED_ALIGNED] if tagged else [NO_PRIORITY])
-        for key, part in _split(amount, keys):
-            actual["CHIP priority"][key] += part
+        if len(keys) == 1:
+            by_priority[keys[0]] += amount
+        else:
+            for key, part in _split(amount, keys):
+                by_priority[key] += part
     total = obligation.total.amount
     statements = []
     for e in (obligation.policy_snapshot or {}).get("earmarks", []):
@@ -239,7 +342,9 @@ def community_voice_data(*, plan: Organization, year: int, obligation: Obligatio
         planned_aligned=planned_aligned, actual_aligned=aligned,
         chip_earmark="; ".join(statements) or "The policy sets no CHIP-aligned earmark",
         plan_vs_actual=tuple(_plan_vs_actual(lines, actual)),
-        meetings=tuple(_meetings(meeting_ids, year)),
+        meetings=tuple(_meetings(meeting_ids, year, [r.pk for r in refs if isinstance(r, SourceRef)
+                                                       and r.kind == SourceKind.DIRECT_INVESTMENT])),
         rates=tuple(_rates(funds, threshold)),
         disparities=tuple(_disparities(funds, threshold)),
-        suppression_threshold=threshold)
+        suppression_threshold=threshold,
+        investment_rates=tuple(_investment_rates(refs, threshold)))

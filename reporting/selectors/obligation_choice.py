@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from organizations.models import Organization, OrganizationKind
 from reinvestment.models import Obligation
@@ -53,17 +54,19 @@ def choose(plan: Organization, year: int, live: list[Obligation], *, policy: str
         return matching[0]
     choices = "; ".join(choice_label(o) for o in live)
     if not matching:
-        named = " ".join(x for x in (policy, f"(line of business {line_of_business})" if line_of_business else "")
-                         if x)
+        named = " ".join(x for x in (policy, gettext("(line of business %(line)s)") % {"line": line_of_business}
+                                     if line_of_business else "") if x)
         field = "policy" if policy else "line_of_business"
         raise ValidationError({field: (
-            f"{plan.code} has no live {named} obligation for income year {year}. Choose one of: {choices}.")})
+            gettext("%(plan)s has no live %(named)s obligation for income year %(year)s. Choose one of: %(choices)s.")
+            % {"plan": plan.code, "named": named, "year": year, "choices": choices})})
     several_lines = len({line_code(o) for o in matching}) > 1 and len({o.policy_code for o in matching}) == 1
-    ask = "the line of business" if several_lines else "the policy"
     field = "line_of_business" if several_lines else "policy"
-    raise ValidationError({field: (
-        f"{plan.code} has {len(matching)} obligations for income year {year}: say which one the report "
-        f"is of by naming {ask}. Choose one of: {choices}.")})
+    ask = (gettext("%(plan)s has %(count)s obligations for income year %(year)s: say which one the report is of by "
+                   "naming the line of business. Choose one of: %(choices)s.") if several_lines else
+           gettext("%(plan)s has %(count)s obligations for income year %(year)s: say which one the report is of by "
+                   "naming the policy. Choose one of: %(choices)s."))
+    raise ValidationError({field: ask % {"plan": plan.code, "count": len(matching), "year": year, "choices": choices}})
 
 
 def complete_params(params: Mapping[str, Any]) -> dict[str, Any]:

@@ -33,7 +33,7 @@ def test_an_obligations_allocations_name_their_source_in_words(api, plan, obliga
     assert body["allocated"] == {"amount": "300.00", "currency": "USD"}
     assert D(body["required"]["amount"]) - D("300.00") == D(body["remaining"]["amount"])
     row = body["allocations"][0]
-    assert row["source"] == f"Contribution payment of 2027-02-10 to {fund.name}" and row["automatic"] is True
+    assert row["source"] == f"Contribution payment of Feb. 10, 2027 to {fund.name}" and row["automatic"] is True
 
 
 def test_another_plans_obligation_allocations_are_404(api):

@@ -128,3 +128,27 @@ def test_audit_page_query_count_does_not_grow(client, django_assert_max_num_quer
             record(actor=admin, action=f"bulk.more.{i}")
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get("/audit/")
+
+
+def test_header_links_the_audit_trail_to_holders_of_the_permission_only(client):
+    """The user read for each request answers whether the header links the audit trail: the
+    permission held directly or through a group shows it, nobody else sees it, and no query
+    of its own reads the permission."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    permission = Permission.objects.get(codename="view_auditevent")
+    direct = UserFactory(username="direct-auditor")
+    direct.user_permissions.add(permission)
+    through_group = UserFactory(username="group-auditor")
+    group = Group.objects.create(name="Auditors")
+    group.permissions.add(permission)
+    through_group.groups.add(group)
+    ordinary = UserFactory(username="ordinary")
+    for user, shown in ((direct, True), (through_group, True), (ordinary, False)):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/").content.decode()
+        assert ('href="/audit/"' in page) is shown, user.username
+        assert not any(q["sql"].startswith('SELECT 1 AS "a" FROM "auth_permission"') for q in queries.captured_queries)

@@ -46,9 +46,9 @@ def test_reallocation_that_does_not_add_up_or_goes_below_spending_is_refused(w):
     a = gf.award(w)
     gf.accepted_report(w, a, 1, spend={1: "4000.00", 2: "6000.00"})
     before = _state(w, a)
-    with pytest.raises(ValidationError, match="add up to 21000.00"):
+    with pytest.raises(ValidationError, match=r"add up to \$21,000\.00"):
         services.amendment_reallocate(actor=w.admin, award=a, lines={1: "11000.00"}, reason="More staff")
-    with pytest.raises(ValidationError, match="below the 6000.00 already spent"):
+    with pytest.raises(ValidationError, match=r"below the \$6,000\.00 already spent"):
         services.amendment_reallocate(actor=w.admin, award=a, lines={1: "15000.00", 2: "5000.00"}, reason="x")
     with pytest.raises(ValidationError, match="reason"):
         services.amendment_reallocate(actor=w.admin, award=a, lines={1: "11000.00", 2: "9000.00"}, reason="")
@@ -102,7 +102,7 @@ def test_decrease_is_deobligated_from_unpaid_tranches(w):
     assert tranches == {1: (Decimal("10000.00"), "paid"), 2: (Decimal("4000.00"), "scheduled"),
                         3: (Decimal("4000.00"), "cancelled")}
     before = _state(w, a)
-    with pytest.raises(ValidationError, match="less than the 10000.00 already paid"):
+    with pytest.raises(ValidationError, match=r"less than the \$10,000\.00 already paid"):
         services.amendment_change_amount(actor=w.admin, award=a, amount="9000.00", lines={1: "4500.00", 2: "4500.00"},
                                          reason="Smaller again")
     assert _state(w, a) == before

@@ -37,7 +37,7 @@ def test_draft_saves_incomplete_and_submit_reports_every_missing_field(w, opp):
 def test_submit_refuses_budget_lines_that_do_not_add_up(w, opp):
     app = gf.draft(w, opp, budget_lines=[{"category": "personnel", "description": "Staff", "amount": "19999.99"}])
     before = _state(app)
-    with pytest.raises(ValidationError, match="add up to 19999.99, but the request is 20000.00"):
+    with pytest.raises(ValidationError, match=r"add up to \$19,999\.99, but the request is \$20,000\.00"):
         services.application_submit(actor=w.staff[0], application=app)
     assert _state(app) == before
 
@@ -48,7 +48,7 @@ def test_submit_refuses_amount_outside_award_range(w, opp, amount):
     before = _state(app)
     with pytest.raises(ValidationError) as exc:
         services.application_submit(actor=w.staff[0], application=app)
-    assert "must be between 5000.00 and 50000.00" in exc.value.message_dict["requested_amount"][0]
+    assert "must be between $5,000.00 and $50,000.00" in exc.value.message_dict["requested_amount"][0]
     assert _state(app) == before
 
 

@@ -56,7 +56,7 @@ def test_award_commits_through_the_ledger(w, decided):
 
 def test_award_above_the_approved_amount_is_refused(w, decided):
     before = _state(w)
-    with pytest.raises(ValidationError, match="more than the 20000.00 the board approved"):
+    with pytest.raises(ValidationError, match=r"more than the \$20,000\.00 the board approved"):
         services.award_create(actor=w.admin, decision=decided[0], amount="20000.01", tranches=HALVES, **PERIOD)
     assert _state(w) == before
 
@@ -84,13 +84,13 @@ def test_award_only_from_an_approved_decision(w, session):
 
 
 @pytest.mark.parametrize(("tranches", "message"), [
-    ([{"basis": "percent", "value": "60", "due_on": dt.date(2027, 1, 15)}], "add up to 12000.00, but the award is 20000.00"),
+    ([{"basis": "percent", "value": "60", "due_on": dt.date(2027, 1, 15)}], r"add up to \$12,000\.00, but the award is \$20,000\.00"),
     ([{"basis": "fixed", "value": "20000.00", "due_on": dt.date(2027, 1, 15)},
-      {"basis": "percent", "value": "10", "due_on": dt.date(2027, 2, 15)}], "add up to 22000.00"),
+      {"basis": "percent", "value": "10", "due_on": dt.date(2027, 2, 15)}], r"add up to \$22,000\.00"),
     ([{"basis": "percent", "value": "100.5", "due_on": dt.date(2027, 1, 15)}], "at most 100"),
-    ([{"basis": "share", "value": "100", "due_on": dt.date(2027, 1, 15)}], "'percent' or 'fixed'"),
+    ([{"basis": "share", "value": "100", "due_on": dt.date(2027, 1, 15)}], "a percent or a fixed amount"),
     ([{"basis": "percent", "value": "100", "due_on": dt.date(2027, 1, 15), "requires_report": 9}], "no report 9"),
-    ([{"basis": "percent", "value": 100.0, "due_on": dt.date(2027, 1, 15)}], "string or Decimal"),
+    ([{"basis": "percent", "value": 100.0, "due_on": dt.date(2027, 1, 15)}], "give the percent as a number"),
     ([], "at least one payment tranche"),
 ])
 def test_bad_payment_schedules_are_refused(w, decided, tranches, message):

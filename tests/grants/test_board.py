@@ -170,7 +170,7 @@ def test_agenda_refuses_unrecommended_applications_and_amounts_above_request(w, 
     count = AgendaItem.objects.count()
     with pytest.raises(ValidationError, match="not recommended"):
         services.agenda_item_add(actor=w.admin, meeting=meeting, title="X", entries=[(unrecommended, "1000.00")])
-    with pytest.raises(ValidationError, match="more than the 20000.00 requested"):
+    with pytest.raises(ValidationError, match=r"more than the \$20,000\.00 requested"):
         services.agenda_item_add(actor=w.admin, meeting=meeting, title="X", entries=[(recommended[0], "20000.01")])
     assert AgendaItem.objects.count() == count
     services.agenda_item_add(actor=w.admin, meeting=meeting, title="A", entries=[(recommended[0], "20000.00")])

@@ -49,10 +49,10 @@ def test_payment_above_the_remaining_award_is_refused(w):
     tranche = a.tranches.get(number=1)
     services.tranche_release(actor=w.admin, tranche=tranche)
     before = _state(a)
-    with pytest.raises(ValidationError, match="more than the 20000.00 that remains"):
+    with pytest.raises(ValidationError, match=r"more than the \$20,000\.00 that remains"):
         services.disbursement_record(actor=w.admin, tranche=tranche, paid_on=dt.date(2027, 1, 20),
                                      amount="20000.01", payment_reference="ACH-1")
-    with pytest.raises(ValidationError, match="pays 10000.00, not 9000.00"):
+    with pytest.raises(ValidationError, match=r"pays \$10,000\.00, not \$9,000\.00"):
         services.disbursement_record(actor=w.admin, tranche=tranche, paid_on=dt.date(2027, 1, 20),
                                      amount="9000.00", payment_reference="ACH-1")
     assert _state(a) == before

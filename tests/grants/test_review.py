@@ -69,7 +69,7 @@ def test_unassigned_reviewer_scoring_is_refused_and_nothing_changes(w, opp):
 
 
 @pytest.mark.parametrize(("scores", "message"), [
-    ({1: 6, 2: 3}, "outside 0..5"),
+    ({1: 6, 2: 3}, "outside 0 to 5"),
     ({1: 3}, "missing: 2"),
     ({1: 3, 2: 3, 3: 1}, "No such criterion: 3"),
 ])

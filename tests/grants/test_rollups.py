@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from community.models import EquityCategory, EquityDimension, EquityTaxonomy
 from grants import services
 from grants.selectors import rollups
 from reporting.suppression import suppress
@@ -67,8 +68,11 @@ def test_fund_rollup_reconciles_to_the_ledger(w, two_plans):
         for name in FIGURES:
             assert sum(row[name] for row in data[breakdown]) == data[name], (breakdown, name)
     assert data["people"]["total"] == 130
-    for dimension in rollups.DIMENSIONS:
-        assert sum(c["count"] for c in data["people"][dimension]) == 130
+    codes = [d["code"] for d in data["people"]["dimensions"]]
+    assert codes == ["county", "race", "ethnicity", "language", "disability", "sexual_orientation",
+                     "gender_identity", "sex", "age_band"]
+    for dimension in codes:
+        assert sum(c["count"] for c in data["people"][dimension]) == 130, dimension
 
 
 def test_plan_parts_add_up_to_the_fund_to_the_cent(w, two_plans):
@@ -97,6 +101,35 @@ def test_people_leaving_the_fund_are_suppressed_below_eleven(w, two_plans):
     assert {c["label"]: c["count"] for c in raw["people"]["county"]} == {"Imperial": 129, "Not reported": 1}
 
 
+def test_people_are_keyed_by_dimension_code_and_named_as_the_taxonomy_in_force_names_them(w, two_plans):
+    people = rollups.fund_rollup(fund=w.fund)["people"]
+    assert "race_ethnicity" not in people
+    names = {d["code"]: d["name"] for d in people["dimensions"]}
+    assert names["sexual_orientation"] == "Sexual orientation" and names["county"] == "County"
+    # 130 people: "declined" and "not reported" stay apart, each under its own name
+    assert [(c["category"], c["label"], c["count"]) for c in people["disability"]] == [
+        ("no_disability", "No disability", 65), ("declined", "Declined to answer", 65)]
+    assert [(c["label"], c["count"]) for c in people["race"]] == [
+        ("Hispanic or Latino", 65), ("White", 64), ("Not reported", 1)]
+    # the names are data: a later version of the taxonomy renames a category, and the roll-up follows
+    later = EquityTaxonomy.objects.create(version=2, name="Later dimensions", effective_from=dt.date(2026, 1, 1),
+                                          source_citation="A later standard.")
+    sex = EquityDimension.objects.create(taxonomy=later, code="sex", name="Sex assigned at birth",
+                                         source_citation="A later standard.")
+    EquityCategory.objects.create(dimension=sex, code="female", name="Female (assigned at birth)")
+    renamed = rollups.fund_rollup(fund=w.fund, end=dt.date(2028, 12, 31))["people"]
+    # the dimensions in force first, then those of the earlier version the reports used
+    assert [d["code"] for d in renamed["dimensions"]][:3] == ["county", "sex", "age_band"]
+    assert {d["code"]: d["name"] for d in renamed["dimensions"]}["sex"] == "Sex assigned at birth"
+    assert {c["category"]: c["label"] for c in renamed["sex"]} == {"female": "Female (assigned at birth)",
+                                                                   "male": "Male"}
+    assert sum(c["count"] for c in renamed["disability"]) == 130
+    # before the later version, the names of the version then in force
+    earlier = rollups.people_names(dt.date(2025, 12, 31))
+    assert earlier.categories["sex"]["female"][1] == "Female"
+    assert [code for code, _name in earlier.dimensions] == [d["code"] for d in people["dimensions"]]
+
+
 def test_only_accepted_final_reports_count_people(w):
     wf.receive(w.fund, "50000.00")
     a = gf.award(w, receive=None)
@@ -109,12 +142,12 @@ def test_only_accepted_final_reports_count_people(w):
 def test_fund_rollup_queries_do_not_grow(w, django_assert_num_queries):
     wf.receive(w.fund, "100000.00")
     gf.award(w, i=0, receive=None)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         rollups.fund_rollup(fund=w.fund)
     b = gf.award(w, i=1, receive=None)
     gf.accepted_report(w, b, 1, i=1)
     gf.award(w, i=2, receive=None)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         data = rollups.fund_rollup(fund=w.fund)
     assert len(data["awards"]) == 3
 
@@ -123,8 +156,8 @@ def test_plan_outcomes_feed_documents_with_small_cells_suppressed(w, two_plans):
     plan_a, _, (closed, _) = two_plans
     data = rollups.plan_outcomes(plan=plan_a, fund_ids=[w.fund.pk], suppressor=_suppressor)
     assert data["people_served"]["total"] == 130
-    assert {c["label"]: c["count"] for c in data["people_served"]["by_county"]} == {"Imperial": None,
-                                                                                    "Not reported": None}
+    assert {c["label"]: c["count"] for c in data["people_served"]["county"]} == {"Imperial": None,
+                                                                                 "Not reported": None}
     measures = [(o["measure"], o["target"], o["actual"]) for o in data["outcomes"]
                 if o["award"] == closed.commitment_reference]
     assert measures == [("Participants", Decimal("100.00"), Decimal("120.00"))]  # as the factory reports

@@ -447,6 +447,15 @@ def organizations_affiliation_record() -> Case:
                 member(Role.FUND_ADMIN, OrganizationFactory.create(kind="ach")))
 
 
+def organizations_user_language_set() -> Case:
+    from organizations import services
+
+    person = UserFactory.create()
+    # another person (even a fund administrator) does not choose this person's language
+    return Case(lambda a: services.user_language_set(actor=a, user=person, language="es"),
+                member(Role.FUND_ADMIN, OrganizationFactory.create(kind="ach")))
+
+
 def api_token_revoke() -> Case:
     from api.services import token_create, token_revoke
 
@@ -469,7 +478,7 @@ CASES: dict[str, Callable[[], Case]] = {
         reporting_report_request, reporting_report_generate, reporting_report_attest,
         notifications_queue, notifications_send,
         organizations_organization_create, organizations_membership_grant, organizations_affiliation_record,
-        api_token_revoke,
+        organizations_user_language_set, api_token_revoke,
     )
 }
 

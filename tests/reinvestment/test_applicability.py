@@ -105,7 +105,7 @@ def test_a_line_of_business_of_another_state_or_unknown_is_refused_and_writes_no
     before = written()
     with pytest.raises(ValidationError, match="Medi-Cal is a line of business in CA"):
         financial_year(plan, 2024, line_of_business="medi-cal")
-    with pytest.raises(ValidationError, match="No line of business 'dental'"):
+    with pytest.raises(ValidationError, match="No line of business “dental”"):
         financial_year(plan, 2024, line_of_business="dental")
     assert written() == before
 

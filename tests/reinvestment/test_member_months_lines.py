@@ -59,7 +59,7 @@ def test_an_unknown_line_is_refused_and_nothing_is_written(plan, code, message):
                                       rows=_rows(plan, {"Imperial": 1, "Riverside": 2}, code))
     assert refused.value.report.lines()[0] == f"line 2: ERROR {message}"
     assert (MemberMonth.objects.count(), AuditEvent.objects.count()) == before
-    with pytest.raises(ValidationError, match="No line of business 'nope'"):
+    with pytest.raises(ValidationError, match="No line of business “nope”"):
         services.member_months_import(actor=SETUP, plan=plan, year=2024, rows=_rows(plan, {"Imperial": 1}),
                                       line_of_business="nope")
     assert (MemberMonth.objects.count(), AuditEvent.objects.count()) == before

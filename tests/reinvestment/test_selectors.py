@@ -95,6 +95,7 @@ def test_earmarks_count_matching_credits():
     assert earmarks == {
         "housing": (D("17000.00"), D("20000.00"), D("0.00"), True),
         "chp-aligned": (D("170000.00"), D("20000.00"), D("150000.00"), False),
+        "equity-partners": (D("17000.00"), D("25000.00"), D("0.00"), True),  # both paid to a CBO
     }
 
 

@@ -92,10 +92,14 @@ def community_reinvestment_data(counties: int = 3, investments: int = 6, grants:
                              measure="Blood pressure checks", target="500", actual="640", unit="checks"),),
         people_served=cr.PeopleServed(
             suppression_threshold=11, total=1130,
-            by_county=people([(n, 1130 // counties) for n in names[:1]] + [(n, None) for n in names[1:]]),
-            by_race_ethnicity=people([("Hispanic or Latino", 800), ("Black or African American", 300),
-                                      ("Not reported", None), ("Asian", None)]),
-            by_language=people([("Spanish", 700), ("English", 430)]),
+            dimensions=(
+                cr.PeopleDimension("county", "County", people([(n, 1130 // counties) for n in names[:1]]
+                                                              + [(n, None) for n in names[1:]])),
+                cr.PeopleDimension("race", "Race and ethnicity (minimum categories)", people(
+                    [("Hispanic or Latino", 800), ("Black or African American", 300), ("Not reported", None),
+                     ("Asian", None)])),
+                cr.PeopleDimension("language", "Preferred language", people([("Spanish", 700), ("English", 430)])),
+            ),
         ),
         earmarks=(cr.Earmark(name="CHA/CHIP-aligned activities", required_share=Decimal("0.5"),
                              required_amount=Decimal("617283.95"), actual=fulfilled, met=False),),

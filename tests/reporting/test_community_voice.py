@@ -100,7 +100,8 @@ def _voice_world(code: str):
     measure = OutcomeMeasure.objects.create(code=f"{code}-wcv", name="Well-child visits completed",
                                             source_citation="Test measure.", suppress_below=11)
     period = {"period_start": dt.date(2026, 1, 1), "period_end": dt.date(2026, 12, 31)}
-    cs.outcomes_record(actor=admin, fund=fund, measure=measure, dimension="race", **period,
+    cs.outcomes_record(actor=admin, fund=fund, measure=measure, dimension="race",
+                       period_start=period["period_start"], period_end=period["period_end"],
                        counts={"hispanic_latino": 84, "white": 60, "middle_eastern_north_african": 4, "asian": 30},
                        denominators={"hispanic_latino": 120, "white": 75, "middle_eastern_north_african": 9,
                                      "asian": 40})

@@ -55,7 +55,7 @@ def test_allocations_page_names_the_source_in_words_never_by_key(client, plan, f
     fund, payment = _fund_payment(plan)
     client.force_login(finance)
     html = client.get(_url(plan, obligations[0])).content.decode()
-    assert f"Contribution payment of 2027-02-10 to {fund.name}" in html
+    assert f"Contribution payment of Feb. 10, 2027 to {fund.name}" in html
     assert "contributionpayment" not in html and f":{payment.pk}" not in html
 
 

@@ -167,7 +167,7 @@ def test_a_reallocation_that_does_not_add_up_changes_nothing(client, w):
         "reallocate-form_token": "q" * 32, "reallocate-line_1": "12,000.00", "reallocate-line_2": "10,000.00",
         "reallocate-reason": "More hours."})
     assert response.status_code == 400
-    assert "add up to 22000.00" in response.content.decode()
+    assert "add up to $22,000.00" in response.content.decode()
     assert _award_state(a) == before
 
 

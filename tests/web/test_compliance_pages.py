@@ -228,9 +228,9 @@ def test_history_query_count(client, plan, officer, django_assert_num_queries, v
     client.force_login(officer)
     url = reverse("reporting:history", args=[plan.code])
     client.get(url)
-    # session, user, plan, memberships (with the organizations the menu links to), the audit
-    # link's permission, count, page rows (filing and attestations joined)
-    with django_assert_num_queries(7):
+    # session, user (with the audit link's permission), plan, memberships (with the organizations the menu links to),
+    # count, page rows (filing and attestations joined)
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.context["table"].page.paginator.count == versions
 
@@ -251,10 +251,10 @@ def test_compliance_page_query_count(client, plan, officer, django_assert_num_qu
     client.force_login(officer)
     url = reverse("reporting:compliance", args=[plan.code])
     client.get(url)
-    # session, user, plan, memberships (with the organizations the menu links to), the audit
-    # link's permission; drafts waiting (1); recent runs (1); the plan's obligations offered in
+    # session, user (with the audit link's permission), plan, memberships (with the organizations the menu links to);
+    # drafts waiting (1); recent runs (1); the plan's obligations offered in
     # the request form (1)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(url)
     # only the newest draft of the report waits (an older one no longer matches the data)
     assert [a.version for a in response.context["waiting"]] == [drafts]

@@ -161,9 +161,9 @@ def test_home_redirects_anonymous_visitors_to_sign_in(client):
 @pytest.mark.parametrize("organizations", [1, 6])
 def test_home_page_frame_takes_the_same_queries_for_any_number_of_memberships(
         client, django_assert_num_queries, organizations, nav_registry, home_registry):
-    # Queries: session, user, memberships (with organizations), the access cache of the
-    # user's roles (menu), and the user's permissions + group permissions (audit link), plus
-    # what the header tools ask; each provider of the home page adds its own per organization.
+    # Queries: session, user (with whether the header links the audit trail), memberships (with
+    # organizations), the access cache of the user's roles (menu), plus what the header tools
+    # ask; each provider of the home page adds its own per organization.
     home_registry._providers.clear()
     nav_registry.register(nav.NavItem("grants", "Grants", "home", frozenset({Role.CBO_STAFF})))
     user = UserFactory(username="counted")
@@ -295,6 +295,9 @@ def test_bar_chart_is_an_accessible_image_with_a_data_table():
     assert 'aria-label="Awards by county. Imperial: $300,000.00; Riverside: $150,000.50; San Diego: -$10.00"' in html
     assert '<th scope="row">Riverside</th><td class="num">$150,000.50</td>' in html
     assert 'width="50.0%"' in html
+    escaped = charts.bar_chart("Names", [("Tom & Jerry <i>", Decimal("1"))])
+    html = Template("{% load ui %}{% bar_chart chart %}").render(Context({"chart": escaped}))
+    assert "Tom &amp; Jerry &lt;i&gt; — $1.00</text>" in html and "<i>" not in html
 
 
 def test_bar_chart_refuses_floats():

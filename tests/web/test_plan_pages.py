@@ -114,10 +114,10 @@ def test_dashboard_query_count_does_not_grow_with_years(client, plan, finance, d
     client.force_login(finance)
     url = reverse("reinvestment:dashboard", args=[plan.code])
     client.get(url)  # warm the session
-    # session, user, plan, memberships (with the organizations the menu links to), the audit
-    # link's permission; obligations with fulfilment (1); the chosen year's county allocations
+    # session, user (with the audit link's permission), plan, memberships (with the organizations the menu links to);
+    # obligations with fulfilment (1); the chosen year's county allocations
     # (1) and fulfilment by county (1); the plan's unallocated money (1)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
 
 
@@ -277,9 +277,9 @@ def test_year_list_query_count(client, plan, finance, django_assert_num_queries,
     client.force_login(finance)
     url = reverse("reinvestment:year_list", args=[plan.code])
     client.get(url)
-    # session, user, plan, memberships (with the organizations the menu links to), the audit
-    # link's permission, count, page rows
-    with django_assert_num_queries(7):
+    # session, user (with the audit link's permission), plan, memberships (with the organizations the menu links to),
+    # count, page rows
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.context["table"].page.paginator.count == years
 
@@ -391,9 +391,9 @@ def test_investment_list_query_count(client, plan, finance, django_assert_num_qu
     client.force_login(finance)
     url = reverse("reinvestment:investment_list", args=[plan.code])
     client.get(url)
-    # session, user, plan, memberships (with the organizations the menu links to), the audit
-    # link's permission, count, page rows (payee and county joined)
-    with django_assert_num_queries(7):
+    # session, user (with the audit link's permission), plan, memberships (with the organizations the menu links to),
+    # count, page rows (payee and county joined)
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.context["table"].page.paginator.count == count
 
@@ -443,9 +443,9 @@ def test_statement_list_query_count(client, plan, finance, django_assert_num_que
     client.force_login(finance)
     url = reverse("wellness_fund:plan_statements", args=[plan.code])
     client.get(url)
-    # session, user, plan, memberships (with the organizations the menu links to), the audit
-    # link's permission; statements with payments summed (1)
-    with django_assert_num_queries(6):
+    # session, user (with the audit link's permission), plan, memberships (with the organizations the menu links to);
+    # statements with payments summed (1)
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert response.context["table"].page.paginator.count == months
 

@@ -73,7 +73,7 @@ def test_periods_close_in_order_without_gaps():
     before = FiscalPeriod.objects.count(), AuditEvent.objects.count()
     with pytest.raises(ValidationError) as gap:
         fiscal_period_close(actor=SETUP, fund=fund, start=dt.date(2026, 2, 3), end=dt.date(2026, 2, 28))
-    assert gap.value.message_dict["start"] == ["The next period to close starts on 2026-02-02."]
+    assert gap.value.message_dict["start"] == ["The next period to close starts on Feb. 2, 2026."]
     with pytest.raises(ValidationError) as backwards:
         fiscal_period_close(actor=SETUP, fund=fund, start=dt.date(2026, 2, 2), end=dt.date(2026, 2, 1))
     assert "end" in backwards.value.message_dict

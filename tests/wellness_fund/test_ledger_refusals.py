@@ -58,7 +58,7 @@ def test_a_side_other_than_debit_or_credit_is_refused_and_nothing_written():
     cash, payable = _accounts(fund)
     before = _written()
     error = _refused(fund, [Leg(cash, LegSide.DEBIT, TEN), Leg(payable, "X", TEN)])
-    assert error.message_dict == {"side": ["Unknown leg side 'X'."]}
+    assert error.message_dict == {"side": ["Unknown leg side “X”."]}
     assert _written() == before
 
 

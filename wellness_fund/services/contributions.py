@@ -27,13 +27,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext
 from moneyed import Money
 
 from audit.services import record, record_bulk, record_create
 from money import parse_amount, round_cents, split_largest_remainder
 from organizations import access
 from organizations.actors import Actor, SystemActor, User
-from organizations.dates import plausible_date_check
+from organizations.dates import date_words, plausible_date_check
 from organizations.models import County, Organization, OrganizationKind, Role
 from reinvestment.models import MemberMonth
 from reinvestment.references import SourceKind, SourceRef
@@ -80,11 +81,13 @@ def period_bounds(*, agreement: ContributionAgreement, period_start: dt.date) ->
     offset = (period_start.year - agreement.starts_on.year) * 12 + period_start.month - agreement.starts_on.month
     if period_start.day != 1 or offset < 0 or offset % months:
         raise ValidationError(
-            {"period_start": f"Periods of {agreement.code} start every {months} month(s) from {agreement.starts_on}."}
+            {"period_start": gettext("Periods of %(agreement)s start every %(months)s month(s) from %(day)s.")
+                             % {"agreement": agreement.code, "months": months, "day": date_words(agreement.starts_on)}}
         )
     end = first_day_months_later(period_start, months) - dt.timedelta(days=1)
     if agreement.ends_on is not None and period_start > agreement.ends_on:
-        raise ValidationError({"period_start": f"{agreement.code} ended on {agreement.ends_on}."})
+        raise ValidationError({"period_start": gettext("%(agreement)s ended on %(day)s.")
+                                        % {"agreement": agreement.code, "day": date_words(agreement.ends_on)}})
     return period_start, end
 
 
@@ -97,14 +100,15 @@ def agreement_create(
     """Record an agreement (the fund's administrator does)."""
     access.require_role(actor, fund.ach, Role.FUND_ADMIN)
     if plan.kind != OrganizationKind.PLAN:
-        raise ValidationError({"plan": f"{plan.code} is not a health plan."})
+        raise ValidationError({"plan": gettext("%(plan)s is not a health plan.") % {"plan": plan.code}})
     if funding_source.fund_id != fund.pk or funding_source.kind != FundingSourceKind.PLAN_CONTRIBUTION:
-        raise ValidationError({"funding_source": "Use a plan-contribution source of this fund."})
+        raise ValidationError({"funding_source": gettext("Use a plan-contribution source of this fund.")})
     if funding_source.contributor_id not in (None, plan.pk):
-        raise ValidationError({"funding_source": f"{funding_source.code} is another plan's source."})
+        raise ValidationError({"funding_source": gettext("%(source)s is another plan's source.")
+                                          % {"source": funding_source.code}})
     for name, value in (("pmpm_rate", pmpm_rate), ("revenue_share_percent", revenue_share_percent)):
         if isinstance(value, float) or not isinstance(value, Decimal | int | str):
-            raise ValidationError({name: "Give rates as Decimal or string, never a float."})
+            raise ValidationError({name: gettext("Give rates as Decimal or string, never a float.")})
     fixed = parse_amount(fixed_amount, field="fixed_amount", allow_zero=True)
     with transaction.atomic():
         agreement = ContributionAgreement(  # type: ignore[misc]  # MoneyField inherits DecimalField's stub typing but takes Money
@@ -149,10 +153,11 @@ def statement_issue(
     start, end = period_bounds(agreement=agreement, period_start=period_start)
     revenue = parse_amount(shareable_revenue, field="shareable_revenue", allow_zero=True)
     if agreement.basis == AgreementBasis.FIXED and revenue:
-        raise ValidationError({"shareable_revenue": "A fixed agreement does not share revenue."})
+        raise ValidationError({"shareable_revenue": gettext("A fixed agreement does not share revenue.")})
     with transaction.atomic():
         if ContributionStatement.objects.filter(agreement=agreement, period_start=start).exists():
-            raise ValidationError({"period_start": f"The statement for {start} is already issued."})
+            raise ValidationError({"period_start": gettext("The statement for %(day)s is already issued.")
+                                            % {"day": date_words(start)}})
         counties = list(fund.counties.all())
         by_county = dict(
             MemberMonth.objects.filter(plan=agreement.plan, county__in=counties, month__gte=start, month__lte=end,
@@ -199,7 +204,8 @@ class StatementChooser:
 
     def choose(self) -> ContributionStatement:
         if not self.statements:
-            raise ValidationError({"statement": f"{self.agreement.code} has no statement yet: issue one first."})
+            raise ValidationError({"statement": gettext("%(agreement)s has no statement yet: issue one first.")
+                                             % {"agreement": self.agreement.code}})
         for st in self.statements:
             if self.paid[st.pk] < st.expected_amount.amount:
                 return st
@@ -272,7 +278,7 @@ def contribution_payments_record_batch(
     for i, row in enumerate(rows):
         refs.append((row.bank_reference or "").strip())
         if not refs[-1]:
-            errors[i] = ValidationError({"bank_reference": "The bank reference of the transfer is required."})
+            errors[i] = ValidationError({"bank_reference": gettext("The bank reference of the transfer is required.")})
     if errors:
         raise PaymentBatchError(errors)
     with transaction.atomic():
@@ -289,7 +295,8 @@ def contribution_payments_record_batch(
         ).get(pk=agreement.pk)
         agreement.fund = fund
         if agreement.status != AgreementStatus.ACTIVE:
-            raise ValidationError({"agreement": f"{agreement.code} is closed; it takes no more payments."})
+            raise ValidationError({"agreement": gettext("%(agreement)s is closed; it takes no more payments.")
+                                             % {"agreement": agreement.code}})
         periods = closed_periods(fund=fund, dates=[rows[i].received_on for i in new])
         chooser = StatementChooser(agreement=agreement) if any(rows[i].statement is None for i in new) else None
         values: dict[int, Decimal] = {}
@@ -299,13 +306,13 @@ def contribution_payments_record_batch(
             try:
                 value = fund_amount(row.amount, fund=fund)
                 if not isinstance(row.received_on, dt.date):
-                    raise ValidationError({"received_on": "The date the payment was received is required."})
+                    raise ValidationError({"received_on": gettext("The date the payment was received is required.")})
                 plausible_date_check(row.received_on, field="received_on")
                 statement = row.statement
                 if statement is None:
                     statement = chooser.choose()  # type: ignore[union-attr]
                 elif statement.agreement_id != agreement.pk:
-                    raise ValidationError({"statement": "The statement belongs to another agreement."})
+                    raise ValidationError({"statement": gettext("The statement belongs to another agreement.")})
                 open_date_check(on=row.received_on, periods=periods, field="received_on")
                 income_year_check(row.income_year)
             except ValidationError as exc:
@@ -406,11 +413,11 @@ def payment_rows_read_csv(*, agreement: ContributionAgreement, data: bytes) -> l
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValidationError({"file": "The file is not UTF-8 text."}) from exc
+        raise ValidationError({"file": gettext("The file is not UTF-8 text.")}) from exc
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise ValidationError({"file": f"Missing column(s): {', '.join(missing)}."})
+        raise ValidationError({"file": gettext("Missing column(s): %(columns)s.") % {"columns": ", ".join(missing)}})
     statements = {
         st.period_start.strftime("%Y-%m"): st for st in ContributionStatement.objects.filter(agreement=agreement)
     }
@@ -422,13 +429,14 @@ def payment_rows_read_csv(*, agreement: ContributionAgreement, data: bytes) -> l
             try:
                 received_on = dt.date.fromisoformat((line.get("received_on") or "").strip())
             except ValueError:
-                raise ValidationError({"received_on": "Give the date as YYYY-MM-DD."}) from None
+                raise ValidationError({"received_on": gettext("Give the date as YYYY-MM-DD.")}) from None
             period = (line.get("statement") or "").strip()
             if period and period not in statements:
-                raise ValidationError({"statement": f"{agreement.code} has no statement for {period}."})
+                raise ValidationError({"statement": gettext("%(agreement)s has no statement for %(period)s.")
+                                                 % {"agreement": agreement.code, "period": period}})
             year_text = (line.get("income_year") or "").strip()
             if year_text and not year_text.isdigit():
-                raise ValidationError({"income_year": f"{year_text!r} is not a year."})
+                raise ValidationError({"income_year": gettext("“%(text)s” is not a year.") % {"text": year_text}})
             rows.append(PaymentRow(
                 amount=amount, received_on=received_on,
                 bank_reference=line.get("bank_reference") or "", statement=statements.get(period) if period else None,
@@ -480,7 +488,7 @@ def contribution_payment_reverse(
     reversed with their allocations, in one transaction. Refuses a payment already reversed."""
     text = (reason or "").strip()
     if not text:
-        raise ValidationError({"reason": "Say why the payment is reversed."})
+        raise ValidationError({"reason": gettext("Say why the payment is reversed.")})
     return transaction_reverse(
         actor=actor, transaction_to_reverse=payment.transaction, on=on,
         memo=f"Reversal of payment {payment.bank_reference}: {text}"[:255],
@@ -496,7 +504,7 @@ def receipt_record(
     access.require_role(actor, fund.ach, Role.FUND_ADMIN)
     ref = (reference or "").strip()
     if not ref:
-        raise ValidationError({"reference": "A reference for the receipt is required."})
+        raise ValidationError({"reference": gettext("A reference for the receipt is required.")})
     plausible_date_check(received_on, field="received_on")
     with transaction.atomic():
         fund = lock_fund(fund)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from audit.services import record_create
 from organizations import access
@@ -23,10 +24,10 @@ def fund_create(
     """Create a fund of an ACH with an unrestricted bucket ``general``."""
     access.require_role(actor, ach, Role.FUND_ADMIN)
     if ach.kind != OrganizationKind.ACH:
-        raise ValidationError({"ach": f"{ach.code} is not an ACH."})
+        raise ValidationError({"ach": gettext("%(ach)s is not an ACH.") % {"ach": ach.code}})
     counties = list(counties)
     if not counties:
-        raise ValidationError({"counties": "A fund serves at least one county."})
+        raise ValidationError({"counties": gettext("A fund serves at least one county.")})
     with transaction.atomic():
         fund = WellnessFund(
             code=code, name=name, ach=ach, fiscal_agent=fiscal_agent,
@@ -48,9 +49,9 @@ def restriction_create(
 ) -> Restriction:
     access.require_role(actor, fund.ach, Role.FUND_ADMIN)
     if kind == RestrictionKind.PURPOSE and not purpose.strip():
-        raise ValidationError({"purpose": "A purpose restriction names its purpose."})
+        raise ValidationError({"purpose": gettext("A purpose restriction names its purpose.")})
     if county is not None and not fund.counties.filter(pk=county.pk).exists():
-        raise ValidationError({"county": f"{county} is not served by {fund.code}."})
+        raise ValidationError({"county": gettext("%(county)s is not served by %(fund)s.") % {"county": county, "fund": fund.code}})
     with transaction.atomic():
         restriction = Restriction(fund=fund, code=code, name=name, kind=kind, purpose=purpose, county=county)
         restriction.full_clean()
@@ -67,15 +68,15 @@ def funding_source_create(
     """A source; restricted when ``restriction`` is a restricted bucket (unrestricted: ``general``)."""
     access.require_role(actor, fund.ach, Role.FUND_ADMIN)
     if kind not in FundingSourceKind.values:
-        raise ValidationError({"kind": f"Unknown funding source kind {kind!r}."})
+        raise ValidationError({"kind": gettext("Unknown funding source kind “%(kind)s”.") % {"kind": kind}})
     if restriction is None:
         restriction = Restriction.objects.filter(fund=fund, kind=RestrictionKind.UNRESTRICTED).order_by("pk").first()
         if restriction is None:
-            raise ValidationError({"restriction": f"{fund.code} has no unrestricted bucket."})
+            raise ValidationError({"restriction": gettext("%(fund)s has no unrestricted bucket.") % {"fund": fund.code}})
     if restriction.fund_id != fund.pk:
-        raise ValidationError({"restriction": "The restriction belongs to another fund."})
+        raise ValidationError({"restriction": gettext("The restriction belongs to another fund.")})
     if kind == FundingSourceKind.PLAN_CONTRIBUTION and (contributor is None or contributor.kind != OrganizationKind.PLAN):
-        raise ValidationError({"contributor": "Plan contributions come from a plan."})
+        raise ValidationError({"contributor": gettext("Plan contributions come from a plan.")})
     with transaction.atomic():
         source = FundingSource(
             fund=fund, code=code, name=name, kind=kind, restriction=restriction, contributor=contributor,

@@ -29,13 +29,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Sum
+from django.utils.translation import gettext
 from moneyed import Money
 
 from audit.services import record, record_bulk
 from money import parse_amount
 from organizations import access
 from organizations.actors import Actor, User
-from organizations.dates import plausible_date_check
+from organizations.dates import date_words, plausible_date_check
 
 from ..models import (
     Account,
@@ -75,7 +76,8 @@ def fund_amount(value: Any, *, fund: WellnessFund, field: str = "amount") -> Dec
     """A positive amount in the fund's currency (Decimal, str, int or Money; floats refused)."""
     if isinstance(value, Money) and str(value.currency) != fund.currency:
         raise ValidationError(
-            {field: f"The amount is in {value.currency}; fund {fund.code} keeps its books in {fund.currency}."}
+            {field: gettext("The amount is in %(currency)s; fund %(fund)s keeps its books in %(books)s.")
+                    % {"currency": value.currency, "fund": fund.code, "books": fund.currency}}
         )
     return parse_amount(value, field=field)
 
@@ -83,7 +85,7 @@ def fund_amount(value: Any, *, fund: WellnessFund, field: str = "amount") -> Dec
 def check_open_date(*, fund: WellnessFund, on: dt.date, field: str = "on") -> None:
     """Refuse a date inside one of the fund's closed fiscal periods."""
     if not isinstance(on, dt.date):
-        raise ValidationError({field: "A date is required."})
+        raise ValidationError({field: gettext("A date is required.")})
     open_date_check(on=on, periods=closed_periods(fund=fund, dates=[on]), field=field)
 
 
@@ -101,7 +103,9 @@ def open_date_check(*, on: dt.date, periods: Sequence[FiscalPeriod], field: str 
     plausible_date_check(on, field=field)
     for closed in periods:
         if closed.start <= on <= closed.end:
-            raise ValidationError({field: f"{on} lies in the closed fiscal period {closed.start}..{closed.end}."})
+            raise ValidationError({field: gettext("%(day)s lies in the closed fiscal period from %(start)s to %(end)s.")
+                                   % {"day": date_words(on), "start": date_words(closed.start),
+                                      "end": date_words(closed.end)}})
 
 
 def account_for(
@@ -109,9 +113,11 @@ def account_for(
 ) -> Account:
     """The fund's account for (role, restriction[, source]), opened on first use."""
     if restriction.fund_id != fund.pk:
-        raise ValidationError({"restriction": f"Restriction {restriction.code} belongs to another fund."})
+        raise ValidationError({"restriction": gettext("Restriction %(code)s belongs to another fund.")
+                                         % {"code": restriction.code}})
     if funding_source is not None and funding_source.fund_id != fund.pk:
-        raise ValidationError({"funding_source": f"Source {funding_source.code} belongs to another fund."})
+        raise ValidationError({"funding_source": gettext("Source %(code)s belongs to another fund.")
+                                            % {"code": funding_source.code}})
     code = f"{role}:{restriction.code}" + (f":{funding_source.code}" if funding_source else "")
     account, _ = Account.objects.get_or_create(
         fund=fund,
@@ -155,19 +161,22 @@ def _check_posting(posting: Posting, *, fund: WellnessFund, periods: Sequence[Fi
     """The rules of one posting (module docstring); raises ValidationError, no query."""
     open_date_check(on=posting.posted_on, periods=periods, field=posting.date_field)
     if len(posting.legs) < 2:
-        raise ValidationError("A ledger transaction needs at least two legs.")
+        raise ValidationError(gettext("A ledger transaction needs at least two legs."))
     totals: dict[str, Decimal] = {LegSide.DEBIT: Decimal(0), LegSide.CREDIT: Decimal(0)}
     for leg in posting.legs:
         if leg.side not in totals:
-            raise ValidationError({"side": f"Unknown leg side {leg.side!r}."})
+            raise ValidationError({"side": gettext("Unknown leg side “%(side)s”.") % {"side": leg.side}})
         if leg.account.fund_id != fund.pk:
-            raise ValidationError({"account": f"Account {leg.account.code} belongs to another fund."})
+            raise ValidationError({"account": gettext("Account %(code)s belongs to another fund.")
+                                         % {"code": leg.account.code}})
         if leg.account.currency != fund.currency:
-            raise ValidationError({"currency": f"Account {leg.account.code} is not in {fund.currency}."})
+            raise ValidationError({"currency": gettext("Account %(code)s is not in %(currency)s.")
+                                          % {"code": leg.account.code, "currency": fund.currency}})
         totals[leg.side] += parse_amount(leg.amount)
     if totals[LegSide.DEBIT] != totals[LegSide.CREDIT]:
         raise ValidationError(
-            f"The transaction does not balance: debits {totals[LegSide.DEBIT]} != credits {totals[LegSide.CREDIT]}."
+            gettext("The transaction does not balance: debits %(debits)s, credits %(credits)s.")
+            % {"debits": totals[LegSide.DEBIT], "credits": totals[LegSide.CREDIT]}
         )
 
 
@@ -264,11 +273,12 @@ def transaction_reverse(
     with transaction.atomic():
         fund = lock_fund(original.fund)
         if original.kind == TransactionKind.REVERSAL:
-            raise ValidationError({"transaction": f"Transaction {original.pk} is a reversal; it cannot be reversed."})
+            raise ValidationError({"transaction": gettext("Transaction %(n)s is a reversal; it cannot be reversed.")
+                                                   % {"n": original.pk}})
         if LedgerTransaction.objects.filter(reverses=original).exists():
-            raise ValidationError({"transaction": f"Transaction {original.pk} has already been reversed."})
+            raise ValidationError({"transaction": gettext("Transaction %(n)s has already been reversed.") % {"n": original.pk}})
         if on < original.posted_on:
-            raise ValidationError({"on": "A reversal cannot be dated before the transaction it reverses."})
+            raise ValidationError({"on": gettext("A reversal cannot be dated before the transaction it reverses.")})
         legs = [
             Leg(
                 account=leg.account,
@@ -286,13 +296,15 @@ def transaction_reverse(
             restriction = Restriction.objects.get(pk=restriction_id)
             if available_amount(fund=fund, restriction=restriction) < 0:
                 raise ValidationError(
-                    {"transaction": f"Reversing it would leave restriction {restriction.code} over-committed."}
+                    {"transaction": gettext("Reversing it would leave restriction %(code)s over-committed.")
+                                    % {"code": restriction.code}}
                 )
         if original.reference and original.kind != TransactionKind.CONTRIBUTION:
             parts = reference_components(reference=original.reference)
             if parts.undisbursed < 0 or parts.disbursed - parts.returned < 0:
                 raise ValidationError(
-                    {"transaction": f"Reversing it would leave {original.reference} with more paid out than committed."}
+                    {"transaction": gettext("Reversing it would leave %(reference)s with more paid out than committed.")
+                                    % {"reference": original.reference}}
                 )
         if original.kind == TransactionKind.CONTRIBUTION:
             # A reversed contribution payment no longer fulfils any obligation.
@@ -312,10 +324,11 @@ def fiscal_period_close(*, actor: Actor, fund: WellnessFund, start: dt.date, end
     with transaction.atomic():
         fund = lock_fund(fund)
         if end < start:
-            raise ValidationError({"end": "The period ends before it starts."})
+            raise ValidationError({"end": gettext("The period ends before it starts.")})
         last = FiscalPeriod.objects.filter(fund=fund).order_by("-end").first()
         if last is not None and start != last.end + dt.timedelta(days=1):
-            raise ValidationError({"start": f"The next period to close starts on {last.end + dt.timedelta(days=1)}."})
+            raise ValidationError({"start": gettext("The next period to close starts on %(day)s.")
+                                       % {"day": date_words(last.end + dt.timedelta(days=1))}})
         period = FiscalPeriod.objects.create(
             fund=fund, start=start, end=end, closed_by=actor if isinstance(actor, User) else None
         )

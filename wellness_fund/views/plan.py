@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from organizations import access
+from organizations.dates import date_words
 from organizations.models import Organization, Role
 from web import once, tables
 from web.actions import submit_form
@@ -73,7 +74,7 @@ def statements(request: AuthenticatedRequest, plan: str) -> HttpResponseBase:
 
 
 def _statement_label(s: ContributionStatement) -> str:
-    return f"{s.agreement.code} {s.period_start:%Y-%m-%d} – {s.period_end:%Y-%m-%d}"
+    return f"{s.agreement.code} {date_words(s.period_start)} – {date_words(s.period_end)}"
 
 
 class PaymentForm(once.OnceOnlyFormMixin, forms.Form):
