@@ -29,6 +29,7 @@ from community.models import (
     DisparityTarget,
     EquityTaxonomy,
     HealthPriority,
+    InvestmentMeeting,
     MeetingStatus,
     OutcomeMeasure,
     PlanStatus,
@@ -38,7 +39,8 @@ from community.models import (
     ReinvestmentPlanVersion,
     StratifiedOutcome,
 )
-from grants.models import Award, FundingOpportunity, GrantPriorityTag
+from grants.models import Award, AwardMeeting, FundingOpportunity, GrantPriorityTag
+from grants.services import advisory as grant_advisory
 from grants.services import priorities as grant_priorities
 from organizations import access
 from organizations.models import County, Organization, OrganizationKind
@@ -546,6 +548,94 @@ class _AwardTag(GrantPriorityTagCreateSerializer):
 class _OpportunityTag(GrantPriorityTagCreateSerializer):
     def service_kwargs(self) -> dict[str, Any]:
         return {"priority": self.validated_data["priority"], "opportunity": self.validated_data["opportunity"]}
+
+
+# --- advisory meetings where investments and awards were discussed -----------------------------------
+
+
+class InvestmentMeetingSerializer(serializers.ModelSerializer):
+    meets_on = serializers.DateField(source="meeting.meets_on", read_only=True)
+    body = serializers.CharField(source="meeting.body.name", read_only=True)
+
+    class Meta:
+        model = InvestmentMeeting
+        fields = ["id", "direct_investment", "meeting", "meets_on", "body", "linked_at"]
+        read_only_fields = fields
+
+
+class InvestmentMeetingLinkSerializer(StrictSerializer):
+    direct_investment = ScopedPrimaryKeyField(queryset=DirectInvestment.objects.select_related("plan"),
+                                              help_text="Id of one of the plan's direct investments.")
+    meeting = ScopedPrimaryKeyField(queryset=AdvisoryMeeting.objects.select_related("body"),
+                                    help_text="Id of a held meeting of one of the plan's advisory bodies.")
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"investment": self.validated_data["direct_investment"], "meeting": self.validated_data["meeting"]}
+
+
+class InvestmentMeetingViewSet(ListCreateRetrieveViewSet):
+    """Advisory meetings where a direct investment was discussed (held meetings of the plan's own
+    bodies); ``unlink`` removes a link."""
+
+    serializer_class = InvestmentMeetingSerializer
+    filter_fields = {"direct_investment": Filter("direct_investment_id", "integer"),
+                     "meeting": Filter("meeting_id", "integer")}
+    ordering_fields = ["linked_at"]
+
+    def get_queryset(self) -> Any:
+        return access.scoped(self.request.user, "view", InvestmentMeeting.objects.all()) \
+            .select_related("meeting__body", "direct_investment__plan").order_by("id")
+
+    @extend_schema(request=InvestmentMeetingLinkSerializer, responses={201: InvestmentMeetingSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return run_action(self, request, services.investment_meeting_link, input=InvestmentMeetingLinkSerializer,
+                          output=InvestmentMeetingSerializer, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def unlink(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return run_action(self, request, services.investment_meeting_unlink, target="link",
+                          output=lambda _: None, status=status.HTTP_204_NO_CONTENT)
+
+
+class AwardMeetingSerializer(serializers.ModelSerializer):
+    meets_on = serializers.DateField(source="meeting.meets_on", read_only=True)
+    body = serializers.CharField(source="meeting.body.name", read_only=True)
+
+    class Meta:
+        model = AwardMeeting
+        fields = ["id", "award", "meeting", "meets_on", "body", "linked_at"]
+        read_only_fields = fields
+
+
+class AwardMeetingLinkSerializer(StrictSerializer):
+    award = ScopedPrimaryKeyField(queryset=Award.objects.select_related("fund__ach"), help_text="Id of the award.")
+    meeting = ScopedPrimaryKeyField(queryset=AdvisoryMeeting.objects.select_related("body"),
+                                    help_text="Id of a held meeting of one of the fund's ACH's advisory bodies.")
+
+
+class AwardMeetingViewSet(ListCreateRetrieveViewSet):
+    """Advisory meetings where an award was discussed (held meetings of the fund's ACH's bodies);
+    ``unlink`` removes a link."""
+
+    serializer_class = AwardMeetingSerializer
+    filter_fields = {"award": Filter("award_id", "integer"), "meeting": Filter("meeting_id", "integer")}
+    ordering_fields = ["linked_at"]
+
+    def get_queryset(self) -> Any:
+        return access.scoped(self.request.user, "view", AwardMeeting.objects.all()) \
+            .select_related("meeting__body", "award__fund__ach").order_by("id")
+
+    @extend_schema(request=AwardMeetingLinkSerializer, responses={201: AwardMeetingSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return run_action(self, request, grant_advisory.award_meeting_link, input=AwardMeetingLinkSerializer,
+                          output=AwardMeetingSerializer, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def unlink(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return run_action(self, request, grant_advisory.award_meeting_unlink, target="link",
+                          output=lambda _: None, status=status.HTTP_204_NO_CONTENT)
 
 
 # --- disparity targets ---------------------------------------------------------------------------------------

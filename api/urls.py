@@ -67,6 +67,8 @@ router.register("reinvestment-plans", community.ReinvestmentPlanViewSet, basenam
 router.register("stratified-outcomes", community.StratifiedOutcomeViewSet, basename="stratified-outcome")
 router.register("grant-priority-tags", community.GrantPriorityTagViewSet, basename="grant-priority-tag")
 router.register("disparity-targets", community.DisparityTargetViewSet, basename="disparity-target")
+router.register("investment-meetings", community.InvestmentMeetingViewSet, basename="investment-meeting")
+router.register("award-meetings", community.AwardMeetingViewSet, basename="award-meeting")
 router.register("report-runs", reports.ReportRunViewSet, basename="report-run")
 router.register("report-artifacts", reports.ReportArtifactViewSet, basename="report-artifact")
 

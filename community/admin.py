@@ -18,6 +18,7 @@ from .models import (
     EquityDimension,
     EquityTaxonomy,
     HealthPriority,
+    InvestmentMeeting,
     OutcomeMeasure,
     PriorityTag,
     ReinvestmentPlan,
@@ -97,6 +98,11 @@ class AdvisoryMeetingAdmin(ReadOnlyAdmin):
 @admin.register(PriorityTag)
 class PriorityTagAdmin(ReadOnlyAdmin):
     list_display = ["priority", "direct_investment", "fund", "tagged_at"]
+
+
+@admin.register(InvestmentMeeting)
+class InvestmentMeetingAdmin(ReadOnlyAdmin):
+    list_display = ["direct_investment", "meeting", "linked_at"]
 
 
 @admin.register(ReinvestmentPlan)

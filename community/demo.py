@@ -1,7 +1,7 @@
 """Demo data (idempotent): demo-plan's community advisory committee with two meetings (one held,
 one scheduled with its agenda posted), county CHIPs for Imperial and Riverside with their
 priorities (demo documents, flagged unverified), priorities declared by demo-fund-1 and tagged on
-a direct investment, demo-fund-1's people served by race and by language (made-up figures), demo-plan's reinvestment
+a direct investment (discussed at the committee's held meeting), demo-fund-1's people served by race and by language (made-up figures), demo-plan's reinvestment
 plan for income year 2024, submitted, returned once and approved, and a vaccination van the plan
 operates itself (a direct investment without another payee) with its vaccination rates by race."""
 
@@ -28,6 +28,7 @@ from .models import (
     Constituency,
     Decision,
     DisparityTarget,
+    InvestmentMeeting,
     MeetingStatus,
     OutcomeMeasure,
     PlanStatus,
@@ -121,6 +122,10 @@ def load() -> dict[str, Any]:
         investment = DirectInvestment.objects.filter(plan=plan, county=counties["Imperial"]).order_by("pk").first()
         if investment is not None and not PriorityTag.objects.filter(direct_investment=investment).exists():
             services.priority_tag_investment(actor=DEMO, priority=priorities["Imperial"][1], investment=investment)
+        held_meeting = body.meetings.filter(status=MeetingStatus.HELD).order_by("meets_on", "pk").first()
+        if investment is not None and held_meeting is not None \
+                and not InvestmentMeeting.objects.filter(direct_investment=investment).exists():
+            services.investment_meeting_link(actor=DEMO, investment=investment, meeting=held_meeting)
 
         if fund is not None and not StratifiedOutcome.objects.filter(fund=fund).exists():
             measure = OutcomeMeasure.objects.get(code="people-served")

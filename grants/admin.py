@@ -17,6 +17,7 @@ from .models import (
     Amendment,
     Application,
     Award,
+    AwardMeeting,
     Disbursement,
     FundingOpportunity,
     GoverningBody,
@@ -88,6 +89,11 @@ class AgendaItemAdmin(ReadOnlyAdmin):
 class AwardAdmin(ReadOnlyAdmin):
     list_display = ("pk", "grantee", "fund", "restriction", "amount", "status", "committed_on")
     list_filter = ("status",)
+
+
+@admin.register(AwardMeeting)
+class AwardMeetingAdmin(ReadOnlyAdmin):
+    list_display = ("award", "meeting", "linked_at")
 
 
 @admin.register(ReminderPolicy)

@@ -128,6 +128,7 @@ class HeaderCell:
 @dataclass(frozen=True)
 class Row:
     cells: list[tuple[Column, str, str]]  # (column, text, link)
+    obj: Any = None  # the row's object (for a page's extra cell: ``row_template`` in includes/table.html)
 
 
 @dataclass
@@ -166,7 +167,7 @@ class Table:
     @property
     def rows(self) -> Iterator[Row]:
         for obj in self.page.object_list:
-            yield Row([(c, c.display(obj), c.link(obj) if c.link else "") for c in self.columns])
+            yield Row([(c, c.display(obj), c.link(obj) if c.link else "") for c in self.columns], obj)
 
     def page_href(self, number: int) -> str:
         return self._qs(sort=self.sort, page=number)

@@ -33,13 +33,18 @@ def test_demo_loads_twice_and_every_page_shows_it(client):
 
 
 def test_demo_fund_page_shows_awards_with_priorities_rates_and_a_disparity_target(client):
-    from community.models import DisparityTarget
-    from grants.models import GrantPriorityTag
+    from community.models import DisparityTarget, InvestmentMeeting
+    from grants.models import AwardMeeting, GrantPriorityTag
 
     load_demo(through="grants.demo_priorities")
     assert DisparityTarget.objects.count() == 1 and GrantPriorityTag.objects.exists()
+    links = (InvestmentMeeting.objects.count(), AwardMeeting.objects.count(), AdvisoryMeeting.objects.count())
+    assert links[:2] == (1, 1)
     load_demo(through="grants.demo_priorities")  # twice: nothing added
     assert DisparityTarget.objects.count() == 1
+    assert (InvestmentMeeting.objects.count(), AwardMeeting.objects.count(), AdvisoryMeeting.objects.count()) == links
+    discussed = AwardMeeting.objects.select_related("meeting__body", "award__fund").get()
+    assert discussed.meeting.status == "held" and discussed.meeting.body.organization_id == discussed.award.fund.ach_id
     page = client.get(reverse("community:public_fund", args=["demo-fund-1"])).content.decode()
     assert "Well-child visits completed (demo)" in page and "fewer than 11" in page
     assert "Hispanic or Latino" in page and "White" in page and "Totals by county" in page
