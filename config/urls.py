@@ -1,17 +1,11 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from organizations.forms import LockoutAuthenticationForm
-from organizations.views import home, language_set
+from organizations.views import SignInView, home, language_set
 
 urlpatterns = [
     path("", home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=LockoutAuthenticationForm),
-        name="login",
-    ),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("audit/", include("audit.urls")),
     path("api/", include("api.urls")),

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +15,7 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from web import home as home_parts
 
+from .forms import LockoutAuthenticationForm
 from .models import Membership, Organization, User
 from .selectors import memberships_of
 from .services import user_language_set
@@ -68,6 +71,24 @@ def home(request: HttpRequest) -> HttpResponse:
         "memberships": memberships, "sections": sections, "tasks": _tasks(sections),
         "several": len(sections) > 1,
     })
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in (with the lockout form), which then shows the pages in the language the
+    person chose last (``User.language``) when this browser has not chosen one itself."""
+
+    authentication_form = LockoutAuthenticationForm
+
+    def form_valid(self, form: LockoutAuthenticationForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        language = getattr(form.get_user(), "language", "")
+        if language and settings.LANGUAGE_COOKIE_NAME not in self.request.COOKIES:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+        return response
 
 
 def language_set(request: HttpRequest) -> HttpResponse:

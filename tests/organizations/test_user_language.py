@@ -59,3 +59,27 @@ def test_switching_while_signed_out_only_sets_the_cookie(client):
     assert response.status_code == 302
     assert response.cookies["django_language"].value == "es"
     assert AuditEvent.objects.count() == events
+
+
+def test_signing_in_shows_the_pages_in_the_language_chosen_last(client):
+    """A browser that has not chosen a language gets the person's own on sign-in; one that has
+    chosen keeps its choice."""
+    from django.conf import settings
+
+    UserFactory.create(username="rosa", language="es")
+    response = client.post("/accounts/login/", {"username": "rosa", "password": "pw-correct-horse"})
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="es"' in page
+
+    other = type(client)()
+    other.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = other.post("/accounts/login/", {"username": "rosa", "password": "pw-correct-horse"})
+    assert response.status_code == 302
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+    UserFactory.create(username="ana")  # no language of her own: nothing is set
+    third = type(client)()
+    response = third.post("/accounts/login/", {"username": "ana", "password": "pw-correct-horse"})
+    assert response.status_code == 302 and settings.LANGUAGE_COOKIE_NAME not in response.cookies
