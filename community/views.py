@@ -30,7 +30,7 @@ from reinvestment.models import DirectInvestment
 from web.actions import submit_form
 from web.nav import NavItem, register
 from web.requests import AuthenticatedRequest
-from web.scoping import plan_for
+from web.scoping import plan_for, posted_row
 from wellness_fund.models import WellnessFund
 
 from . import selectors, services, transparency
@@ -271,11 +271,7 @@ def investment_priorities(request: AuthenticatedRequest, plan: str, pk: int) -> 
             if response is not None:
                 return response
         elif which == "unlink":
-            link_id = request.POST.get("link", "")
-            row = (InvestmentMeeting.objects.filter(direct_investment=investment, pk=int(link_id)).first()
-                   if link_id.isdigit() else None)
-            if row is None:
-                raise Http404("Not found")
+            row = posted_row(request, "link", InvestmentMeeting.objects.filter(direct_investment=investment))
 
             def unlink() -> str:
                 services.investment_meeting_unlink(actor=request.user, link=row)

@@ -9,11 +9,15 @@ look the same.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from organizations import access
 from organizations.models import Organization, OrganizationKind
+
+M = TypeVar("M", bound=Model)
 
 
 def plan_for(request: HttpRequest, code: str, roles: Iterable[str]) -> Organization:
@@ -22,3 +26,13 @@ def plan_for(request: HttpRequest, code: str, roles: Iterable[str]) -> Organizat
     if plan is None or not access.has_role(request.user, plan, *roles):
         raise Http404("Not found")
     return plan
+
+
+def posted_row(request: HttpRequest, name: str, rows: QuerySet[M]) -> M:
+    """The row of ``rows`` (already scoped to the page's record) whose id the form posted as
+    ``name``, or 404: a missing, malformed or foreign id looks like one that does not exist."""
+    value = request.POST.get(name, "")
+    row = rows.filter(pk=int(value)).first() if value.isdigit() else None
+    if row is None:
+        raise Http404("Not found")
+    return row

@@ -30,6 +30,7 @@ from community.selectors import meetings_held_by, priorities_for_counties
 from organizations import access
 from web.actions import submit_form
 from web.requests import AuthenticatedRequest
+from web.scoping import posted_row
 
 from ..access import ACH_READERS
 from ..models import Award, AwardMeeting, FundingOpportunity, GrantPriorityTag
@@ -61,10 +62,7 @@ def _priorities_page(request: AuthenticatedRequest, target: FundingOpportunity |
         if not can_change:
             raise Http404("Not found")
         if removing:
-            tag_id = request.POST.get("tag", "")
-            tag = tags.filter(pk=int(tag_id)).first() if tag_id.isdigit() else None
-            if tag is None:
-                raise Http404("Not found")
+            tag = posted_row(request, "tag", tags)
 
             def untag() -> str:
                 tagging.grant_priority_untag(actor=request.user, tag=tag)
@@ -147,10 +145,7 @@ def award_meetings(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     award = access.get_object_or_404(request.user, "change", Award.objects.select_related("fund", "grantee"), pk=pk)
     here = reverse("grants:award_detail", args=[award.pk])
     if request.POST.get("form") == "unlink":
-        link_id = request.POST.get("link", "")
-        link = AwardMeeting.objects.filter(award=award, pk=int(link_id)).first() if link_id.isdigit() else None
-        if link is None:
-            raise Http404("Not found")
+        link = posted_row(request, "link", AwardMeeting.objects.filter(award=award))
 
         def unlink() -> str:
             advisory.award_meeting_unlink(actor=request.user, link=link)

@@ -21,8 +21,10 @@ Words, not codes: domains, dimensions and categories by name, periods as dates i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from reportlab.platypus import Flowable
 
@@ -156,31 +158,28 @@ MEETINGS: Table[AdvisoryMeeting] = Table("advisory_meetings", (
     Column("members_present", "Members present", "members_present", "number", 0.09),
     Column("public_attendees", "Public", "public_attendees", "number", 0.07),
     Column("cited_by", "Cited by", "cited_by", width=0.12)))
-RATES: Table[StratifiedRate] = Table("stratified_outcomes", (
-    Column("fund", "Fund", "fund"),
-    Column("measure", "Measure", "measure"),
-    Column("period", "Period", "period"),
-    Column("dimension", "Dimension", "dimension"),
+#: The columns of a rates table after what it measures (shared by funds' and investments' outcomes).
+_RATE_COLUMNS: tuple[Column, ...] = (
     Column("group", "Group", "group", width=0.46),
     Column("numerator", "Numerator", "numerator", "number", 0.18, show=lambda r: _count(r.numerator, r.threshold)),
     Column("denominator", "Denominator", "denominator", "number", 0.18,
            show=lambda r: _count(r.denominator, r.threshold)),
     Column("rate", "Rate", "rate", "percent", 0.18, show=lambda r: "Suppressed" if r.suppressed else f.percent(r.rate)),
     Column("suppressed", "Suppressed", "suppressed", "yes_no"),
-    Column("threshold", "Suppression threshold", "threshold", "number")))
+    Column("threshold", "Suppression threshold", "threshold", "number"))
+RATES: Table[StratifiedRate] = Table("stratified_outcomes", (
+    Column("fund", "Fund", "fund"),
+    Column("measure", "Measure", "measure"),
+    Column("period", "Period", "period"),
+    Column("dimension", "Dimension", "dimension"),
+    *_RATE_COLUMNS))
 INVESTMENT_RATES: Table[InvestmentRate] = Table("investment_outcomes", (
     Column("investment", "Investment", "investment"),
     Column("operated_by", "Operated by", "operated_by"),
     Column("measure", "Measure", "measure"),
     Column("period", "Period", "period"),
     Column("dimension", "Dimension", "dimension"),
-    Column("group", "Group", "group", width=0.46),
-    Column("numerator", "Numerator", "numerator", "number", 0.18, show=lambda r: _count(r.numerator, r.threshold)),
-    Column("denominator", "Denominator", "denominator", "number", 0.18,
-           show=lambda r: _count(r.denominator, r.threshold)),
-    Column("rate", "Rate", "rate", "percent", 0.18, show=lambda r: "Suppressed" if r.suppressed else f.percent(r.rate)),
-    Column("suppressed", "Suppressed", "suppressed", "yes_no"),
-    Column("threshold", "Suppression threshold", "threshold", "number")))
+    *_RATE_COLUMNS))
 DISPARITIES: Table[DisparityRow] = Table("disparity_targets", (
     Column("fund", "Fund", "fund"),
     Column("measure", "Measure", "measure"),
@@ -257,18 +256,8 @@ def equity_section(voice: CommunityVoice | None, heading: Flowable) -> list[Flow
         "from the total; a suppressed cell shows no rate.", f.SMALL)]
     if not voice.rates:
         out.append(f.para("No stratified outcomes were recorded."))
-    tables: dict[tuple[str, str, str, str], list[StratifiedRate]] = {}
-    for r in voice.rates:
-        tables.setdefault((r.fund, r.measure, r.period, r.dimension), []).append(r)
-    for (fund, measure, period, dimension), rows in tables.items():
-        out.append(f.Heading(f"{measure} by {dimension.lower()} — {fund}, {period}", 1))
-        cells = [r for r in rows if not r.overall]
-        overall = next((r for r in rows if r.overall), None)
-        total = None
-        if overall is not None:
-            total = {"group": "Overall", "numerator": _count(overall.numerator, threshold),
-                     "denominator": _count(overall.denominator, threshold), "rate": f.percent(overall.rate)}
-        out += RATES.pdf(cells, labels={"group": dimension}, total=total)
+    out += _rate_tables(RATES, voice.rates, threshold, lambda r: (r.fund, r.measure, r.period, r.dimension),
+                        lambda r: f.Heading(f"{r.measure} by {r.dimension.lower()} — {r.fund}, {r.period}", 1))
     out += _investment_rates_section(voice)
     out.append(f.Heading("Disparity targets", 1))
     if not voice.disparities:
@@ -284,19 +273,28 @@ def _investment_rates_section(voice: CommunityVoice) -> list[Flowable]:
     out: list[Flowable] = [f.Heading("Outcomes of direct investments", 1)]
     if not voice.investment_rates:
         return out + [f.para("No stratified outcomes were recorded for the direct investments credited.")]
-    threshold = voice.suppression_threshold
-    tables: dict[tuple[str, str, str, str, str], list[InvestmentRate]] = {}
-    for r in voice.investment_rates:
-        tables.setdefault((r.investment, r.operated_by, r.measure, r.period, r.dimension), []).append(r)
-    for (investment, operated_by, measure, period, dimension), rows in tables.items():
-        out.append(f.para(f"{measure} by {dimension.lower()} — {investment} ({operated_by}), {period}"))
-        cells = [r for r in rows if not r.overall]
+    return out + _rate_tables(
+        INVESTMENT_RATES, voice.investment_rates, voice.suppression_threshold,
+        lambda r: (r.investment, r.operated_by, r.measure, r.period, r.dimension),
+        lambda r: f.para(f"{r.measure} by {r.dimension.lower()} — {r.investment} ({r.operated_by}), {r.period}"))
+
+
+def _rate_tables(table: Table[Any], rates: Sequence[StratifiedRate | InvestmentRate], threshold: int,
+                 key: Callable[[Any], Any], title: Callable[[Any], Flowable]) -> list[Flowable]:
+    """One titled table per ``key`` (what is measured, of whom, when, by which dimension): its
+    categories' rates, the overall rate as the total row."""
+    groups: dict[Any, list[StratifiedRate | InvestmentRate]] = {}
+    for r in rates:
+        groups.setdefault(key(r), []).append(r)
+    out: list[Flowable] = []
+    for rows in groups.values():
+        out.append(title(rows[0]))
         overall = next((r for r in rows if r.overall), None)
         total = None
         if overall is not None:
             total = {"group": "Overall", "numerator": _count(overall.numerator, threshold),
                      "denominator": _count(overall.denominator, threshold), "rate": f.percent(overall.rate)}
-        out += INVESTMENT_RATES.pdf(cells, labels={"group": dimension}, total=total)
+        out += table.pdf([r for r in rows if not r.overall], labels={"group": rows[0].dimension}, total=total)
     return out
 
 
