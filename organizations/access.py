@@ -29,7 +29,7 @@ Site administrators (``is_superuser``) may do everything.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -88,22 +88,53 @@ def grant(path: str, match: str = "membership", condition: Q | None = None, **ac
     )
 
 
+#: What ``_memberships`` reads of each active membership in an active organization, in this order
+#: (``remember`` takes rows of these fields; the pages' sign-in read fetches them with the user).
+MEMBERSHIP_FIELDS = ("organization_id", "role", "organization__jurisdiction", "organization__code",
+                     "organization__legal_name", "organization__display_name", "organization__kind",
+                     "organization__ein", "organization__created_at")
+#: The organization's own fields among them, in the model's field order as ``Organization.from_db``
+#: takes them (its other fields, such as the identifiers, are read if asked for).
+_ORGANIZATION_FIELDS = ("id", "code", "kind", "legal_name", "display_name", "ein", "jurisdiction", "created_at")
+#: The order of those rows: by organization name, then role.
+MEMBERSHIP_ORDER = ("organization__legal_name", "role")
+
+
 def _memberships(user: Any) -> list[tuple[int, str, str]]:
     """(organization id, role, organization jurisdiction) for the user's active memberships, cached
     on the user object (one request). The same query keeps the organizations' codes and names for
     ``named_memberships``, so the header menu costs no query of its own."""
     cached = getattr(user, "_access_memberships", None)
     if cached is None:
-        rows = list(
-            Membership.objects.filter(user=user, is_active=True, organization__is_active=True)
-            .order_by("organization__legal_name", "role")
-            .values_list("organization_id", "role", "organization__jurisdiction",
-                         "organization__code", "organization__legal_name", "organization__display_name")
-        )
-        cached = [(org_id, role, jurisdiction) for org_id, role, jurisdiction, *_ in rows]
-        user._access_memberships = cached
-        user._access_named = [(code, display or legal, role) for _, role, _, code, legal, display in rows]
+        remember(user, Membership.objects.filter(user=user, is_active=True, organization__is_active=True)
+                 .order_by(*MEMBERSHIP_ORDER).values_list(*MEMBERSHIP_FIELDS))
+        cached = user._access_memberships
     return cached
+
+
+def remember(user: Any, rows: Iterable[Sequence[Any]]) -> None:
+    """Cache on ``user`` (for the request) its active memberships in active organizations, read
+    elsewhere as rows of ``MEMBERSHIP_FIELDS`` in ``MEMBERSHIP_ORDER``."""
+    rows = list(rows)
+    user._access_memberships = [(org_id, role, jurisdiction) for org_id, role, jurisdiction, *_ in rows]
+    user._access_named = [(code, display or legal, role) for _, role, _, code, legal, display, *_ in rows]
+    user._access_organizations = {
+        code: (org_id, code, kind, legal, display, ein, jurisdiction, created)
+        for org_id, _, jurisdiction, code, legal, display, kind, ein, created in rows}
+
+
+def member_organization(user: Any, code: str) -> Organization | None:
+    """The active organization ``code`` where ``user`` holds an active membership, from the rows
+    read with the memberships (no query), or None (not a member, or memberships not read yet).
+    Whether a role there allows a page is still the caller's question (``has_role``)."""
+    if not _active(user):
+        return None
+    row = getattr(user, "_access_organizations", {}).get(code)
+    if row is None:
+        return None
+    organization = Organization.from_db("default", _ORGANIZATION_FIELDS, row)
+    organization.is_active = True  # memberships are read in active organizations only
+    return organization
 
 
 def named_memberships(user: Any) -> list[tuple[str, str, str]]:
@@ -117,7 +148,7 @@ def named_memberships(user: Any) -> list[tuple[str, str, str]]:
 
 def forget(user: Any) -> None:
     """Drop the cached memberships (after a membership change)."""
-    for name in ("_access_memberships", "_access_named"):
+    for name in ("_access_memberships", "_access_named", "_access_organizations"):
         if hasattr(user, name):
             delattr(user, name)
 

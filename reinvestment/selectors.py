@@ -17,6 +17,7 @@ credit date. What a plan's credits have not allocated is shown as unallocated
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -47,6 +48,7 @@ from .models import (
     ObligationAllocation,
     ObligationCredit,
     ObligationStatus,
+    PlanFiguresStamp,
     PlanFinancialYear,
     ReinvestmentPolicy,
 )
@@ -264,6 +266,14 @@ def obligations_for_plan(plan: Organization) -> QuerySet[Obligation]:
     )
 
 
+def obligation_choices(plan: Organization) -> list[tuple[str, str, str, int]]:
+    """(policy code, line of business code and name, income year) of the plan's live obligations,
+    by policy then year: what a form offers to choose from (one query)."""
+    return list(Obligation.objects.filter(plan=plan, status__in=LIVE).order_by("policy_code", "income_year", "pk")
+                .values_list("policy_code", "financial_year__line_of_business__code",
+                             "financial_year__line_of_business__name", "income_year"))
+
+
 def unmet_income_years_on(*, plan: Organization, on: datetime.date) -> list[int]:
     """Income years (oldest first) with a live obligation whose investment window contains ``on``
     and whose allocations do not yet add up to its total (one query)."""
@@ -390,6 +400,11 @@ def _summary(obligation: Obligation, as_of: datetime.date, allocations: list[Obl
         "counties": counties,
         "earmarks": earmarks,
     }
+
+
+def figures_stamp(plan: Organization) -> uuid.UUID | None:
+    """The plan's figures stamp (``PlanFiguresStamp``), None where the database keeps none (one query)."""
+    return PlanFiguresStamp.objects.filter(plan=plan).values_list("stamp", flat=True).first()
 
 
 def obligation_rows(*, plan: Organization, as_of: datetime.date) -> list[dict[str, Any]]:

@@ -26,7 +26,7 @@ from organizations import access, reauth
 from organizations.actors import Actor
 from organizations.models import Role
 from reinvestment.applicability import attestation_problems
-from reinvestment.selectors import obligations_for_plan
+from reinvestment.selectors import obligation_choices
 from web import tables
 from web.actions import submit_form
 from web.files import content_response
@@ -111,9 +111,7 @@ class RequestForm(forms.Form):
     def __init__(self, *args: Any, plan: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         years: dict[tuple[str, str, str], list[int]] = {}
-        for code, line, name, year in (obligations_for_plan(plan).order_by("policy_code", "income_year")
-                                       .values_list("policy_code", "financial_year__line_of_business__code",
-                                                    "financial_year__line_of_business__name", "income_year")):
+        for code, line, name, year in obligation_choices(plan):
             years.setdefault((code, line, name), []).append(year)
         field_of(self, "policy", forms.ChoiceField).choices = [("", _("The year's only obligation"))] + [
             (f"{code}|{line}", f"{code} ({name}): " + str(_("income years %(years)s") % {
@@ -137,7 +135,7 @@ def _request_report(actor: Actor, params: dict[str, Any]) -> ReportRun:
 
 def _compliance_page(request: AuthenticatedRequest, org: Any, form: RequestForm, status: int = 200) -> HttpResponse:
     # The page shows the artifacts' and runs' own fields: no joined rows to read.
-    waiting = awaiting_attestation(user=request.user, organization=org).select_related(None)
+    waiting = awaiting_attestation(user=request.user, organization=org)
     runs = (report_run_list(user=request.user).select_related(None).filter(organization=org)
             .order_by("-created_at", "-pk")[:10])
     return render(request, "reporting/compliance.html", {

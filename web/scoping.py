@@ -21,8 +21,13 @@ M = TypeVar("M", bound=Model)
 
 
 def plan_for(request: HttpRequest, code: str, roles: Iterable[str]) -> Organization:
-    """The plan named ``code``, or 404 unless the user holds one of ``roles`` there."""
-    plan = Organization.objects.filter(code=code, kind=OrganizationKind.PLAN).first()
+    """The plan named ``code``, or 404 unless the user holds one of ``roles`` there. A plan where
+    the user is a member was read with the user (``access.member_organization``): no query."""
+    plan = access.member_organization(request.user, code)
+    if plan is None:
+        plan = Organization.objects.filter(code=code, kind=OrganizationKind.PLAN).first()
+    elif plan.kind != OrganizationKind.PLAN:
+        plan = None
     if plan is None or not access.has_role(request.user, plan, *roles):
         raise Http404("Not found")
     return plan

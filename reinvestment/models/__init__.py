@@ -10,6 +10,7 @@ from .obligations import (
     ObligationAllocation,
     ObligationCredit,
     ObligationStatus,
+    PlanFiguresStamp,
 )
 from .policies import (
     AllocationBasis,
@@ -39,6 +40,7 @@ __all__ = [
     "ObligationAllocation",
     "ObligationCredit",
     "ObligationStatus",
+    "PlanFiguresStamp",
     "PlanFinancialYear",
     "PolicyApplicability",
     "PolicyBasis",

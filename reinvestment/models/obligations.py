@@ -28,11 +28,14 @@
 from typing import ClassVar, Self
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Func, Q, Value, When
+from django.db.models.functions import Cast, Left, Length, Substr
+from django.db.models.lookups import Exact, Range
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from djmoney.models.fields import MoneyField
 
+from ..references import SourceKind
 from .policies import PolicyBasis, SocialDriverDomain
 
 
@@ -127,6 +130,23 @@ class ObligationAllocation(models.Model):
         return f"{self.obligation_id} {self.county_id}: {self.amount}"
 
 
+#: How a credit's ``reference`` begins when it names a contribution payment.
+CONTRIBUTION_PAYMENT_PREFIX = f"{SourceKind.CONTRIBUTION_PAYMENT.value}:"
+
+
+def referenced_id(field: str, prefix: str) -> Case:
+    """SQL: the id a reference (``<kind>:<id>``, the text column ``field``) names when it begins with
+    ``prefix``, else NULL. Plain string functions of the row alone (no regular expression), so
+    both PostgreSQL and SQLite can keep it as a generated column."""
+    rest = Substr(field, len(prefix) + 1)
+    digits_only = Q(Exact(Func(rest, Value("0123456789"), function="LTRIM", output_field=models.CharField()),
+                          Value("")))
+    return Case(
+        When(Q(Exact(Left(field, len(prefix)), Value(prefix))) & digits_only & Q(Range(Length(rest), (1, 18))),
+             then=Cast(rest, models.BigIntegerField())),
+        default=None, output_field=models.BigIntegerField())
+
+
 class CreditSource(models.TextChoices):
     FUND_CONTRIBUTION = "fund_contribution", _("Wellness fund contribution received")
     DIRECT_INVESTMENT = "direct_investment", _("Direct investment by the plan")
@@ -158,6 +178,12 @@ class ObligationCredit(models.Model):
     policy_code = models.CharField(max_length=30, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
     reversed_on = models.DateField(null=True, blank=True, help_text="The payment was reversed on this day.")
+    #: The contribution payment ``reference`` names (None for other references), kept by the
+    #: database from ``reference`` (a stored generated column): reports join credits to their
+    #: payments on it instead of parsing every reference in each query.
+    contribution_payment_id = models.GeneratedField(
+        expression=referenced_id("reference", CONTRIBUTION_PAYMENT_PREFIX),
+        output_field=models.BigIntegerField(null=True), db_persist=True)
 
     # djmoney swaps the default manager's class at runtime; declared so it stays typed.
     objects: ClassVar[models.Manager[Self]]
@@ -286,3 +312,22 @@ class DirectInvestment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} -> {self.payee_id} {self.paid_on}: {self.amount}"
+
+
+class PlanFiguresStamp(models.Model):
+    """A new random value each time a plan's obligation figures may have changed: written only by
+    the database, from statement-level triggers on obligations, their county allocations, credits,
+    fulfilment allocations and financial years (INSERT, UPDATE and DELETE, whatever the client),
+    and for every plan on a change to counties or lines of business (migration 0014).
+
+    Pages that show a plan's figures cache what they computed under the plan's stamp, so a
+    change to any row behind them is a new stamp and a fresh computation. The embedded SQLite
+    database used for local runs has no triggers and no stamps: pages compute every time.
+    """
+
+    plan = models.OneToOneField("organizations.Organization", on_delete=models.CASCADE, primary_key=True,
+                                related_name="+")
+    stamp = models.UUIDField()
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}: {self.stamp}"

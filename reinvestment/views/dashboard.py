@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from organizations import access
-from web import charts, tables
+from web import charts, stamped, tables
 from web.requests import AuthenticatedRequest
 from web.scoping import plan_for
 from web.tables import Column
@@ -48,10 +50,15 @@ def describe_rows(rows: list[dict[str, Any]]) -> dict[int, str]:
 
 @login_required
 def dashboard(request: AuthenticatedRequest, plan: str) -> HttpResponseBase:
-    """Obligations by income year; the chosen year's counties with a chart (required vs fulfilled)."""
+    """Obligations by income year; the chosen year's counties with a chart (required vs fulfilled).
+
+    The figures are kept under the plan's figures stamp (``web.stamped``): a change to any row
+    behind them is a new stamp, so they are computed again on the next view."""
     org = plan_for(request, plan, PLAN_STAFF)
     today = timezone.localdate()
-    rows = selectors.obligation_rows(plan=org, as_of=today)
+    stamp = selectors.figures_stamp(org)
+    rows = stamped.cached("obligation-rows", stamp, (org.pk, today),
+                          lambda: selectors.obligation_rows(plan=org, as_of=today))
     links = {"income_year": lambda r: r["link"], "policy": lambda r: r["allocations_link"]}
     for row in rows:
         row["link"] = f"?year={row['income_year']}#counties"
@@ -67,6 +74,17 @@ def dashboard(request: AuthenticatedRequest, plan: str) -> HttpResponseBase:
     years = sorted({r["income_year"] for r in rows}, reverse=True)
     chosen = request.GET.get("year", "")
     year = int(chosen) if chosen.isdigit() and int(chosen) in years else (years[0] if years else None)
+    figures = stamped.cached("obligation-figures", stamp, (org.pk, today, get_language(), year),
+                             lambda: _figures(org, rows, years, year, today))
+    return render(request, "reinvestment/dashboard.html", {
+        "plan": org, "table": table, **figures, "can_change": access.has_role(request.user, org, *FINANCE),
+    })
+
+
+def _figures(org: Any, rows: list[dict[str, Any]], years: list[int], year: int | None,
+             today: datetime.date) -> dict[str, Any]:
+    """What the dashboard shows below its table, and that part's markup (``figures_html``): the
+    plan's unallocated money and the chosen year's obligations by county, with their charts."""
     # Every obligation of the chosen year by county (one per policy and line of business), each
     # named, so a year with several never shows only the first.
     summaries: list[dict[str, Any]] = []
@@ -86,15 +104,13 @@ def dashboard(request: AuthenticatedRequest, plan: str) -> HttpResponseBase:
                     % {"policy": summary["policy"], "line": summary["line_of_business"], "year": year}),
                 chart_rows, chart_id="county-chart" if n == 0 else f"county-chart-{n + 1}")
             summaries.append(summary)
-    first = summaries[0] if summaries else None
-    chart = first["chart"] if first else None
     # The plan's money no obligation counts yet (each payment's part left by the allocations).
     unallocated = selectors.unallocated_credits_for_plan(org)
     words = describe_rows(unallocated)
-    return render(request, "reinvestment/dashboard.html", {
-        "plan": org, "table": table, "summary": first, "summaries": summaries, "chart": chart, "year": year,
-        "years": years,
+    figures = {
+        "summary": summaries[0] if summaries else None, "summaries": summaries, "year": year, "years": years,
         "unallocated": [{**u, "words": words[u["id"]]} for u in unallocated],
         "unallocated_total": sum((u["unallocated"] for u in unallocated), selectors.ZERO),
-        "can_change": access.has_role(request.user, org, *FINANCE),
-    })
+    }
+    figures["figures_html"] = render_to_string("reinvestment/includes/dashboard_figures.html", figures)
+    return figures

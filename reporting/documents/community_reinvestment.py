@@ -13,9 +13,10 @@ the equity taxonomy, rows named as the taxonomy names its categories; small cell
 suppressed by the selector),
 earmark compliance, community input, attestation, and "records behind the totals": the
 twin's files with their row counts and SHA-256, so a reader can check the twin is the
-one the PDF was made with. The twin holds every credit (``investments.csv``) and the
-appendix of every record behind the totals (``appendix.csv``). Record references show
-as words ("Award #1"); the twin keeps their keys.
+one the PDF was made with. The twin holds every credit (``investments.csv``) and, in the
+appendix (``appendix.csv``), every other record behind the totals (obligation lines, county
+allocations, grant awards): the two files together hold every record behind the totals.
+Record references show as words ("Award #1"); the twin keeps their keys.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from operator import attrgetter
 from typing import Any
 
 from reportlab.platypus import Flowable, PageBreak, Spacer
@@ -375,25 +375,22 @@ TWIN_FILES: Table[TwinFileRow] = Table("twin_files", (
     Column("sha256", "SHA-256", lambda r: r.sha256, width=0.62)))
 
 
-#: An investment's appendix row: (record, reference, county, date, amount, description).
-_INVESTMENT_RECORD = attrgetter("source", "reference", "county", "date", "amount", "payee")
-
-
 def appendix_rows(data: CommunityReinvestmentReport) -> list[tuple[Any, ...]]:
-    """Every record behind the totals (obligation lines, county allocations, credits and grants) as
-    rows of ``AppendixRecord``'s fields, the twin's ``appendix.csv``. The credits are read straight
-    from ``data.investments``, the rows the twin also writes as investments.csv and JSON."""
+    """The records behind the totals that ``investments.csv`` does not hold (obligation lines, county
+    allocations and grant awards) as rows of ``AppendixRecord``'s fields, the twin's ``appendix.csv``.
+    The credits behind the totals are in ``investments.csv`` (one row per credit), not repeated here:
+    the two files together hold every record behind the totals."""
     return (
         [("obligation line", data.obligation, "", data.computed_on, ln.amount, ln.label) for ln in data.computation]
         + [("county allocation", data.obligation, c.county, None, c.allocated, f"weight {c.basis}")
            for c in data.counties]
-        + list(map(_INVESTMENT_RECORD, data.investments))
         + [("grant award", g.award, g.county, g.date, g.attributed,
             f"{g.grantee} ({g.fund}), attributed share {g.share}") for g in data.grants])
 
 
 def appendix(data: CommunityReinvestmentReport) -> list[AppendixRecord]:
-    """Every record behind the totals: obligation lines, county allocations, credits and grants."""
+    """The records behind the totals other than the credits (those are in ``investments.csv``):
+    obligation lines, county allocations and grant awards."""
     return [AppendixRecord(*row) for row in appendix_rows(data)]
 
 
@@ -574,10 +571,11 @@ def twin_section(data: CommunityReinvestmentReport, heading: Flowable,
         heading,
         f.para("This PDF summarises. Every record behind its totals (each obligation line, county "
                "allocation, credit and grant) is in the data twin published with it: a JSON file of "
-               "the whole data and a zip of that JSON file with one CSV file per table, "
-               "appendix.csv listing every record. Money is exact (dollars and cents as written), "
-               "dates are ISO 8601. Check a file by computing its SHA-256 and comparing it with the "
-               "list below."),
+               "the whole data and a zip of that JSON file with one CSV file per table. The credits "
+               "behind the totals are in investments.csv, one row per credit; appendix.csv lists "
+               "every other record (obligation lines, county allocations, grant awards). Money is exact "
+               "(dollars and cents as written), dates are ISO 8601. Check a file by computing its SHA-256 "
+               "and comparing it with the list below."),
     ]
     if twin:
         out += TWIN_FILES.pdf([TwinFileRow(file=t.name, rows="—" if t.rows is None else f"{t.rows:,}",

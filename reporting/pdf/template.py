@@ -137,7 +137,8 @@ class ReportDocTemplate(BaseDocTemplate):
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN, top - 4, width - MARGIN, top - 4)
         canvas.line(MARGIN, MARGIN / 2 + 10, width - MARGIN, MARGIN / 2 + 10)
-        generated = meta.generated_at.strftime("%Y-%m-%d %H:%M %Z").strip()
+        moment = meta.generated_at
+        generated = f"{moment:%B} {moment.day}, {moment.year}, {moment:%H:%M %Z}".strip()  # words, not ISO
         status = "DRAFT — not attested" if meta.draft else "Final"
         fonts.draw_string(canvas, MARGIN, MARGIN / 2,
                           f"{meta.document_label} · {meta.report_id} · generated {generated} · {status}",

@@ -32,19 +32,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import (
-    BigIntegerField,
-    Case,
-    CharField,
-    Func,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Length, Substr
-from django.db.models.lookups import Exact, Range
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -147,7 +135,6 @@ def resolve(params: Mapping[str, Any]) -> Organization:
 
 
 _KINDS = {k.value: k for k in SourceKind}
-PAYMENT_PREFIX = f"{SourceKind.CONTRIBUTION_PAYMENT.value}:"
 
 
 def _reference(text: str) -> SourceRef | str:
@@ -158,18 +145,6 @@ def _reference(text: str) -> SourceRef | str:
     if sep and known is not None and pk.isdigit():
         return SourceRef(known, int(pk))
     return text
-
-
-def _payment_id() -> Case:
-    """SQL: the contribution payment a credit's reference names (NULL for other references).
-    Plain string functions, not a regular expression: this runs once per credit."""
-    rest = Substr("credit__reference", len(PAYMENT_PREFIX) + 1)
-    digits_only = Q(Exact(Func(rest, Value("0123456789"), function="LTRIM", output_field=CharField()), Value("")))
-    short = Q(Range(Length(rest), (1, 18)))
-    return Case(
-        When(Q(credit__reference__startswith=PAYMENT_PREFIX) & digits_only & short,
-             then=Cast(rest, BigIntegerField())),
-        default=None, output_field=BigIntegerField())
 
 
 #: The columns of a credit row (the part allocated to the obligation), in this order.
@@ -183,24 +158,34 @@ def _with_payments(credits: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
     ordered by date, each followed by the fund and amount of the contribution payment it names
     (None, None for other credits): one query.
 
-    The payment is joined on the ``payment_id`` the query parses from the credit's reference.
-    The ORM joins on relations only, so the ORM's query is wrapped in a join written here;
-    reading the payments in a second query would parse every reference again and send every
-    payment back (that second pass cost more than the credits themselves at 20,000 credits).
+    The payment is joined on the payment the credit's reference names, which the database keeps
+    beside it (``ObligationCredit.contribution_payment_id``, a stored generated column: parsing
+    each reference in the query cost more than the rest of the join). The ORM joins on relations
+    only, so the ORM's query is wrapped in a join written here; reading the payments in a second
+    query would send every payment back. The values go through the converters the ORM would apply
+    (none on PostgreSQL; SQLite hands a cursor decimals and booleans raw).
     """
     from wellness_fund.models import ContributionAgreement, ContributionPayment
 
-    sql, params = credits.order_by().values_list(*CREDIT_COLUMNS, "id").query.sql_with_params()
+    compiler = credits.order_by().values_list(*CREDIT_COLUMNS, "id").query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
     q = connection.ops.quote_name
     payment, agreement = q(ContributionPayment._meta.db_table), q(ContributionAgreement._meta.db_table)
     columns = ", ".join(f"credit.{q(c)}" for c in CREDIT_COLUMNS)
+    selected = {alias: expression for expression, _, alias in compiler.select}
+    converters = compiler.get_converters([
+        *(selected[c] for c in CREDIT_COLUMNS), ContributionAgreement._meta.get_field("fund").get_col("agreement"),
+        ContributionPayment._meta.get_field("amount").get_col("payment")])
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {columns}, agreement.{q('fund_id')}, payment.{q('amount')} FROM ({sql}) credit "  # noqa: S608 - names, not input
             f"LEFT JOIN {payment} payment ON payment.{q('id')} = credit.{q('payment_id')} "
             f"LEFT JOIN {agreement} agreement ON agreement.{q('id')} = payment.{q('agreement_id')} "
             f"ORDER BY credit.{q('credited_on')}, credit.{q('id')}", params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    if converters:
+        rows = list(map(tuple, compiler.apply_converters(rows, converters)))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -313,24 +298,29 @@ def community_reinvestment_data(params: Mapping[str, Any],
     allocations = list(obligation.allocations.select_related("county").order_by("county__name"))
     # The parts of credits allocated to this obligation (each dollar counts toward one obligation).
     parts = (FulfilmentAllocation.objects.filter(obligation=obligation, credited_on__lte=as_of)
-             .annotate(payment_id=_payment_id()))
-    rows = _with_payments(earmark_rules.annotate(parts).values_list(*CREDIT_COLUMNS))
-    credits = [row[:-2] for row in rows]
+             .annotate(payment_id=F("credit__contribution_payment_id")))
+    # ``CREDIT_COLUMNS``, then the fund and amount of the payment behind a contribution
+    credits = _with_payments(earmark_rules.annotate(parts).values_list(*CREDIT_COLUMNS))
     # The plan's payments behind the credits: the fund each went to, and what it paid in.
     fund_of: dict[int, int] = {}
     paid: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for row in rows:
+    for row in credits:
         payment_id, fund_id, payment_amount = row[10], row[-2], row[-1]
         if fund_id is not None and payment_id not in fund_of:
             fund_of[payment_id] = fund_id
             paid[fund_id] += payment_amount
     fund_names = dict(WellnessFund.objects.filter(pk__in=list(paid)).values_list("pk", "name")) if paid else {}
-    refs = [_reference(c[1]) for c in credits]
+    # A credit naming a contribution payment comes with the payment's id (the database read it from
+    # the reference as ``_reference`` would); other references are parsed here.
+    payment_kind = SourceKind.CONTRIBUTION_PAYMENT
+    refs = [_reference(c[1]) if c[10] is None else SourceRef(payment_kind, c[10]) for c in credits]
     direct_ids = [r.pk for r in refs if isinstance(r, SourceRef) and r.kind == SourceKind.DIRECT_INVESTMENT]
     consulted = dict(DirectInvestment.objects.filter(pk__in=direct_ids).values_list("pk", "cac_consulted")
                      ) if direct_ids else {}
     total = obligation.total.amount
-    fulfilled = sum((c[8] for c in credits), ZERO)
+    fulfilled = ZERO
+    # amounts by what the earmarks look at: (domain, CHIP-tagged, equity partner)
+    by_earmark_keys: dict[tuple[str, bool, bool], Decimal] = defaultdict(lambda: ZERO)
     by_county: dict[int, Decimal] = defaultdict(lambda: ZERO)
     investments: list[Investment] = []
     by_domain: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -340,8 +330,9 @@ def community_reinvestment_data(params: Mapping[str, Any],
     contribution = CreditSource.FUND_CONTRIBUTION.value
     domain_labels = _domain_labels()
     for (source, _, county, county_id, legal_name, display_name, domain_code, aligned, amount, credited_on,
-         payment_id, _partner), ref in zip(credits, refs, strict=True):
-        paid_into = fund_of.get(payment_id) if payment_id is not None else None
+         _, partner, paid_into, _), ref in zip(credits, refs, strict=True):
+        fulfilled += amount
+        by_earmark_keys[(domain_code, aligned, partner)] += amount
         by_county[county_id] += amount
         if source == contribution:
             quarter = quarters.get(credited_on)
@@ -383,8 +374,8 @@ def community_reinvestment_data(params: Mapping[str, Any],
     earmarks = []
     for e in snapshot.get("earmarks", []):
         required = round_cents(total * Decimal(e["minimum_share"]))
-        got = sum((c[8] for c in credits
-                   if earmark_rules.matches(e, domain=c[6], chip_tagged=c[7], equity_partner=c[11])), ZERO)
+        got = sum((amount for (domain, tagged, partner), amount in by_earmark_keys.items()
+                   if earmark_rules.matches(e, domain=domain, chip_tagged=tagged, equity_partner=partner)), ZERO)
         earmarks.append(Earmark(name=e["label"], required_share=Decimal(e["minimum_share"]),
                                 required_amount=required, actual=got, met=got >= required))
     status = obligation_status(total=total, fulfilled=fulfilled, as_of=as_of,

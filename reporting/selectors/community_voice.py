@@ -306,8 +306,13 @@ def community_voice_data(*, plan: Organization, year: int, obligation: Obligatio
     domain_labels = {code: str(label) for code, label in SocialDriverDomain.choices}
     by_county, by_domain, by_priority = actual["County"], actual["Domain"], actual["CHIP priority"]
     direct = SourceKind.DIRECT_INVESTMENT
+    actual_total = ZERO
+    # amounts by what the earmarks look at: (domain, CHIP-tagged, equity partner)
+    by_earmark_keys: dict[tuple[str, bool, bool], Decimal] = defaultdict(lambda: ZERO)
     for row, ref in zip(credits, refs, strict=True):
         county, domain, tagged, amount, payment_id = row[2], row[6], row[7], row[8], row[10]
+        actual_total += amount
+        by_earmark_keys[(domain, tagged, row[11])] += amount
         by_county[county] += amount
         by_domain[domain_labels.get(domain, domain) or "Not tagged"] += amount
         if isinstance(ref, SourceRef) and ref.kind == direct:
@@ -330,15 +335,15 @@ def community_voice_data(*, plan: Organization, year: int, obligation: Obligatio
         if not e.get("requires_cha_chip_alignment"):
             continue
         required = round_cents(total * Decimal(e["minimum_share"]))
-        got = sum((c[8] for c in credits
-                   if earmark_rules.matches(e, domain=c[6], chip_tagged=c[7], equity_partner=c[11])), ZERO)
+        got = sum((amount for (domain, tagged, partner), amount in by_earmark_keys.items()
+                   if earmark_rules.matches(e, domain=domain, chip_tagged=tagged, equity_partner=partner)), ZERO)
         statements.append(f"{'Met' if got >= required else 'Not met'}: {f.money(required)} required "
                           f"({f.percent(Decimal(e['minimum_share']))} of the obligation), {f.money(got)} aligned")
     planned_aligned = sum((Decimal(str(ln["amount"])) for ln in lines if ln.get("priority_title")), ZERO)
     return cv.CommunityVoice(
         plan_status=status, plan_deadline=deadline,
         planned_total=sum((Decimal(str(ln["amount"])) for ln in lines), ZERO),
-        actual_total=sum((c[8] for c in credits), ZERO),
+        actual_total=actual_total,
         planned_aligned=planned_aligned, actual_aligned=aligned,
         chip_earmark="; ".join(statements) or "The policy sets no CHIP-aligned earmark",
         plan_vs_actual=tuple(_plan_vs_actual(lines, actual)),

@@ -77,6 +77,24 @@ def test_appendix_rows_are_the_appendix_records():
     assert [tuple(r) for r in rows] == crr.appendix_rows(data)
 
 
+def test_appendix_and_investments_together_hold_every_record_behind_the_totals():
+    data = community_reinvestment_data(counties=3, investments=12)
+    tables = crr.tables(data)
+    appendix = [dict(zip(tables["appendix"][0], row, strict=True)) for row in tables["appendix"][1]]
+    credits = [dict(zip(tables["investments"][0], row, strict=True)) for row in tables["investments"][1]]
+    # the credits are in investments.csv, each once, and nowhere else
+    assert [(c["reference"], c["county"], c["date"], c["amount"]) for c in credits] == [
+        (i.reference, i.county, i.date, i.amount) for i in data.investments]
+    assert sum(c["amount"] for c in credits) == data.fulfilled
+    # the other records behind the totals are in appendix.csv
+    assert [(r["record"], r["amount"]) for r in appendix] == (
+        [("obligation line", ln.amount) for ln in data.computation]
+        + [("county allocation", c.allocated) for c in data.counties]
+        + [("grant award", g.attributed) for g in data.grants])
+    assert [r["reference"] for r in appendix if r["record"] == "grant award"] == [g.award for g in data.grants]
+    assert sum(r["amount"] for r in appendix if r["record"] == "county allocation") == data.total_obligation
+
+
 def test_long_cell_text_wraps_into_lines_that_fit_and_keep_every_word():
     width = 0.11 * flowables.FRAME_WIDTH
     text = "Asociación de Promotores Comunitarios del Valle Imperial — Niños Sanos " + "x" * 60

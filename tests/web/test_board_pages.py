@@ -147,9 +147,9 @@ def test_meeting_list_queries_do_not_grow(client, w, django_assert_num_queries, 
         gf.meeting(w, body)
     client.force_login(w.board[0])
     client.get(reverse("grants:meeting_list"))
-    # session, user (with the audit link's permission), memberships (with the organizations the menu links to), count,
+    # session, user (with the audit link's permission and the memberships the menu links to), count,
     # page rows (with body)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(reverse("grants:meeting_list"))
     assert response.content.decode().count("Regular meeting") == size
 
@@ -218,9 +218,9 @@ def test_review_list_queries_do_not_grow(client, w, opp, django_assert_num_queri
         services.reviewer_assign(actor=w.admin, application=app, reviewer=w.board[0])
     client.force_login(w.board[0])
     client.get(reverse("grants:review_list"))
-    # session, user (with the audit link's permission), memberships (with the organizations the menu links to), count,
+    # session, user (with the audit link's permission and the memberships the menu links to), count,
     # page rows
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(reverse("grants:review_list"))
     assert response.content.decode().count("/review/") == size
 

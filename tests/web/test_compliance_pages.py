@@ -228,9 +228,9 @@ def test_history_query_count(client, plan, officer, django_assert_num_queries, v
     client.force_login(officer)
     url = reverse("reporting:history", args=[plan.code])
     client.get(url)
-    # session, user (with the audit link's permission), plan, memberships (with the organizations the menu links to),
+    # session, user (with the audit link's permission and the memberships, with their organizations: the plan),
     # count, page rows (filing and attestations joined)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         response = client.get(url)
     assert response.context["table"].page.paginator.count == versions
 
@@ -251,10 +251,10 @@ def test_compliance_page_query_count(client, plan, officer, django_assert_num_qu
     client.force_login(officer)
     url = reverse("reporting:compliance", args=[plan.code])
     client.get(url)
-    # session, user (with the audit link's permission), plan, memberships (with the organizations the menu links to);
+    # session, user (with the audit link's permission and the memberships, with their organizations: the plan);
     # drafts waiting (1); recent runs (1); the plan's obligations offered in
     # the request form (1)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = client.get(url)
     # only the newest draft of the report waits (an older one no longer matches the data)
     assert [a.version for a in response.context["waiting"]] == [drafts]

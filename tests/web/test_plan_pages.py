@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -114,10 +115,14 @@ def test_dashboard_query_count_does_not_grow_with_years(client, plan, finance, d
     client.force_login(finance)
     url = reverse("reinvestment:dashboard", args=[plan.code])
     client.get(url)  # warm the session
-    # session, user (with the audit link's permission), plan, memberships (with the organizations the menu links to);
-    # obligations with fulfilment (1); the chosen year's county allocations
+    cache.clear()  # the figures are computed, not read from the cache
+    # session, user (with the audit link's permission and the memberships, with their organizations: the plan),
+    # its figures stamp; obligations with fulfilment (1); the chosen year's county allocations
     # (1) and fulfilment by county (1); the plan's unallocated money (1)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
+        assert client.get(url).status_code == 200
+    # Again: the figures come from the cache, kept under the stamp (session, user, stamp)
+    with django_assert_num_queries(3):
         assert client.get(url).status_code == 200
 
 
@@ -277,9 +282,9 @@ def test_year_list_query_count(client, plan, finance, django_assert_num_queries,
     client.force_login(finance)
     url = reverse("reinvestment:year_list", args=[plan.code])
     client.get(url)
-    # session, user (with the audit link's permission), plan, memberships (with the organizations the menu links to),
+    # session, user (with the audit link's permission and the memberships, with their organizations: the plan),
     # count, page rows
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         response = client.get(url)
     assert response.context["table"].page.paginator.count == years
 
@@ -391,9 +396,9 @@ def test_investment_list_query_count(client, plan, finance, django_assert_num_qu
     client.force_login(finance)
     url = reverse("reinvestment:investment_list", args=[plan.code])
     client.get(url)
-    # session, user (with the audit link's permission), plan, memberships (with the organizations the menu links to),
+    # session, user (with the audit link's permission and the memberships, with their organizations: the plan),
     # count, page rows (payee and county joined)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         response = client.get(url)
     assert response.context["table"].page.paginator.count == count
 
@@ -443,9 +448,9 @@ def test_statement_list_query_count(client, plan, finance, django_assert_num_que
     client.force_login(finance)
     url = reverse("wellness_fund:plan_statements", args=[plan.code])
     client.get(url)
-    # session, user (with the audit link's permission), plan, memberships (with the organizations the menu links to);
+    # session, user (with the audit link's permission and the memberships, with their organizations: the plan);
     # statements with payments summed (1)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         response = client.get(url)
     assert response.context["table"].page.paginator.count == months
 

@@ -165,8 +165,8 @@ def test_filed_list_query_count(client, django_assert_num_queries, plans):
     client.force_login(regulator())
     url = reverse("reporting:filed")
     client.get(url)
-    # session, user (with the audit link's permission), memberships, count, page rows (plan, filing
+    # session, user (with the audit link's permission and memberships), count, page rows (plan, filing
     # and attestations joined)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(url)
     assert response.context["table"].page.paginator.count == plans

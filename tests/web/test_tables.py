@@ -148,3 +148,26 @@ def test_csv_of_a_queryset_streams_every_matching_row_in_order():
     body = b"".join(table.csv_response("orgs.csv").streaming_content).decode()
     rows = list(csv.reader(io.StringIO(body)))
     assert [r[0] for r in rows[1:]] == [f"t-{i:03d}" for i in reversed(range(12))]
+
+
+@pytest.mark.django_db
+def test_rows_are_written_escaped_with_their_links_and_figure_cells():
+    rows = [{"name": "<script>alert('x')</script> & Sons", "amount": Decimal("1234.50"), "people": 7,
+             "link": '/grants/?q="x"&y=<b>'}]
+    columns = [Column("name", "Grantee <b>", sort="name", link=lambda r: r["link"]),
+               Column("amount", "Amount", sort="amount", kind="money"),
+               Column("people", "People served", kind="number")]
+    request, table = _table("/", rows=rows, columns=columns, default_sort="name")
+    html = render_to_string("includes/table.html", {"table": table, "request": request})
+    assert "<script>alert" not in html and "Grantee <b>" not in html
+    assert ('<td data-label="Grantee &lt;b&gt;"><a href="/grants/?q=&quot;x&quot;&amp;y=&lt;b&gt;">'
+            "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; Sons</a></td>") in html
+    assert '<td data-label="Amount" class="num">$1,234.50</td>' in html
+    assert '<td data-label="People served" class="num">7</td>' in html
+
+
+@pytest.mark.django_db
+def test_a_table_without_rows_says_so_in_one_cell_across_its_columns():
+    request, table = _table("/", rows=[], columns=LEDGER_COLUMNS, default_sort="name")
+    html = render_to_string("includes/table.html", {"table": table, "request": request})
+    assert '<tr><td colspan="3">Nothing matches.</td></tr>' in html
