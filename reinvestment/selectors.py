@@ -17,7 +17,6 @@ credit date. What a plan's credits have not allocated is shown as unallocated
 from __future__ import annotations
 
 import datetime
-import uuid
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -48,7 +47,6 @@ from .models import (
     ObligationAllocation,
     ObligationCredit,
     ObligationStatus,
-    PlanFiguresStamp,
     PlanFinancialYear,
     ReinvestmentPolicy,
 )
@@ -400,11 +398,6 @@ def _summary(obligation: Obligation, as_of: datetime.date, allocations: list[Obl
         "counties": counties,
         "earmarks": earmarks,
     }
-
-
-def figures_stamp(plan: Organization) -> uuid.UUID | None:
-    """The plan's figures stamp (``PlanFiguresStamp``), None where the database keeps none (one query)."""
-    return PlanFiguresStamp.objects.filter(plan=plan).values_list("stamp", flat=True).first()
 
 
 def obligation_rows(*, plan: Organization, as_of: datetime.date) -> list[dict[str, Any]]:

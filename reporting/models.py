@@ -204,3 +204,18 @@ class ReportDataChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filing}: data changed, found {self.detected_at:%Y-%m-%d}"
+
+
+class ReportsStamp(models.Model):
+    """A new random value each time an organization's report records may have changed: written
+    only by the database, from statement-level triggers on report versions, runs, attestations,
+    filings and data changes (INSERT, UPDATE and DELETE, whatever the client; migration 0004).
+    Pages listing those records cache them under it (``web.stamped``); SQLite (local runs) has no
+    triggers and no stamps, and its pages read the records every time."""
+
+    organization = models.OneToOneField("organizations.Organization", on_delete=models.CASCADE,
+                                        primary_key=True, related_name="+")
+    stamp = models.UUIDField()
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.stamp}"

@@ -9,6 +9,7 @@ any ``access.AccessDenied`` from a service, is a 404.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -26,8 +27,9 @@ from organizations import access, reauth
 from organizations.actors import Actor
 from organizations.models import Role
 from reinvestment.applicability import attestation_problems
+from reinvestment.models import PlanFiguresStamp
 from reinvestment.selectors import obligation_choices
-from web import tables
+from web import stamped, tables
 from web.actions import submit_form
 from web.files import content_response
 from web.forms import field_of, general_errors
@@ -38,7 +40,7 @@ from web.tables import Column
 
 from . import services
 from .access import ATTEST_ROLES, REQUEST_ROLES
-from .models import ReportRun, RunStatus
+from .models import ReportRun, ReportsStamp, RunStatus
 from .selectors import artifact_download, report_run_get, report_run_list
 from .selectors.archive import artifact_get, artifact_history, artifact_match, awaiting_attestation
 from .subjects import subject_page
@@ -108,10 +110,12 @@ class RequestForm(forms.Form):
         label=_("Obligation (policy and line of business)"), required=False,
         help_text=_("Needed when the income year has more than one obligation."))
 
-    def __init__(self, *args: Any, plan: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, plan: Any, obligations: Sequence[tuple[str, str, str, int]] | None = None,
+                 **kwargs: Any) -> None:
+        """``obligations``: the plan's ``obligation_choices`` when already read."""
         super().__init__(*args, **kwargs)
         years: dict[tuple[str, str, str], list[int]] = {}
-        for code, line, name, year in obligation_choices(plan):
+        for code, line, name, year in obligation_choices(plan) if obligations is None else obligations:
             years.setdefault((code, line, name), []).append(year)
         field_of(self, "policy", forms.ChoiceField).choices = [("", _("The year's only obligation"))] + [
             (f"{code}|{line}", f"{code} ({name}): " + str(_("income years %(years)s") % {
@@ -133,22 +137,31 @@ def _request_report(actor: Actor, params: dict[str, Any]) -> ReportRun:
         raise
 
 
-def _compliance_page(request: AuthenticatedRequest, org: Any, form: RequestForm, status: int = 200) -> HttpResponse:
-    # The page shows the artifacts' and runs' own fields: no joined rows to read.
-    waiting = awaiting_attestation(user=request.user, organization=org)
-    runs = (report_run_list(user=request.user).select_related(None).filter(organization=org)
-            .order_by("-created_at", "-pk")[:10])
+def _compliance_page(request: AuthenticatedRequest, org: Any, form: RequestForm, status: int = 200,
+                     stamps: stamped.Stamps = ()) -> HttpResponse:
+    """The page; its lists are kept under the organization's report ``stamps`` (none: read)."""
+    def lists() -> dict[str, Any]:
+        # The page shows the artifacts' and runs' own fields: no joined rows to read.
+        return {
+            "waiting": list(awaiting_attestation(user=request.user, organization=org)),
+            "runs": list(report_run_list(user=request.user).select_related(None).filter(organization=org)
+                         .order_by("-created_at", "-pk")[:10]),
+        }
+
     return render(request, "reporting/compliance.html", {
-        "plan": org, "form": form, "waiting": waiting, "runs": runs,
+        "plan": org, "form": form, **stamped.cached("compliance-lists", stamps, (org.pk, request.user.pk), lists),
         "can_attest": access.has_role(request.user, org, *ATTEST_ROLES),
     }, status=status)
 
 
 @login_required
 def compliance(request: AuthenticatedRequest, plan: str) -> HttpResponse:
-    """Reports waiting for attestation, recent runs and the form requesting a new version."""
+    """Reports waiting for attestation, recent runs and the form requesting a new version; what
+    it lists is kept under the plan's figures and report stamps (``web.stamped``)."""
     org = plan_for(request, plan, PLAN_ROLES)
-    return _compliance_page(request, org, RequestForm(plan=org))
+    figures, reports = stamped.read(org.pk, PlanFiguresStamp, ReportsStamp)
+    choices = stamped.cached("obligation-choices", (figures,), (org.pk,), lambda: obligation_choices(org))
+    return _compliance_page(request, org, RequestForm(plan=org, obligations=choices), stamps=(reports,))
 
 
 @login_required

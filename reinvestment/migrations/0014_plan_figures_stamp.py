@@ -13,7 +13,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from audit.db import postgres_sql
+from audit.db import backfill_stamps, postgres_sql, stamp_triggers
 
 #: table -> how its rows name their plan (``{rows}`` is the transition table).
 SOURCES = {
@@ -27,66 +27,8 @@ SOURCES = {
 #: Reference data every plan's figures name (counties, lines of business): a change gives every
 #: plan a new stamp.
 SHARED = ("organizations_county", "reinvestment_lineofbusiness")
-#: event -> its transition tables.
-EVENTS = {
-    "insert": "REFERENCING NEW TABLE AS new_rows",
-    "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
-    "delete": "REFERENCING OLD TABLE AS old_rows",
-}
-
-
-def _stamp(select: str) -> str:
-    # Plans in id order, so concurrent statements lock their stamps in the same order.
-    return f"""
-        INSERT INTO reinvestment_planfiguresstamp AS s (plan_id, stamp)
-        SELECT plan_id, gen_random_uuid() FROM ({select}) AS p(plan_id)
-         GROUP BY plan_id ORDER BY plan_id
-        ON CONFLICT (plan_id) DO UPDATE SET stamp = EXCLUDED.stamp;"""
-
-
-def _sql() -> str:
-    parts = []
-    for table, source in SOURCES.items():
-        fn = f"{table}_figures_stamp"
-        parts.append(f"""
-CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN{_stamp(source.format(rows="new_rows"))}
-    ELSIF TG_OP = 'DELETE' THEN{_stamp(source.format(rows="old_rows"))}
-    ELSE{_stamp(source.format(rows="new_rows") + " UNION ALL " + source.format(rows="old_rows"))}
-    END IF;
-    RETURN NULL;
-END $$;""")
-        for event, tables in EVENTS.items():
-            parts.append(f"CREATE TRIGGER {fn}_{event} AFTER {event.upper()} ON {table} {tables} "
-                         f"FOR EACH STATEMENT EXECUTE FUNCTION {fn}();")
-    for table in SHARED:
-        fn = f"{table}_figures_stamp"
-        parts.append(f"""
-CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE reinvestment_planfiguresstamp SET stamp = gen_random_uuid();
-    RETURN NULL;
-END $$;
-CREATE TRIGGER {fn}_change AFTER INSERT OR UPDATE OR DELETE ON {table}
-    FOR EACH STATEMENT EXECUTE FUNCTION {fn}();""")
-    return "\n".join(parts)
-
-
-def _reverse_sql() -> str:
-    parts = []
-    for table in SHARED:
-        parts += [f"DROP TRIGGER IF EXISTS {table}_figures_stamp_change ON {table};",
-                  f"DROP FUNCTION IF EXISTS {table}_figures_stamp();"]
-    for table in SOURCES:
-        fn = f"{table}_figures_stamp"
-        parts += [f"DROP TRIGGER IF EXISTS {fn}_{event} ON {table};" for event in EVENTS]
-        parts.append(f"DROP FUNCTION IF EXISTS {fn}();")
-    return "\n".join(parts)
-
-
-BACKFILL_SQL = _stamp(" UNION ALL ".join(source.format(rows=table) for table, source in SOURCES.items()))
-BACKFILL_REVERSE = "DELETE FROM reinvestment_planfiguresstamp;"
+STAMP_SQL, STAMP_REVERSE = stamp_triggers("figures", "reinvestment_planfiguresstamp", "plan_id", SOURCES, SHARED)
+BACKFILL_SQL, BACKFILL_REVERSE = backfill_stamps("reinvestment_planfiguresstamp", "plan_id", SOURCES)
 
 
 class Migration(migrations.Migration):
@@ -105,5 +47,5 @@ class Migration(migrations.Migration):
             ],
         ),
         postgres_sql(BACKFILL_SQL, BACKFILL_REVERSE),
-        postgres_sql(_sql(), _reverse_sql()),
+        postgres_sql(STAMP_SQL, STAMP_REVERSE),
     ]

@@ -21,6 +21,7 @@ from web.scoping import plan_for
 from web.tables import Column
 
 from .. import selectors
+from ..models import PlanFiguresStamp
 from ..sources import payment_words
 from .roles import FINANCE, PLAN_STAFF
 
@@ -56,8 +57,8 @@ def dashboard(request: AuthenticatedRequest, plan: str) -> HttpResponseBase:
     behind them is a new stamp, so they are computed again on the next view."""
     org = plan_for(request, plan, PLAN_STAFF)
     today = timezone.localdate()
-    stamp = selectors.figures_stamp(org)
-    rows = stamped.cached("obligation-rows", stamp, (org.pk, today),
+    stamps = stamped.read(org.pk, PlanFiguresStamp)
+    rows = stamped.cached("obligation-rows", stamps, (org.pk, today),
                           lambda: selectors.obligation_rows(plan=org, as_of=today))
     links = {"income_year": lambda r: r["link"], "policy": lambda r: r["allocations_link"]}
     for row in rows:
@@ -74,7 +75,7 @@ def dashboard(request: AuthenticatedRequest, plan: str) -> HttpResponseBase:
     years = sorted({r["income_year"] for r in rows}, reverse=True)
     chosen = request.GET.get("year", "")
     year = int(chosen) if chosen.isdigit() and int(chosen) in years else (years[0] if years else None)
-    figures = stamped.cached("obligation-figures", stamp, (org.pk, today, get_language(), year),
+    figures = stamped.cached("obligation-figures", stamps, (org.pk, today, get_language(), year),
                              lambda: _figures(org, rows, years, year, today))
     return render(request, "reinvestment/dashboard.html", {
         "plan": org, "table": table, **figures, "can_change": access.has_role(request.user, org, *FINANCE),

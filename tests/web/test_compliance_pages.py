@@ -4,6 +4,7 @@ until done), preview, attest, file, and the version history with SHA-256 hashes.
 import hashlib
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from organizations.actors import SETUP, WORKER
@@ -251,13 +252,18 @@ def test_compliance_page_query_count(client, plan, officer, django_assert_num_qu
     client.force_login(officer)
     url = reverse("reporting:compliance", args=[plan.code])
     client.get(url)
+    cache.clear()  # the lists are read, not taken from the cache
     # session, user (with the audit link's permission and the memberships, with their organizations: the plan);
-    # drafts waiting (1); recent runs (1); the plan's obligations offered in
-    # the request form (1)
-    with django_assert_num_queries(5):
+    # the plan's figures and report stamps (1); the plan's obligations offered in the request form (1);
+    # drafts waiting (1); recent runs (1)
+    with django_assert_num_queries(6):
         response = client.get(url)
     # only the newest draft of the report waits (an older one no longer matches the data)
     assert [a.version for a in response.context["waiting"]] == [drafts]
+    # again: the lists and the obligations come from the cache, kept under the stamps
+    with django_assert_num_queries(3):
+        again = client.get(url)
+    assert [a.version for a in again.context["waiting"]] == [drafts]
 
 
 def _age_sign_in(client, minutes):
@@ -300,3 +306,47 @@ def test_an_old_sign_in_must_give_the_password_again_to_attest(client, plan, off
     # The confirmation renews the sign-in time: the next page asks for nothing more.
     final = ReportArtifact.objects.get(is_final=True)
     assert 'name="password"' not in client.get(reverse("reporting:artifact", args=[final.pk])).content.decode()
+
+
+def test_every_report_record_written_gives_a_new_stamp_and_the_page_never_lists_old_records(
+        client, plan, officer, attestable, django_capture_on_commit_callbacks):
+    """The page keeps its lists under the plan's report stamp, which the database replaces with each
+    write to report versions, runs, attestations and filings, whoever writes."""
+    from django.db import connection
+
+    from reporting.models import ReportsStamp
+    from tests.reinvestment.factories import PlanFactory
+    from web import stamped
+
+    other = PlanFactory(code="plan-cmp-other")
+    ReportRun.objects.create(kind="community-reinvestment", organization=other, params={}, params_key="x")
+    others = stamped.read(other.pk, ReportsStamp)
+
+    def stamp():
+        return stamped.read(plan.pk, ReportsStamp)[0]
+
+    client.force_login(officer)
+    url = reverse("reporting:compliance", args=[plan.code])
+    assert list(client.get(url).context["waiting"]) == [] and stamp() is None
+    # a request and its generation: a run, then a draft version
+    _, draft = _draft(client, plan, django_capture_on_commit_callbacks)
+    seen = {stamp()}
+    assert None not in seen
+    page = client.get(url)
+    assert list(page.context["waiting"]) == [draft] and len(page.context["runs"]) == 1
+    # a run changed straight in the database, past every service
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE reporting_reportrun SET error = 'Stopped by the operator' WHERE organization_id = %s",
+                       [plan.pk])
+    assert stamp() not in seen
+    seen.add(stamp())
+    assert "Stopped by the operator" in client.get(url).content.decode()
+    # the officer attests (an attestation and a final version), then files
+    client.post(reverse("reporting:artifact_attest", args=[draft.pk]), TYPED)
+    assert stamp() not in seen
+    seen.add(stamp())
+    assert list(client.get(url).context["waiting"]) == []
+    final = ReportArtifact.objects.get(organization=plan, is_final=True)
+    client.post(reverse("reporting:artifact_file", args=[final.pk]))
+    assert ReportFiling.objects.filter(artifact=final).exists() and stamp() not in seen
+    assert stamped.read(other.pk, ReportsStamp) == others

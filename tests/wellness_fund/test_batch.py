@@ -82,6 +82,8 @@ def _written(since_payment, since_tx, since_event):
             after.pop(volatile, None)
         if "reference" in after:
             after["reference"] = ref(after["reference"])
+        if after.get("contribution_payment_id") is not None:  # the payment the reference names, by its order
+            after["contribution_payment_id"] = f"#{p_index[after['contribution_payment_id']]}"
         obj = e.object_repr
         if e.action == "reinvestment.credit.record":
             obj = ref(ObligationCredit.objects.get(pk=e.object_id).reference)
