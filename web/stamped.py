@@ -5,8 +5,9 @@ chart and tables; the report versions waiting for attestation) is cached under s
 database replaces, by trigger, in the same transaction as any change to the rows behind them
 (``reinvestment.PlanFiguresStamp``, ``reporting.ReportsStamp``). A change is a new stamp, so a
 new key and a fresh computation; nothing is ever invalidated by hand, and a write from any
-client (a service, the admin, raw SQL) counts. Without a stamp (SQLite, which has no triggers,
-or an organization with no such records yet) the part is computed every time.
+client (a service, the admin, raw SQL) counts. An organization with no such records yet has the
+stamp ``NOTHING_WRITTEN`` until its first one is written. Where the database keeps no stamps
+(SQLite, which has no triggers) the part is computed every time.
 
 The key also names what else the part depends on (the day, the language, the chosen year, the
 reader), so a key means exactly one content. Values are copied in and out of the cache
@@ -41,18 +42,31 @@ def _read_sql(stamp_models: tuple[type[Model], ...]) -> str:
     return "SELECT " + ", ".join(lookups)
 
 
+#: The stamp of an organization none of whose records of a kind was ever written. On PostgreSQL
+#: the triggers (and the migrations that installed them, for records already there) give a stamp
+#: to every organization with records, so a missing stamp means none: a state like any other.
+NOTHING_WRITTEN = UUID(int=0)
+
+
+def kept_by_database() -> bool:
+    """Whether the database keeps stamps (PostgreSQL's triggers; SQLite has none)."""
+    return connection.vendor == "postgresql"
+
+
 def read(key: int, *stamp_models: type[Model]) -> Stamps:
-    """The stamps of ``key`` (an organization's id) in each of ``stamp_models``, None where there
-    is none (one query)."""
+    """The stamps of ``key`` (an organization's id) in each of ``stamp_models`` (one query);
+    ``NOTHING_WRITTEN`` where there is none; None for each where the database keeps no stamps."""
+    if not kept_by_database():
+        return (None,) * len(stamp_models)
     with connection.cursor() as cursor:
         cursor.execute(_read_sql(stamp_models), [key] * len(stamp_models))
         row = cursor.fetchone()
-    return tuple(v if v is None or isinstance(v, UUID) else UUID(str(v)) for v in row)
+    return tuple(NOTHING_WRITTEN if v is None else v if isinstance(v, UUID) else UUID(str(v)) for v in row)
 
 
 def cached(name: str, stamps: Stamps, parts: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
-    """``compute()``, kept under ``name``, ``stamps`` and ``parts``; computed every time when a
-    stamp is missing."""
+    """``compute()``, kept under ``name``, ``stamps`` and ``parts``; computed every time without
+    stamps."""
     if not stamps or any(s is None for s in stamps):
         return compute()
     key = ":".join(["stamped", name, *(s.hex for s in stamps if s is not None), *map(str, parts)])

@@ -3,7 +3,6 @@ obligations dashboard, which keeps its figures under the stamp, never shows figu
 the records."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 
@@ -128,16 +127,36 @@ def test_the_dashboard_shows_each_change_whoever_made_it(client, plan, django_as
     assert "Imperial Valley" in client.get(url).content.decode()
 
 
-def test_without_a_stamp_the_dashboard_computes_every_time(client, plan, django_assert_num_queries):
-    """Where the database keeps no stamp (the SQLite of local runs has no triggers), nothing is
-    kept: each view reads the figures."""
+def test_where_the_database_keeps_no_stamps_the_dashboard_computes_every_time(
+        client, plan, django_assert_num_queries, monkeypatch):
+    """The SQLite of local runs has no triggers: nothing is kept, each view reads the figures."""
+    monkeypatch.setattr(stamped, "kept_by_database", lambda: False)
     client.force_login(member(Role.PLAN_FINANCE, plan))
     url = reverse("reinvestment:dashboard", args=[plan.code])
     client.get(url)
-    PlanFiguresStamp.objects.filter(plan=plan).delete()
-    cache.clear()
     for _ in range(2):
-        # session, user (with the plan), stamp; obligations (1), county allocations (1), fulfilment by
+        # session, user (with the plan); obligations (1), county allocations (1), fulfilment by
         # county (1), unallocated money (1)
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(6):
             assert client.get(url).status_code == 200
+
+
+def test_a_plan_with_no_figures_yet_is_kept_until_its_first_record(client, django_assert_num_queries):
+    from tests.reinvestment.factories import PlanFactory, financial_year, member_months
+    from tests.reinvestment.test_allocations_defects import _line
+
+    plan = PlanFactory(code="plan-new")
+    assert stamp_of(plan) == stamped.NOTHING_WRITTEN
+    client.force_login(member(Role.PLAN_FINANCE, plan))
+    url = reverse("reinvestment:dashboard", args=[plan.code])
+    assert "Income year 2024" not in main(client.get(url))
+    with django_assert_num_queries(3):  # session, user (with the plan), stamp
+        client.get(url)
+    member_months(plan, 2024, {"Imperial": 100})
+    fy = financial_year(plan, 2024, revenue="1000000.00", net_income="10000.00", **_line("medi-cal"))
+    from organizations.actors import SETUP
+    from reinvestment import services
+
+    services.obligation_compute(actor=SETUP, financial_year=fy, policy_code="CA-DHCS")
+    assert stamp_of(plan) not in (None, stamped.NOTHING_WRITTEN)
+    assert "Income year 2024" in main(client.get(url))

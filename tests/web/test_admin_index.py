@@ -68,3 +68,25 @@ def test_the_index_builds_its_list_once(admin_client, monkeypatch):
     monkeypatch.setattr(AdminSite, "_build_app_dict", counted)
     assert admin_client.get(reverse("admin:index")).status_code == 200
     assert calls == [None]
+
+
+def test_a_site_administrators_list_is_built_once_and_a_staff_members_each_time(admin_client, client, monkeypatch):
+    calls = []
+    build = admin.AdminSite._build_app_dict
+
+    def counted(self, request, label=None):
+        calls.append(request.user.username)
+        return build(self, request, label)
+
+    monkeypatch.setattr(admin.AdminSite, "_build_app_dict", counted)
+    admin.site._site_admin_apps.clear()
+    first = admin_client.get(reverse("admin:index")).content.decode()
+    assert admin_client.get(reverse("admin:index")).content.decode().count('<tr class="model-') == first.count(
+        '<tr class="model-')
+    assert calls == ["admin"]
+    viewer = User.objects.create_user("viewer2", password="x", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
+    client.force_login(viewer)
+    for _ in range(2):
+        assert client.get(reverse("admin:index")).content.decode().count('<tr class="model-') == 1
+    assert calls == ["admin", "viewer2", "viewer2"]

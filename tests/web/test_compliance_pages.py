@@ -327,11 +327,11 @@ def test_every_report_record_written_gives_a_new_stamp_and_the_page_never_lists_
 
     client.force_login(officer)
     url = reverse("reporting:compliance", args=[plan.code])
-    assert list(client.get(url).context["waiting"]) == [] and stamp() is None
+    assert list(client.get(url).context["waiting"]) == [] and stamp() == stamped.NOTHING_WRITTEN
     # a request and its generation: a run, then a draft version
     _, draft = _draft(client, plan, django_capture_on_commit_callbacks)
     seen = {stamp()}
-    assert None not in seen
+    assert stamped.NOTHING_WRITTEN not in seen
     page = client.get(url)
     assert list(page.context["waiting"]) == [draft] and len(page.context["runs"]) == 1
     # a run changed straight in the database, past every service
