@@ -10,12 +10,15 @@ process (per app and script prefix; the names in it are translated when shown).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.http import HttpRequest
 from django.urls import get_script_prefix
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 class AdminSite(admin.AdminSite):
@@ -29,11 +32,11 @@ class AdminSite(admin.AdminSite):
             built[app_label] = super().get_app_list(request, app_label)
         return built[app_label]
 
-    def _build_app_dict(self, request: HttpRequest, label: str | None = None) -> dict[str, Any]:
+    def _build_app_dict(self, request: HttpRequest, label: _StrPromise | str | None = None) -> dict[str, Any]:
         user = request.user
         if not (user.is_active and user.is_superuser):
             return super()._build_app_dict(request, label)
-        key = (label, get_script_prefix())
+        key = (None if label is None else str(label), get_script_prefix())
         found = self._site_admin_apps.get(key)
         if found is None:
             found = self._site_admin_apps[key] = super()._build_app_dict(request, label)
