@@ -10,6 +10,9 @@
 * A failing test leaves a screenshot in ``var/screenshots/<test name>.png``.
 * ``demo_site``: the demo organizations and users loaded into the live server's database.
 * ``sign_in(page, username)``: signs a demo user in through the form.
+* A test on the live server ends only when the server has no request in flight: a request
+  still reading its tables while pytest-django empties the database (TRUNCATE) deadlocks
+  with it.
 
 The live server runs in a thread of the test process while Playwright's sync API keeps an
 event loop in this thread, so Django's async-safety check is relaxed for these tests only.
@@ -20,6 +23,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
@@ -92,6 +97,57 @@ def browser(chromium_path: str) -> Iterator[object]:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+class _InFlight:
+    """Requests the live server has started and not yet finished, counted by Django's signals."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.count = 0
+
+    def started(self, **_: object) -> None:
+        with self.lock:
+            self.count += 1
+
+    def finished(self, **_: object) -> None:
+        with self.lock:
+            self.count -= 1
+
+    def wait_until_quiet(self, timeout: float = 15.0, settle: float = 0.1) -> None:
+        """Return once no request has been in flight for ``settle`` seconds (or at ``timeout``)."""
+        deadline = time.monotonic() + timeout
+        quiet_since: float | None = None
+        while time.monotonic() < deadline:
+            with self.lock:
+                busy = self.count > 0
+            now = time.monotonic()
+            if busy:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = now
+            elif now - quiet_since >= settle:
+                return
+            time.sleep(0.02)
+
+
+@pytest.fixture(autouse=True)
+def _live_server_quiet_at_teardown(request: pytest.FixtureRequest) -> Iterator[None]:
+    """On a test that uses the live server, wait at teardown until no request is in flight."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    from django.core.signals import request_finished, request_started
+
+    in_flight = _InFlight()
+    request_started.connect(in_flight.started, dispatch_uid="live-server-in-flight-started")
+    request_finished.connect(in_flight.finished, dispatch_uid="live-server-in-flight-finished")
+    try:
+        yield
+    finally:
+        in_flight.wait_until_quiet()
+        request_started.disconnect(dispatch_uid="live-server-in-flight-started")
+        request_finished.disconnect(dispatch_uid="live-server-in-flight-finished")
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
