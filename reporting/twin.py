@@ -154,23 +154,51 @@ def json_bytes(data: Any) -> bytes:
     return ("{\n" + ",\n".join(lines) + "\n}\n").encode()
 
 
-def _cells(row: Sequence[Any]) -> Sequence[Any]:
-    """A CSV row: csv writes None as "", Decimal, date and record keys by ``str``; only a
-    moment needs its ISO form (``str`` of a datetime has a space, not ``T``)."""
-    if any(type(v) is dt.datetime for v in row):
-        return ["" if v is None else to_jsonable(v) for v in row]
-    return row
+#: Characters that may make the csv module quote a field (it decides: ``_csv_field``).
+_CSV_MARKS = (",", '"', "\n", "\r")
+
+
+def _csv_field(text: str) -> str:
+    """``text`` as a field of a row of several, quoted by the csv module's own rules."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow([text, ""])
+    return out.getvalue()[:-2]  # less the empty last field's "," and the line end
+
+
+def _csv_column(values: Sequence[Any]) -> list[str]:
+    """The CSV fields of one column as ``csv.writer`` writes them: None as "", a moment in ISO form
+    (``str`` of a datetime has a space, not ``T``), other values by ``str``, quoted where needed.
+    A column of one type is converted in one C-level pass and searched for quoting in one."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        texts = list(values)
+    elif dt.datetime in kinds:
+        texts = ["" if v is None else to_jsonable(v) if type(v) is dt.datetime else str(v) for v in values]
+    elif type(None) in kinds:
+        texts = ["" if v is None else str(v) for v in values]
+    else:
+        texts = list(map(str, values))
+    joined = "\x00".join(texts)
+    if any(mark in joined for mark in _CSV_MARKS):
+        texts = [_csv_field(t) if any(mark in t for mark in _CSV_MARKS) else t for t in texts]
+    return texts
 
 
 def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """One CSV file. Rows go to the C writer as they are unless a cell holds a moment (one
-    pass over every cell's type, not a check row by row)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    moments = dt.datetime in set(map(type, chain.from_iterable(rows)))
-    writer.writerows(map(_cells, rows) if moments else rows)
-    return out.getvalue()
+    """One CSV file, the bytes ``csv.writer`` (minimal quoting, "\\n" line ends) would write. Written
+    column by column: each column's values converted in one pass and its rows joined, which takes
+    half the time of the writer's cell-by-cell work on tens of thousands of credits. A file of one
+    column goes to the writer (a row of one empty field is written ``""``)."""
+    if len(header) < 2 or not rows:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows([["" if v is None else to_jsonable(v) if type(v) is dt.datetime else v for v in row]
+                          for row in rows])
+        return out.getvalue()
+    columns = [_csv_column(column) for column in zip(*rows, strict=True)]
+    lines = chain((",".join(_csv_column(header)),), map(",".join, zip(*columns, strict=True)))
+    return "\n".join(lines) + "\n"
 
 
 def build(data: Any, tables: Tables) -> Twin:

@@ -76,7 +76,10 @@ def _pristine_rows(django_db_setup, django_db_blocker) -> None:  # noqa: ARG001
 
     with django_db_blocker.unblock():
         for conn in connections.all():
-            PRISTINE[conn.alias] = conn.creation.serialize_db_to_string()
+            # pytest-django sets up only the databases the collected tests use: a run of tests
+            # that use none has no test database to copy (and must not read the real one).
+            if conn.settings_dict["NAME"] == conn.creation._get_test_db_name():  # type: ignore[attr-defined]
+                PRISTINE[conn.alias] = conn.creation.serialize_db_to_string()
 
 
 @pytest.fixture(autouse=True)

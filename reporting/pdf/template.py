@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.units import inch
@@ -29,6 +30,11 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from . import fonts
+
+#: Page and font streams are written Flate-compressed binary, as PDF readers expect, not also
+#: ASCII85-encoded (ReportLab's default, for 7-bit mail transports): files a sixth smaller,
+#: written faster. The setting is ReportLab's own, read when each stream is written.
+rl_config.useA85 = 0
 
 PAGE_SIZE = LETTER  # 612 x 792 points
 MARGIN = 0.75 * inch

@@ -73,7 +73,7 @@ from ..documents.community_reinvestment import (
     Policy,
 )
 from . import disclosure_threshold
-from .community_voice import community_voice_data
+from .community_voice import CreditSums, community_voice_data
 from .mlr import mlr_data
 from .obligation_choice import choose, year_obligations
 
@@ -321,7 +321,7 @@ def community_reinvestment_data(params: Mapping[str, Any],
     fulfilled = ZERO
     # amounts by what the earmarks look at: (domain, CHIP-tagged, equity partner)
     by_earmark_keys: dict[tuple[str, bool, bool], Decimal] = defaultdict(lambda: ZERO)
-    by_county: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    by_county: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)  # by (county id, name)
     investments: list[Investment] = []
     by_domain: dict[str, Decimal] = defaultdict(lambda: ZERO)
     # wellness fund contributions by (fund id, county, quarter): [count, amount]
@@ -329,11 +329,13 @@ def community_reinvestment_data(params: Mapping[str, Any],
     quarters: dict[dt.date, str] = {}
     contribution = CreditSource.FUND_CONTRIBUTION.value
     domain_labels = _domain_labels()
+    direct_kind = SourceKind.DIRECT_INVESTMENT
+    source_labels = SOURCE_LABELS
     for (source, _, county, county_id, legal_name, display_name, domain_code, aligned, amount, credited_on,
-         _, partner, paid_into, _), ref in zip(credits, refs, strict=True):
+         payment, partner, paid_into, _), ref in zip(credits, refs, strict=True):
         fulfilled += amount
         by_earmark_keys[(domain_code, aligned, partner)] += amount
-        by_county[county_id] += amount
+        by_county[(county_id, county)] += amount
         if source == contribution:
             quarter = quarters.get(credited_on)
             if quarter is None:
@@ -344,27 +346,28 @@ def community_reinvestment_data(params: Mapping[str, Any],
             else:
                 cell[0] += 1
                 cell[1] += amount
-        direct = isinstance(ref, SourceRef) and ref.kind == SourceKind.DIRECT_INVESTMENT
+        direct = payment is None and isinstance(ref, SourceRef) and ref.kind == direct_kind
         domain = domain_labels.get(domain_code, domain_code) or "Not tagged"
         by_domain[domain] += amount
+        # positional: the fields of ``Investment`` in order (a keyword call costs half again)
         investments.append(Investment(
-            source=source, source_label=SOURCE_LABELS.get(source, "Direct" if direct else "Wellness fund"),
-            reference=ref,
-            fund=fund_names.get(paid_into, "") if paid_into is not None else "",
-            payee=display_name or legal_name or "—",
-            county=county, domain=domain, cha_chip_aligned=aligned,
-            advisory_committee_consulted=consulted.get(ref.pk) if isinstance(ref, SourceRef) and direct else None,
-            amount=amount, date=credited_on,
-        ))
+            source, source_labels.get(source) or ("Direct" if direct else "Wellness fund"), ref,
+            fund_names.get(paid_into, "") if paid_into is not None else "", display_name or legal_name or "—",
+            county, domain, aligned, consulted.get(ref.pk) if direct and isinstance(ref, SourceRef) else None,
+            amount, credited_on))
     contribution_summary = tuple(sorted(
         (ContributionSummary(fund=fund_names.get(fund_id, "—") if fund_id is not None else "—", county=county,
                              quarter=quarter, contributions=n, amount=amount)
          for (fund_id, county, quarter), (n, amount) in summary.items()),
         key=lambda r: (r.fund, r.county, r.quarter)))
+    by_county_id = {county_id: amount for (county_id, _), amount in by_county.items()}
+    by_county_name: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for (_, name), amount in by_county.items():
+        by_county_name[name] += amount
     weight_total = sum((a.weight for a in allocations), Decimal(0))
     counties = []
     for a in allocations:
-        got = by_county.get(a.county_id, ZERO)
+        got = by_county_id.get(a.county_id, ZERO)
         counties.append(CountyRow(
             county=a.county.name, fips=a.county.fips,
             basis=int(a.weight) if a.weight == a.weight.to_integral_value() else a.weight,
@@ -429,6 +432,8 @@ def community_reinvestment_data(params: Mapping[str, Any],
         line_of_business=fy.line_of_business.name,
         mlr=mlr_data(obligation),
         voice=community_voice_data(plan=plan, year=year, obligation=obligation, credits=credits, refs=refs,
+                                   sums=CreditSums(total=fulfilled, by_county=by_county_name, by_domain=by_domain,
+                                                   by_earmark_keys=by_earmark_keys),
                                    fund_of=fund_of, fund_ids=set(paid), threshold=threshold),
     )
 

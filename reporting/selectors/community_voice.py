@@ -290,40 +290,45 @@ def _disparities(fund_ids: Iterable[int], threshold: int) -> list[cv.DisparityRo
     return out
 
 
+@dataclass(frozen=True)
+class CreditSums:
+    """Sums over the report's credits that ``community_reinvestment_data`` makes in its own pass
+    over them, so this section does not add them up a second time."""
+
+    total: Decimal
+    by_county: Mapping[str, Decimal]  # by county name
+    by_domain: Mapping[str, Decimal]  # by domain label ("Not tagged" for none)
+    #: by what the earmarks look at: (domain, CHIP-tagged, equity partner)
+    by_earmark_keys: Mapping[tuple[str, bool, bool], Decimal]
+
+
 def community_voice_data(*, plan: Organization, year: int, obligation: Obligation,
-                         credits: Sequence[tuple[Any, ...]], refs: Sequence[SourceRef | str],
+                         credits: Sequence[tuple[Any, ...]], refs: Sequence[SourceRef | str], sums: CreditSums,
                          fund_of: Mapping[int, int], fund_ids: Iterable[int], threshold: int) -> cv.CommunityVoice:
     """``credits``: the rows of ``community_reinvestment_data`` (source, reference, county, county id,
     legal name, display name, domain, CHIP-tagged, amount, date, payment id, equity partner), with
-    their parsed ``refs``; ``fund_of``: contribution payment -> fund."""
+    their parsed ``refs`` and their ``sums``; ``fund_of``: contribution payment -> fund."""
     status, deadline, lines, meeting_ids = _plan_lines(plan, year)
     funds = list(fund_ids)
     by_investment, by_fund = _credit_priorities(refs, fund_of.values())
-    actual: dict[str, dict[str, Decimal]] = {d: defaultdict(lambda: ZERO) for d in ("County", "Domain",
-                                                                                      "CHIP priority")}
-    aligned = ZERO
-    # The domains' labels as text once per report (each translatable label costs a lookup).
-    domain_labels = {code: str(label) for code, label in SocialDriverDomain.choices}
-    by_county, by_domain, by_priority = actual["County"], actual["Domain"], actual["CHIP priority"]
+    by_priority: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    actual: dict[str, Mapping[str, Decimal]] = {"County": sums.by_county, "Domain": sums.by_domain,
+                                                "CHIP priority": by_priority}
+    aligned = sum((amount for (_, tagged, _), amount in sums.by_earmark_keys.items() if tagged), ZERO)
+    by_earmark_keys = sums.by_earmark_keys
+    # A contribution's priorities are its fund's (a credit naming a payment is no direct investment).
+    payment_titles = {payment: by_fund.get(fund, []) for payment, fund in fund_of.items()}
     direct = SourceKind.DIRECT_INVESTMENT
-    actual_total = ZERO
-    # amounts by what the earmarks look at: (domain, CHIP-tagged, equity partner)
-    by_earmark_keys: dict[tuple[str, bool, bool], Decimal] = defaultdict(lambda: ZERO)
+    untagged, recorded = [NO_PRIORITY], [RECORDED_ALIGNED]
     for row, ref in zip(credits, refs, strict=True):
-        county, domain, tagged, amount, payment_id = row[2], row[6], row[7], row[8], row[10]
-        actual_total += amount
-        by_earmark_keys[(domain, tagged, row[11])] += amount
-        by_county[county] += amount
-        by_domain[domain_labels.get(domain, domain) or "Not tagged"] += amount
-        if isinstance(ref, SourceRef) and ref.kind == direct:
+        payment_id, tagged, amount = row[10], row[7], row[8]
+        if payment_id is not None:
+            titles = payment_titles.get(payment_id, [])
+        elif isinstance(ref, SourceRef) and ref.kind == direct:
             titles = by_investment.get(ref.pk, [])
-        elif payment_id is not None and payment_id in fund_of:
-            titles = by_fund.get(fund_of[payment_id], [])
         else:
             titles = []
-        if tagged:
-            aligned += amount
-        keys = titles or ([RECORDED_ALIGNED] if tagged else [NO_PRIORITY])
+        keys = titles or (recorded if tagged else untagged)
         if len(keys) == 1:
             by_priority[keys[0]] += amount
         else:
@@ -343,7 +348,7 @@ def community_voice_data(*, plan: Organization, year: int, obligation: Obligatio
     return cv.CommunityVoice(
         plan_status=status, plan_deadline=deadline,
         planned_total=sum((Decimal(str(ln["amount"])) for ln in lines), ZERO),
-        actual_total=actual_total,
+        actual_total=sums.total,
         planned_aligned=planned_aligned, actual_aligned=aligned,
         chip_earmark="; ".join(statements) or "The policy sets no CHIP-aligned earmark",
         plan_vs_actual=tuple(_plan_vs_actual(lines, actual)),

@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from hypothesis import given
+from hypothesis import strategies as st
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from reinvestment.references import SourceKind, SourceRef
@@ -68,6 +70,37 @@ def test_csv_writes_moments_in_iso_form_and_keys_as_text():
                                       ("x", None, moment)])
     assert list(csv.reader(io.StringIO(text))) == [
         ["a", "b", "c"], ["grants.award:7", "1.10", ""], ["x", "", "2026-03-01T09:30:00+00:00"]]
+
+
+def _plain_csv(header, rows):  # type: ignore[no-untyped-def]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([["" if v is None else v.isoformat() if isinstance(v, dt.datetime) else v for v in row]
+                      for row in rows])
+    return out.getvalue()
+
+
+_CELLS = st.one_of(st.none(), st.booleans(), st.integers(), st.dates(),
+                   st.decimals(allow_nan=False, allow_infinity=False, places=2),
+                   st.text(alphabet=st.sampled_from(['a', ' ', ',', '"', '\n', '\r', 'ñ', '漢', "'", ';'])),
+                   st.builds(SourceRef, st.just(SourceKind.AWARD), st.integers(min_value=1)))
+
+
+@given(st.integers(min_value=1, max_value=4).flatmap(
+    lambda n: st.lists(st.lists(_CELLS, min_size=n, max_size=n), max_size=6)))
+def test_csv_written_by_columns_is_what_the_csv_writer_writes(rows):  # type: ignore[no-untyped-def]
+    header = [f"h{i}" for i in range(len(rows[0]))] if rows else ["h0", "h1"]
+    assert csv_text(header, rows) == _plain_csv(header, rows)
+
+
+def test_csv_quotes_only_the_fields_that_need_it():
+    rows = [("plain", "a,b", 'say "hi"', "two\nlines", ""), ("x", "", None, True, Decimal("-0.00"))]
+    text = csv_text(list("abcde"), rows)
+    assert text == 'a,b,c,d,e\nplain,"a,b","say ""hi""","two\nlines",\nx,,,True,-0.00\n'
+    assert list(csv.reader(io.StringIO(text))) == [list("abcde"), ["plain", "a,b", 'say "hi"', "two\nlines", ""],
+                                                   ["x", "", "", "True", "-0.00"]]
+    assert csv_text(["only"], [("",), (None,)]) == 'only\n""\n""\n'
 
 
 def test_appendix_rows_are_the_appendix_records():
