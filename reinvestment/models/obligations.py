@@ -134,9 +134,9 @@ class ObligationAllocation(models.Model):
 CONTRIBUTION_PAYMENT_PREFIX = f"{SourceKind.CONTRIBUTION_PAYMENT.value}:"
 
 
-def referenced_id(field: str, prefix: str) -> Case:
-    """SQL: the id a reference (``<kind>:<id>``, the text column ``field``) names when it begins with
-    ``prefix``, else NULL. Plain string functions of the row alone (no regular expression), so
+def referenced_id(field: str | F, prefix: str) -> Case:
+    """SQL: the id a reference (``<kind>:<id>``, the text column ``field``, or an ``OuterRef`` to one)
+    names when it begins with ``prefix``, else NULL. Plain string functions of the row alone (no regular expression), so
     both PostgreSQL and SQLite can keep it as a generated column."""
     rest = Substr(field, len(prefix) + 1)
     digits_only = Q(Exact(Func(rest, Value("0123456789"), function="LTRIM", output_field=models.CharField()),
