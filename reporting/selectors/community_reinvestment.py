@@ -311,9 +311,10 @@ def community_reinvestment_data(params: Mapping[str, Any],
             paid[fund_id] += payment_amount
     fund_names = dict(WellnessFund.objects.filter(pk__in=list(paid)).values_list("pk", "name")) if paid else {}
     # A credit naming a contribution payment comes with the payment's id (the database read it from
-    # the reference as ``_reference`` would); other references are parsed here.
-    payment_kind = SourceKind.CONTRIBUTION_PAYMENT
-    refs = [_reference(c[1]) if c[10] is None else SourceRef(payment_kind, c[10]) for c in credits]
+    # the reference as ``_reference`` would) and keeps the reference text it was recorded with (the
+    # twin writes a reference as that text; tens of thousands of payments need no record key built
+    # here); other references are parsed here, so a direct investment is known by its key.
+    refs = [_reference(c[1]) if c[10] is None else c[1] for c in credits]
     direct_ids = [r.pk for r in refs if isinstance(r, SourceRef) and r.kind == SourceKind.DIRECT_INVESTMENT]
     consulted = dict(DirectInvestment.objects.filter(pk__in=direct_ids).values_list("pk", "cac_consulted")
                      ) if direct_ids else {}
