@@ -154,12 +154,19 @@ def json_bytes(data: Any) -> bytes:
     return ("{\n" + ",\n".join(lines) + "\n}\n").encode()
 
 
-#: Characters that may make the csv module quote a field (it decides: ``_csv_field``).
+#: Characters that may make the csv module quote a field (``_csv_field``).
 _CSV_MARKS = (",", '"', "\n", "\r")
+#: Types whose equal values have the same ``str`` (not Decimal: 1.0 == 1.00), so a column of
+#: repeated values is converted value by value.
+_CSV_REPEATING = frozenset({dt.date, bool})
 
 
 def _csv_field(text: str) -> str:
-    """``text`` as a field of a row of several, quoted by the csv module's own rules."""
+    """``text`` as a field of a row of several, quoted as the csv module quotes it: a field holding
+    the delimiter, the quote or a line end in quotes, its quotes doubled; one holding a carriage
+    return goes to the module itself (whether it quotes that one differs between versions)."""
+    if "\r" not in text:
+        return '"' + text.replace('"', '""') + '"' if ("," in text or '"' in text or "\n" in text) else text
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow([text, ""])
     return out.getvalue()[:-2]  # less the empty last field's "," and the line end
@@ -172,6 +179,9 @@ def _csv_column(values: Sequence[Any]) -> list[str]:
     kinds = set(map(type, values))
     if kinds <= {str}:
         texts = list(values)
+    elif len(kinds) == 1 and next(iter(kinds)) in _CSV_REPEATING:  # dates, yes/no: each written once
+        text_of = {v: str(v) for v in set(values)}
+        texts = list(map(text_of.__getitem__, values))
     elif dt.datetime in kinds:
         texts = ["" if v is None else to_jsonable(v) if type(v) is dt.datetime else str(v) for v in values]
     elif type(None) in kinds:

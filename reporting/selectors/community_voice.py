@@ -92,10 +92,9 @@ def _plan_lines(plan: Organization, year: int) -> tuple[str, dt.date | None, lis
     return status, rp.deadline, list(version.lines), list(version.meeting_ids)
 
 
-def _credit_priorities(refs: Sequence[SourceRef | str], funds: Iterable[int]) -> tuple[
+def _credit_priorities(direct: Sequence[int], funds: Iterable[int]) -> tuple[
         dict[int, list[str]], dict[int, list[str]]]:
-    """Priorities of the direct investments among ``refs`` and of ``funds`` (at most 2 queries)."""
-    direct = [r.pk for r in refs if isinstance(r, SourceRef) and r.kind == SourceKind.DIRECT_INVESTMENT]
+    """Priorities of the direct investments ``direct`` and of ``funds`` (at most 2 queries)."""
     fund_ids = sorted(set(funds))
     by_investment: dict[int, list[str]] = defaultdict(list)
     by_fund: dict[int, list[str]] = defaultdict(list)
@@ -246,11 +245,11 @@ def _rates(fund_ids: Iterable[int], threshold: int) -> list[cv.StratifiedRate]:
 OPERATED_BY_PLAN = "Operated by the plan"
 
 
-def _investment_rates(refs: Sequence[SourceRef | str], threshold: int) -> list[cv.InvestmentRate]:
-    """Rates by category of the direct investments among ``refs`` (the credits of the report), each
+def _investment_rates(direct: Sequence[int], threshold: int) -> list[cv.InvestmentRate]:
+    """Rates by category of the direct investments ``direct`` (credited in the report), each
     labelled with its purpose and who operates it, small cells suppressed as the funds' (``_stratified``),
     and the overall rate (at most 2 queries)."""
-    ids = sorted({r.pk for r in refs if isinstance(r, SourceRef) and r.kind == SourceKind.DIRECT_INVESTMENT})
+    ids = sorted(set(direct))
     if not ids:
         return []
     rows = list(StratifiedOutcome.objects.filter(direct_investment_id__in=ids, denominator__isnull=False)
@@ -310,7 +309,9 @@ def community_voice_data(*, plan: Organization, year: int, obligation: Obligatio
     their parsed ``refs`` and their ``sums``; ``fund_of``: contribution payment -> fund."""
     status, deadline, lines, meeting_ids = _plan_lines(plan, year)
     funds = list(fund_ids)
-    by_investment, by_fund = _credit_priorities(refs, fund_of.values())
+    # the direct investments credited (read from the references once)
+    direct_ids = [r.pk for r in refs if isinstance(r, SourceRef) and r.kind == SourceKind.DIRECT_INVESTMENT]
+    by_investment, by_fund = _credit_priorities(direct_ids, fund_of.values())
     by_priority: dict[str, Decimal] = defaultdict(lambda: ZERO)
     actual: dict[str, Mapping[str, Decimal]] = {"County": sums.by_county, "Domain": sums.by_domain,
                                                 "CHIP priority": by_priority}
@@ -352,9 +353,8 @@ def community_voice_data(*, plan: Organization, year: int, obligation: Obligatio
         planned_aligned=planned_aligned, actual_aligned=aligned,
         chip_earmark="; ".join(statements) or "The policy sets no CHIP-aligned earmark",
         plan_vs_actual=tuple(_plan_vs_actual(lines, actual)),
-        meetings=tuple(_meetings(meeting_ids, year, [r.pk for r in refs if isinstance(r, SourceRef)
-                                                       and r.kind == SourceKind.DIRECT_INVESTMENT])),
+        meetings=tuple(_meetings(meeting_ids, year, direct_ids)),
         rates=tuple(_rates(funds, threshold)),
         disparities=tuple(_disparities(funds, threshold)),
         suppression_threshold=threshold,
-        investment_rates=tuple(_investment_rates(refs, threshold)))
+        investment_rates=tuple(_investment_rates(direct_ids, threshold)))
