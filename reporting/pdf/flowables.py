@@ -172,6 +172,63 @@ class _CellStyle(CellStyle):
     valign = "TOP"
 
 
+class TextTable(Table):
+    """A ReportLab table that writes its text cells into one PDF text object for the whole table.
+
+    ReportLab's own table writes each cell with ``drawString``: a text object a cell, which
+    selects the font again, measures the text (to return its width, unused for left-aligned
+    text) and formats four numbers. Here each line of a plain-text cell (left or right aligned,
+    top-aligned, no link) gets its origin and its text in the one text object, which selects the
+    font once; right-aligned lines are measured to place them. The text object is written under
+    its own saved graphics state, before the next cell ReportLab draws itself (a paragraph, say)
+    or at the end, so the text keeps the cells' order; the table's rules are drawn before it.
+    """
+
+    _text: Any = None
+    _text_style: tuple[Any, ...] | None = None
+
+    def draw(self) -> None:
+        self._text, self._text_style = None, None
+        super().draw()  # backgrounds, cells (plain text collected below), rules
+        self._write_text()
+
+    def _write_text(self) -> None:
+        """Write the text collected so far (so text keeps the order of the cells)."""
+        if self._text is not None:
+            canvas = self.canv
+            canvas.saveState()
+            canvas.drawText(self._text)
+            canvas.restoreState()
+        self._text, self._text_style = None, None
+
+    def _drawCell(self, cellval: Any, cellstyle: Any, pos: tuple[float, float],  # noqa: N802 - ReportLab API
+                  size: tuple[float, float]) -> None:
+        alignment = cellstyle.alignment
+        if (isinstance(cellval, tuple | list | Flowable) or alignment not in ("LEFT", "RIGHT")
+                or cellstyle.valign != "TOP" or cellstyle.href or cellstyle.destination
+                or cellstyle.direction or cellstyle.shaping or getattr(cellval, "onDraw", None)):
+            self._write_text()
+            super()._drawCell(cellval, cellstyle, pos, size)
+            return
+        font, font_size, leading = cellstyle.fontname, cellstyle.fontsize, cellstyle.leading
+        style = (font, font_size, leading, cellstyle.color)
+        text = self._text
+        if text is None:
+            text = self._text = self.canv.beginText()
+        if style != self._text_style:
+            text.setFont(font, font_size, leading)
+            text.setFillColor(cellstyle.color)
+            self._text_style = style
+        (column_x, row_y), (column_width, row_height) = pos, size
+        y = row_y + row_height - cellstyle.topPadding - font_size
+        left = alignment == "LEFT"
+        x = column_x + cellstyle.leftPadding if left else column_x + column_width - cellstyle.rightPadding
+        for line in str(cellval).split("\n"):  # each line placed by its own origin
+            text.setTextOrigin(x if left else x - stringWidth(line, font, font_size), y)
+            text.textLine(line)
+            y -= leading
+
+
 def chunked_table(header: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[float],
                   numeric: Sequence[int] = (), total: Sequence[Any] | None = None,
                   chunk_rows: int = CHUNK_ROWS) -> list[Flowable]:
@@ -219,7 +276,7 @@ def chunked_table(header: Sequence[str], rows: Iterable[Sequence[Any]], widths: 
         if total is not None and start + chunk_rows >= len(body):
             style += [("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black),
                       ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f1f4f7"))]
-        out.append(Table([head, *chunk], colWidths=col_widths, repeatRows=1, style=TableStyle(style),
+        out.append(TextTable([head, *chunk], colWidths=col_widths, repeatRows=1, style=TableStyle(style),
                          cellStyles=[columns] * (len(chunk) + 1)))
     out.append(Spacer(0, 8))
     return out

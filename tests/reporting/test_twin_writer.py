@@ -7,16 +7,21 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+import pikepdf
 from hypothesis import given
 from hypothesis import strategies as st
+from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Table
 
 from reinvestment.references import SourceKind, SourceRef
 from reporting.data import jsonable
 from reporting.documents import community_reinvestment as crr
 from reporting.pdf import flowables, fonts
+from reporting.pdf.template import DocumentMeta, build_pdf
 from reporting.twin import csv_text, json_bytes
 from tests.reporting.factories import community_reinvestment_data
+from tests.reporting.pdf_text import text
 
 
 @dataclass(frozen=True)
@@ -138,3 +143,43 @@ def test_long_cell_text_wraps_into_lines_that_fit_and_keep_every_word():
         assert stringWidth(line, fonts.BODY, flowables.CELL_SIZE) <= width - 2 * flowables.CELL_PAD
     assert flowables._lines("short", width) == "short"
     assert flowables._lines("漢字 " * 10, width) is None  # set in the fallback font by a Paragraph
+
+
+def _placed_text(pdf: bytes) -> list[tuple[int, str, float, float]]:
+    """(page, text, x, y) of every piece of text shown, as a PDF reader places it."""
+    placed: list[tuple[int, str, float, float]] = []
+    for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages):
+        def visit(text, cm, tm, font, size, number=number):  # type: ignore[no-untyped-def]
+            if text.strip():
+                placed.append((number, text.strip(), round(cm[0] * tm[4] + cm[4], 2), round(cm[3] * tm[5] + cm[5], 2)))
+        page.extract_text(visitor_text=visit)
+    return placed
+
+
+def _text_objects(pdf: bytes) -> int:
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        return sum(str(instruction.operator) == "BT" for page in doc.pages
+                   for instruction in pikepdf.parse_content_stream(page))
+
+
+def test_tables_write_their_text_where_reportlabs_own_table_writes_it(monkeypatch):  # type: ignore[no-untyped-def]
+    long_name = "Asociación de Promotores Comunitarios del Valle Imperial — Niños Sanos, Inc."
+    rows = [[f"Grantee {i}" if i % 7 else long_name, "漢字" if i == 3 else f"County {i % 5}", None if i == 4 else "",
+             Decimal(i * 1000) / 7, dt.date(2026, 1, 1 + i % 28)] for i in range(95)]
+
+    def document() -> bytes:
+        story = flowables.chunked_table(
+            ["Grantee", "County", "Note", "Amount", "Date"],
+            [[r[0], r[1], r[2], flowables.money(r[3].quantize(Decimal("0.01"))), flowables.date(r[4])] for r in rows],
+            widths=[0.3, 0.2, 0.1, 0.2, 0.2], numeric=[3], total=["Total", "", "", "$1.00", ""])
+        meta = DocumentMeta(title="t", subject="s", author="a", document_label="Test", scope_label="Scope",
+                            year_label="2026", report_id="T-1", generated_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+        return build_pdf(story, meta)
+
+    ours = document()
+    monkeypatch.setattr(flowables, "TextTable", Table)
+    reportlabs = document()
+    assert _placed_text(ours) == _placed_text(reportlabs)
+    assert long_name.split()[0] in text(ours) and "$1.00" in text(ours)
+    # one text object a table chunk (plus the page furniture), not one a cell
+    assert _text_objects(ours) < _text_objects(reportlabs) / 4
