@@ -59,6 +59,15 @@ def is_transactional(item: pytest.Item) -> bool:
     return bool((marker and marker.kwargs.get("transaction")) or uses_fixture)
 
 
+def is_test_database(settings_dict: dict) -> bool:  # type: ignore[type-arg]
+    """Is the connection pointed at a test database (the settings' TEST NAME, or ``test_<name>``)?"""
+    from django.db.backends.base.creation import TEST_DATABASE_PREFIX
+
+    name = str(settings_dict["NAME"])
+    test_name = (settings_dict.get("TEST") or {}).get("NAME")
+    return name == test_name if test_name else name.startswith(TEST_DATABASE_PREFIX)
+
+
 #: The rows of the freshly migrated test database (migrations' seeds), taken once per session
 #: before any test runs (``_pristine_rows``).
 PRISTINE: dict[str, str] = {}
@@ -78,7 +87,7 @@ def _pristine_rows(django_db_setup, django_db_blocker) -> None:  # noqa: ARG001
         for conn in connections.all():
             # pytest-django sets up only the databases the collected tests use: a run of tests
             # that use none has no test database to copy (and must not read the real one).
-            if conn.settings_dict["NAME"] == conn.creation._get_test_db_name():  # type: ignore[attr-defined]
+            if is_test_database(conn.settings_dict):
                 PRISTINE[conn.alias] = conn.creation.serialize_db_to_string()
 
 
