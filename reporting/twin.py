@@ -172,6 +172,12 @@ def _csv_field(text: str) -> str:
     return out.getvalue()[:-2]  # less the empty last field's "," and the line end
 
 
+def _csv_value(value: Any) -> Any:
+    """What the csv writer is given for a cell: None as "", a moment in ISO form (``str`` of a
+    datetime has a space, not ``T``), any other value as it is."""
+    return "" if value is None else to_jsonable(value) if type(value) is dt.datetime else value
+
+
 def _csv_column(values: Sequence[Any]) -> list[str]:
     """The CSV fields of one column as ``csv.writer`` writes them: None as "", a moment in ISO form
     (``str`` of a datetime has a space, not ``T``), other values by ``str``, quoted where needed.
@@ -183,7 +189,7 @@ def _csv_column(values: Sequence[Any]) -> list[str]:
         text_of = {v: str(v) for v in set(values)}
         texts = list(map(text_of.__getitem__, values))
     elif dt.datetime in kinds:
-        texts = ["" if v is None else to_jsonable(v) if type(v) is dt.datetime else str(v) for v in values]
+        texts = [str(_csv_value(v)) for v in values]
     elif type(None) in kinds:
         texts = ["" if v is None else str(v) for v in values]
     else:
@@ -203,8 +209,7 @@ def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(header)
-        writer.writerows([["" if v is None else to_jsonable(v) if type(v) is dt.datetime else v for v in row]
-                          for row in rows])
+        writer.writerows([[_csv_value(v) for v in row] for row in rows])
         return out.getvalue()
     columns = [_csv_column(column) for column in zip(*rows, strict=True)]
     lines = chain((",".join(_csv_column(header)),), map(",".join, zip(*columns, strict=True)))

@@ -435,7 +435,7 @@ def community_reinvestment_data(params: Mapping[str, Any],
         voice=community_voice_data(plan=plan, year=year, obligation=obligation, credits=credits, refs=refs,
                                    sums=CreditSums(total=fulfilled, by_county=by_county_name, by_domain=by_domain,
                                                    by_earmark_keys=by_earmark_keys),
-                                   fund_of=fund_of, fund_ids=set(paid), threshold=threshold),
+                                   direct_ids=direct_ids, fund_of=fund_of, fund_ids=set(paid), threshold=threshold),
     )
 
 

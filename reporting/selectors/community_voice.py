@@ -303,14 +303,14 @@ class CreditSums:
 
 def community_voice_data(*, plan: Organization, year: int, obligation: Obligation,
                          credits: Sequence[tuple[Any, ...]], refs: Sequence[SourceRef | str], sums: CreditSums,
+                         direct_ids: Sequence[int],
                          fund_of: Mapping[int, int], fund_ids: Iterable[int], threshold: int) -> cv.CommunityVoice:
     """``credits``: the rows of ``community_reinvestment_data`` (source, reference, county, county id,
     legal name, display name, domain, CHIP-tagged, amount, date, payment id, equity partner), with
-    their parsed ``refs`` and their ``sums``; ``fund_of``: contribution payment -> fund."""
+    their parsed ``refs``, their ``sums`` and the direct investments among them (``direct_ids``);
+    ``fund_of``: contribution payment -> fund."""
     status, deadline, lines, meeting_ids = _plan_lines(plan, year)
     funds = list(fund_ids)
-    # the direct investments credited (read from the references once)
-    direct_ids = [r.pk for r in refs if isinstance(r, SourceRef) and r.kind == SourceKind.DIRECT_INVESTMENT]
     by_investment, by_fund = _credit_priorities(direct_ids, fund_of.values())
     by_priority: dict[str, Decimal] = defaultdict(lambda: ZERO)
     actual: dict[str, Mapping[str, Decimal]] = {"County": sums.by_county, "Domain": sums.by_domain,
